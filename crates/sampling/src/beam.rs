@@ -1,0 +1,109 @@
+//! Beam search: keep the B most likely partial sequences at every step.
+
+use std::num::NonZeroUsize;
+
+use crate::{Logits, Result, SamplingError, TokenId};
+
+/// log softmax(ℓ)ᵢ = ℓᵢ − log Σⱼ exp ℓⱼ, computed stably; masked tokens stay −∞.
+pub fn log_softmax(logits: &Logits) -> Vec<f64> {
+    let max = logits.max();
+    let sum: f64 = logits.as_slice().iter().filter(|l| l.is_finite()).map(|l| (l - max).exp()).sum();
+    let log_total = max + sum.ln();
+    logits.as_slice().iter().map(|l| l - log_total).collect()
+}
+
+/// One finished or unfinished hypothesis.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Beam {
+    /// The tokens after the prompt.
+    pub tokens: Vec<TokenId>,
+    /// Σₜ log P(xₜ | x₍<ₜ₎) over those tokens, in nats.
+    pub log_prob: f64,
+    /// Whether the beam ended with the end token.
+    pub finished: bool,
+}
+
+/// Settings of a beam search.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BeamSearch {
+    width: NonZeroUsize,
+    max_new: usize,
+    end: Option<TokenId>,
+}
+
+impl BeamSearch {
+    /// Keeps `width` beams, grows them by at most `max_new` tokens, and stops a beam at `end`.
+    ///
+    /// # Errors
+    /// [`SamplingError::ZeroBeamWidth`] for a width of 0.
+    pub fn new(width: usize, max_new: usize, end: Option<TokenId>) -> Result<Self> {
+        let width = NonZeroUsize::new(width).ok_or(SamplingError::ZeroBeamWidth)?;
+        Ok(Self { width, max_new, end })
+    }
+
+    /// Runs the search from `prompt`. `next_logits(context)` gives the next-token logits (or
+    /// log-probabilities: they are log-softmaxed here either way).
+    ///
+    /// Returns at most `width` beams, best first by summed log-probability; equal scores are ordered by
+    /// their tokens, so the result is deterministic and width 1 is exactly greedy decoding.
+    ///
+    /// # Errors
+    /// Whatever `next_logits` returns, and [`SamplingError::WrongLength`] if it changes length.
+    ///
+    /// ```
+    /// use sampling::{BeamSearch, Logits, SamplingError};
+    /// let model = |_: &[usize]| Logits::new(vec![0.0, 1.0]);
+    /// let beams = BeamSearch::new(2, 3, None)?.run(&[], model)?;
+    /// assert_eq!(beams[0].tokens, vec![1, 1, 1]);
+    /// # Ok::<(), SamplingError>(())
+    /// ```
+    pub fn run<F, E>(&self, prompt: &[TokenId], mut next_logits: F) -> Result<Vec<Beam>, E>
+    where
+        F: FnMut(&[TokenId]) -> Result<Logits, E>,
+        E: From<SamplingError>,
+    {
+        let mut beams = vec![Beam { tokens: Vec::new(), log_prob: 0.0, finished: false }];
+        let mut vocab = None;
+        let mut context = prompt.to_vec();
+        for _ in 0..self.max_new {
+            if beams.iter().all(|b| b.finished) {
+                break;
+            }
+            // Every finished beam carries over as it is; every open beam proposes every next token.
+            // A candidate is (parent beam, next token or None for "carry over", score).
+            let mut candidates: Vec<(usize, Option<TokenId>, f64)> = Vec::new();
+            for (parent, beam) in beams.iter().enumerate() {
+                if beam.finished {
+                    candidates.push((parent, None, beam.log_prob));
+                    continue;
+                }
+                context.truncate(prompt.len());
+                context.extend_from_slice(&beam.tokens);
+                let logits = next_logits(&context)?;
+                let expected = *vocab.get_or_insert(logits.len());
+                if logits.len() != expected {
+                    return Err(SamplingError::WrongLength { expected, got: logits.len() }.into());
+                }
+                for (token, lp) in log_softmax(&logits).into_iter().enumerate() {
+                    if lp.is_finite() {
+                        candidates.push((parent, Some(token), beam.log_prob + lp));
+                    }
+                }
+            }
+            // Best score first; equal scores by their token sequences, for determinism.
+            let sequence =
+                |&(parent, token, _): &(usize, Option<TokenId>, f64)| beams[parent].tokens.iter().copied().chain(token);
+            candidates.sort_by(|a, b| b.2.total_cmp(&a.2).then_with(|| sequence(a).cmp(sequence(b))));
+            candidates.truncate(self.width.get());
+            beams = candidates
+                .iter()
+                .map(|c| Beam {
+                    tokens: sequence(c).collect(),
+                    log_prob: c.2,
+                    finished: beams[c.0].finished || (c.1.is_some() && c.1 == self.end),
+                })
+                .collect();
+        }
+        Ok(beams)
+    }
+}

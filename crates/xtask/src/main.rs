@@ -1,0 +1,49 @@
+//! The project's tasks, as plain Rust: `cargo xtask <task>`.
+//!
+//! * `serve`: install what is missing, build the page, serve it on http://127.0.0.1:8080.
+//! * `test`:  install what is missing, then every check: fmt, clippy (native and wasm32), native tests,
+//!   wasm tests in headless Chromium, the release bundle, end-to-end tests in Chromium.
+//! * `build`: the release bundle in `dist/`.
+//! * `bench`: the criterion benchmarks.
+//! * `setup`: only install what is missing.
+
+mod run;
+mod tasks;
+mod tools;
+
+use std::process::ExitCode;
+
+const USAGE: &str = "\
+usage: cargo xtask <task>
+
+tasks:
+  serve             install what is missing, build, and serve the lesson on http://127.0.0.1:8080
+  test [KIND...]    install what is missing, then run every check; or only some KINDs:
+                    lint (fmt + clippy), native, wasm (headless Chromium), e2e (release bundle in Chromium)
+  build             build the release bundle into dist/
+  bench             run the criterion benchmarks of the sampling core
+  setup             only install the tools (wasm32 target, Trunk, wasm-bindgen-cli, wasm-opt, Chromium)
+";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("serve") => tasks::serve(),
+        Some("test") => tasks::test(&args[1..]),
+        Some("build") => tasks::build(),
+        Some("bench") => tasks::bench(&args[1..]),
+        Some("setup") => tasks::setup(),
+        Some("help" | "-h" | "--help") => {
+            print!("{USAGE}");
+            Ok(())
+        }
+        _ => Err(format!("unknown or missing task\n\n{USAGE}")),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("\nxtask: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}

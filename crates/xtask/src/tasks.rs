@@ -1,0 +1,123 @@
+//! The tasks themselves.
+
+use std::path::PathBuf;
+
+use crate::run::{Result, cmd, root, run, step};
+use crate::tools::{self, Tools};
+
+const WASM: &str = "wasm32-unknown-unknown";
+/// The crates that build for the browser and have wasm-bindgen tests.
+const WASM_CRATES: [&str; 2] = ["sampling", "web"];
+
+/// Installs the tools only.
+pub fn setup() -> Result {
+    tools::ensure().map(|_| ())
+}
+
+/// Builds and serves the page on http://127.0.0.1:8080.
+pub fn serve() -> Result {
+    let tools = tools::ensure()?;
+    step("fetch crates (Trunk builds offline)", fetch)?;
+    println!("\nServing the lesson on http://127.0.0.1:8080 (Ctrl-C stops it)");
+    run(trunk(&tools, &["serve", "--release"]))
+}
+
+/// Builds the release bundle into dist/.
+pub fn build() -> Result {
+    let tools = tools::ensure()?;
+    step("fetch crates (Trunk builds offline)", fetch)?;
+    step("release bundle (trunk build --release)", || release_bundle(&tools))
+}
+
+/// Runs the criterion benchmarks.
+pub fn bench(args: &[String]) -> Result {
+    let mut c = cmd("cargo", &["bench", "-p", "sampling"]);
+    c.args(args);
+    step("benchmarks (criterion)", || run(c))
+}
+
+/// The kinds of test, in the order `cargo xtask test` runs them.
+const KINDS: [&str; 4] = ["lint", "native", "wasm", "e2e"];
+
+/// Runs every check, or the kinds named.
+pub fn test(kinds: &[String]) -> Result {
+    if let Some(unknown) = kinds.iter().find(|k| !KINDS.contains(&k.as_str())) {
+        return Err(format!("unknown test kind `{unknown}`; the kinds are {}", KINDS.join(", ")));
+    }
+    let wanted = |kind: &str| kinds.is_empty() || kinds.iter().any(|k| k == kind);
+    let started = std::time::Instant::now();
+    let tools = tools::ensure()?;
+    step("fetch crates", fetch)?;
+    if wanted("lint") {
+        step("format (cargo fmt --check)", || run(cmd("cargo", &["fmt", "--all", "--", "--check"])))?;
+        step("clippy, native", || {
+            run(cmd("cargo", &["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]))
+        })?;
+        step("clippy, wasm32", || {
+            let mut args = vec!["clippy", "--target", WASM, "--lib", "--bins", "--tests"];
+            for krate in WASM_CRATES {
+                args.extend(["-p", krate]);
+            }
+            args.extend(["--", "-D", "warnings"]);
+            run(cmd("cargo", &args))
+        })?;
+    }
+    if wanted("native") {
+        step("native tests (cargo test)", || run(cmd("cargo", &["test", "--workspace", "--exclude", "e2e"])))?;
+    }
+    if wanted("wasm") {
+        step("wasm tests in headless Chromium (wasm-bindgen-test)", || {
+            let mut args = vec!["test", "--target", WASM];
+            for krate in WASM_CRATES {
+                args.extend(["-p", krate]);
+            }
+            let mut c = cmd("cargo", &args);
+            c.env("PATH", &tools.path).env("CHROMEDRIVER", &tools.chromedriver);
+            run(c)
+        })?;
+    }
+    if wanted("e2e") {
+        step("release bundle (trunk build --release)", || release_bundle(&tools))?;
+        step("end-to-end tests in Chromium (fantoccini)", || {
+            let mut c = cmd("cargo", &["test", "-p", "e2e"]);
+            c.env("E2E_DIST", dist()).env("CHROMEDRIVER", &tools.chromedriver).env("CHROMIUM", &tools.chromium);
+            run(c)
+        })?;
+    }
+    println!("\nAll checks passed in {}.", crate::run::human(started.elapsed().as_secs_f64()));
+    Ok(())
+}
+
+/// Downloads every crate the build needs, so that Trunk's offline cargo finds them.
+fn fetch() -> Result {
+    run(cmd("cargo", &["fetch"]))
+}
+
+fn dist() -> PathBuf {
+    root().join("dist")
+}
+
+fn release_bundle(tools: &Tools) -> Result {
+    run(trunk(tools, &["build", "--release"]))?;
+    report_sizes()
+}
+
+/// Prints the size of each wasm file in dist/, raw and gzipped (-9).
+fn report_sizes() -> Result {
+    let entries = std::fs::read_dir(dist()).map_err(|e| format!("cannot read dist/: {e}"))?;
+    for path in entries.flatten().map(|e| e.path()).filter(|p| p.extension().is_some_and(|e| e == "wasm")) {
+        let raw = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+        let gzipped = std::process::Command::new("gzip").arg("-9").arg("-c").arg(&path).output();
+        let gzipped = gzipped.map(|o| o.stdout.len()).unwrap_or(0);
+        let name = path.file_name().unwrap_or_default().to_string_lossy();
+        println!("{name}: {raw} bytes raw, {gzipped} bytes gzip -9");
+    }
+    Ok(())
+}
+
+/// A Trunk command that uses the installed tools and never downloads.
+fn trunk(tools: &Tools, args: &[&str]) -> std::process::Command {
+    let mut c = cmd("trunk", args);
+    c.env("PATH", &tools.path).env("TRUNK_SKIP_VERSION_CHECK", "true").env("TRUNK_OFFLINE", "true");
+    c
+}

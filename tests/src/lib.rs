@@ -1,0 +1,152 @@
+//! Helpers for the end-to-end tests: serve the built bundle, drive Debian's Chromium through
+//! ChromeDriver, find controls by role and accessible name, and fail on any console error.
+//!
+//! Every test is one journey through the page, written as `with_page(|page| async move { ... })`.
+//! The browser session is closed and ChromeDriver stopped whatever the journey does, panics included.
+
+mod server;
+mod webdriver;
+
+use std::future::Future;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use fantoccini::elements::Element;
+use fantoccini::{Client, Locator};
+
+pub use fantoccini::key::Key;
+
+/// How long to wait for the page to reach an expected state before failing.
+const PATIENCE: Duration = Duration::from_secs(10);
+
+/// The open page, and the client that drives it.
+#[derive(Debug, Clone)]
+pub struct Page {
+    /// The WebDriver client.
+    pub client: Client,
+    base: String,
+}
+
+/// The folder of the built bundle: `E2E_DIST`, or `dist/` at the repository root.
+fn dist() -> PathBuf {
+    std::env::var_os("E2E_DIST")
+        .map_or_else(|| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../dist")), PathBuf::from)
+}
+
+/// Serves the bundle, opens a fresh Chromium, runs `journey` on the page, checks that the console holds
+/// no error, then closes everything. Panics (fails the test) if the journey panics or the console has
+/// an error or a panic message.
+pub async fn with_page<F, Fut>(journey: F)
+where
+    F: FnOnce(Page) -> Fut,
+    Fut: Future<Output = ()> + Send + 'static,
+{
+    let dist = dist();
+    assert!(
+        dist.join("index.html").exists(),
+        "no bundle at {}: build it first with `cargo xtask test e2e` (or `cargo xtask build`)",
+        dist.display()
+    );
+    let server = server::StaticServer::start(&dist);
+    let driver = webdriver::Driver::start().await;
+    let client = driver.connect().await;
+    let page = Page { client: client.clone(), base: server.url() };
+
+    let outcome = tokio::spawn(journey(page.clone())).await;
+    // The console is read even after a failed journey: a panic in the page explains most failures.
+    let errors = page.console_errors().await;
+    let _ = client.close().await;
+    drop(driver);
+    drop(server);
+
+    if let Err(e) = outcome {
+        if !errors.is_empty() {
+            eprintln!("console errors during the failed journey:\n{}", errors.join("\n"));
+        }
+        std::panic::resume_unwind(e.into_panic());
+    }
+    assert!(errors.is_empty(), "the page logged errors:\n{}", errors.join("\n"));
+}
+
+impl Page {
+    /// Opens the lesson and waits until the app has mounted.
+    pub async fn open(&self) {
+        self.client.goto(&self.base).await.expect("the page loads");
+        self.wait_for("the app to mount", || async { self.client.find(Locator::Css("main h1")).await.is_ok() }).await;
+    }
+
+    /// The control with this ARIA role and accessible name, as assistive technology sees it.
+    ///
+    /// # Panics
+    /// If there is none, or more than one.
+    pub async fn by_role(&self, role: &str, name: &str) -> Element {
+        let candidates = self
+            .client
+            .find_all(Locator::Css("input, button, select, textarea, output, a, [role], [tabindex]"))
+            .await
+            .expect("elements can be listed");
+        let mut found = Vec::new();
+        let mut seen = Vec::new();
+        for element in candidates {
+            let (r, n) = webdriver::role_and_name(&self.client, &element).await;
+            if r == role && n == name {
+                found.push(element);
+            } else {
+                seen.push(format!("{r} \"{n}\""));
+            }
+        }
+        match found.len() {
+            1 => found.remove(0),
+            0 => panic!("no {role} named \"{name}\"; the page has: {}", seen.join(", ")),
+            n => panic!("{n} elements are {role} \"{name}\""),
+        }
+    }
+
+    /// The text of the one element matching a CSS selector.
+    pub async fn text(&self, css: &str) -> String {
+        let element = self.client.find(Locator::Css(css)).await.unwrap_or_else(|e| panic!("no {css}: {e}"));
+        element.text().await.expect("text can be read")
+    }
+
+    /// Waits until the element matching `css` shows exactly `expected`.
+    pub async fn wait_for_text(&self, css: &str, expected: &str) {
+        let start = Instant::now();
+        loop {
+            let text = self.text(css).await;
+            if text == expected {
+                return;
+            }
+            assert!(start.elapsed() < PATIENCE, "{css} shows \"{text}\", expected \"{expected}\"");
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+    }
+
+    /// Waits until `ready` holds.
+    pub async fn wait_for<F, R>(&self, what: &str, ready: F)
+    where
+        F: Fn() -> R,
+        R: Future<Output = bool>,
+    {
+        let start = Instant::now();
+        while !ready().await {
+            assert!(start.elapsed() < PATIENCE, "timed out waiting for {what}");
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+    }
+
+    /// Presses `key` `times` times on `element`.
+    pub async fn press(&self, element: &Element, key: Key, times: usize) {
+        let keys: String = std::iter::repeat_n(char::from(key), times).collect();
+        element.send_keys(&keys).await.expect("keys can be sent");
+    }
+
+    /// The console entries at level SEVERE (errors, panics) or that mention a panic, since the last call.
+    pub async fn console_errors(&self) -> Vec<String> {
+        webdriver::console(&self.client)
+            .await
+            .into_iter()
+            .filter(|(level, message)| level == "SEVERE" || message.contains("panicked"))
+            .map(|(level, message)| format!("[{level}] {message}"))
+            .collect()
+    }
+}

@@ -1,0 +1,43 @@
+//! The first live element: the worked temperature example, driven by keyboard as a person would.
+
+use e2e::{Key, with_page};
+
+const PROBS: [&str; 3] = ["[data-testid=prob-A] .value", "[data-testid=prob-B] .value", "[data-testid=prob-C] .value"];
+
+async fn assert_probs(page: &e2e::Page, expected: [&str; 3]) {
+    for (css, want) in PROBS.iter().zip(expected) {
+        page.wait_for_text(css, want).await;
+    }
+}
+
+#[tokio::test]
+async fn the_temperature_slider_reshapes_the_worked_example() {
+    with_page(|page| async move {
+        page.open().await;
+        assert_eq!(page.text("h1").await, "How distributions become text");
+        assert_eq!(page.client.title().await.unwrap(), "How distributions become text");
+
+        let slider = page.by_role("slider", "Temperature").await;
+        assert_eq!(slider.prop("value").await.unwrap().as_deref(), Some("1"));
+        assert_probs(&page, ["0.665", "0.245", "0.090"]).await;
+
+        // Ten steps of 0.05 down: τ = 0.5.
+        page.press(&slider, Key::Left, 10).await;
+        page.wait_for_text("[data-testid=tau]", "0.50").await;
+        assert_probs(&page, ["0.867", "0.117", "0.016"]).await;
+
+        // Thirty steps up: τ = 2.
+        page.press(&slider, Key::Right, 30).await;
+        page.wait_for_text("[data-testid=tau]", "2.00").await;
+        assert_probs(&page, ["0.506", "0.307", "0.186"]).await;
+
+        // Home and End reach the ends of the range, and the argmax stays the first token throughout.
+        page.press(&slider, Key::Home, 1).await;
+        page.wait_for_text("[data-testid=tau]", "0.05").await;
+        assert_probs(&page, ["1.000", "0.000", "0.000"]).await;
+        page.press(&slider, Key::End, 1).await;
+        page.wait_for_text("[data-testid=tau]", "5.00").await;
+        assert_probs(&page, ["0.402", "0.329", "0.269"]).await;
+    })
+    .await;
+}

@@ -1,0 +1,3 @@
+//! Plain state behind the widgets: no Leptos, no DOM, tested natively.
+
+pub mod temperature;

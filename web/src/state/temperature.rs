@@ -1,0 +1,111 @@
+//! The worked temperature example: three logits, one temperature, the softmax.
+
+use sampling::{Logits, SamplingError, Temperature, softmax};
+
+/// The lowest temperature the slider offers.
+pub const MIN_TAU: f64 = 0.05;
+/// The highest temperature the slider offers.
+pub const MAX_TAU: f64 = 5.0;
+/// The slider's step.
+pub const TAU_STEP: f64 = 0.05;
+
+/// One row of the table: a token's logit before and after τ, and its probability.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Row {
+    /// The token's label.
+    pub label: &'static str,
+    /// ℓᵢ.
+    pub logit: f64,
+    /// ℓᵢ / τ.
+    pub scaled: f64,
+    /// softmax_τ(ℓ)ᵢ.
+    pub prob: f64,
+}
+
+/// The lesson's example ℓ = (2, 1, 0) under a temperature.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TemperatureExample {
+    labels: [&'static str; 3],
+    logits: Logits,
+}
+
+impl Default for TemperatureExample {
+    fn default() -> Self {
+        Self { labels: ["A", "B", "C"], logits: Logits::new(vec![2.0, 1.0, 0.0]).expect("finite logits") }
+    }
+}
+
+impl TemperatureExample {
+    /// The rows at temperature `tau`.
+    ///
+    /// # Errors
+    /// [`SamplingError::InvalidTemperature`] when `tau` is not a valid temperature.
+    pub fn rows(&self, tau: f64) -> Result<Vec<Row>, SamplingError> {
+        let scaled = Temperature::new(tau)?.apply(&self.logits);
+        let probs = softmax(&scaled);
+        Ok(self
+            .labels
+            .iter()
+            .zip(self.logits.as_slice())
+            .zip(scaled.as_slice().iter().zip(probs.probs()))
+            .map(|((&label, &logit), (&scaled, &prob))| Row { label, logit, scaled, prob })
+            .collect())
+    }
+
+    /// Parses a slider value.
+    ///
+    /// # Errors
+    /// [`SamplingError::InvalidTemperature`] for text that is not a valid temperature (NaN stands in for
+    /// text that is not a number at all).
+    pub fn parse_tau(text: &str) -> Result<f64, SamplingError> {
+        let tau = text.trim().parse::<f64>().unwrap_or(f64::NAN);
+        Temperature::new(tau).map(Temperature::get)
+    }
+}
+
+/// A probability as the page shows it: three decimals.
+pub fn format_prob(p: f64) -> String {
+    format!("{p:.3}")
+}
+
+/// A temperature as the page shows it: two decimals.
+pub fn format_tau(tau: f64) -> String {
+    format!("{tau:.2}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shown(tau: f64) -> Vec<String> {
+        TemperatureExample::default().rows(tau).unwrap().iter().map(|r| format_prob(r.prob)).collect()
+    }
+
+    #[test]
+    fn shows_the_lessons_numbers() {
+        assert_eq!(shown(1.0), ["0.665", "0.245", "0.090"]);
+        assert_eq!(shown(0.5), ["0.867", "0.117", "0.016"]);
+        assert_eq!(shown(2.0), ["0.506", "0.307", "0.186"]);
+    }
+
+    #[test]
+    fn scaled_logits_are_divided_by_tau() {
+        let rows = TemperatureExample::default().rows(0.5).unwrap();
+        assert_eq!(rows.iter().map(|r| r.scaled).collect::<Vec<_>>(), [4.0, 2.0, 0.0]);
+    }
+
+    #[test]
+    fn bad_temperatures_are_errors_not_panics() {
+        assert!(TemperatureExample::default().rows(0.0).is_err());
+        assert!(TemperatureExample::parse_tau("hot").is_err());
+        assert!(TemperatureExample::parse_tau("-1").is_err());
+        assert_eq!(TemperatureExample::parse_tau(" 0.5 "), Ok(0.5));
+    }
+
+    #[test]
+    fn slider_bounds_are_valid_temperatures() {
+        assert!(Temperature::new(MIN_TAU).is_ok() && Temperature::new(MAX_TAU).is_ok());
+        let steps = (MAX_TAU - MIN_TAU) / TAU_STEP;
+        assert!((steps - steps.round()).abs() < 1e-9, "the range is a whole number of steps");
+    }
+}

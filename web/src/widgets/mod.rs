@@ -1,0 +1,3 @@
+//! The page's widgets: thin views over the structs in [`crate::state`].
+
+pub mod temperature;
