@@ -22,6 +22,13 @@ pub struct Row {
     pub prob: f64,
 }
 
+impl Row {
+    /// The width of the probability bar, as a CSS percentage.
+    pub fn bar_width(&self) -> String {
+        format!("{:.1}%", self.prob * 100.0)
+    }
+}
+
 /// The lesson's example ℓ = (2, 1, 0) under a temperature.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TemperatureExample {
@@ -86,6 +93,12 @@ mod tests {
         assert_eq!(shown(1.0), ["0.665", "0.245", "0.090"]);
         assert_eq!(shown(0.5), ["0.867", "0.117", "0.016"]);
         assert_eq!(shown(2.0), ["0.506", "0.307", "0.186"]);
+    }
+
+    #[test]
+    fn bars_are_as_wide_as_the_probability() {
+        let rows = TemperatureExample::default().rows(1.0).unwrap();
+        assert_eq!(rows.iter().map(Row::bar_width).collect::<Vec<_>>(), ["66.5%", "24.5%", "9.0%"]);
     }
 
     #[test]

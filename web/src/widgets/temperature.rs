@@ -62,7 +62,7 @@ pub fn TemperatureExample() -> impl IntoView {
                                         <td>{format!("{:.0}", row.logit)}</td>
                                         <td>{format!("{:.2}", row.scaled)}</td>
                                         <td class="prob" data-testid=format!("prob-{}", row.label)>
-                                            <span class="bar" style:width=format!("{:.1}%", row.prob * 100.0)></span>
+                                            <span class="bar" style:width=row.bar_width()></span>
                                             <span class="value">{format_prob(row.prob)}</span>
                                         </td>
                                     </tr>
