@@ -86,7 +86,7 @@ pub fn mean_nll<M: LanguageModel + ?Sized>(model: &M, sequences: &[Vec<TokenId>]
     let mut total = 0.0;
     let mut count = 0usize;
     // (inputs, targets) of the windows scored whole, grouped by length so they stack into batches.
-    let mut by_length: BTreeMap<usize, (Vec<&[TokenId]>, Vec<&[TokenId]>)> = BTreeMap::new();
+    let mut by_length: BTreeMap<usize, Batch> = BTreeMap::new();
     for seq in sequences.iter().filter(|s| s.len() >= 2) {
         let scored_whole = (seq.len() - 1).min(window);
         let entry = by_length.entry(scored_whole).or_default();
@@ -112,6 +112,9 @@ pub fn mean_nll<M: LanguageModel + ?Sized>(model: &M, sequences: &[Vec<TokenId>]
     }
     Ok(if count == 0 { 0.0 } else { total / count as f64 })
 }
+
+/// Inputs and targets of windows of one length, stacked into a batch.
+type Batch<'a> = (Vec<&'a [TokenId]>, Vec<&'a [TokenId]>);
 
 /// A tensor's values, read back to the host.
 pub(crate) fn to_vec<const D: usize>(t: Tensor<D>) -> Result<Vec<f32>, ModelError> {
