@@ -1,3 +1,8 @@
 //! Plain state behind the widgets: no Leptos, no DOM, tested natively.
 
+pub mod bars;
+pub mod nucleus;
+pub mod projection;
+pub mod samples;
+pub mod sliders;
 pub mod temperature;

@@ -1,0 +1,280 @@
+//! Widget 1: one row of the bigram under temperature, top-k and top-p, with bars the learner can drag.
+
+use model::{VOCAB_SIZE, Vocab};
+use sampling::{Distribution, Logits, Sampler, Stages, Temperature, TokenId, TopK, TopP, softmax};
+
+use crate::state::samples::Samples;
+
+/// How far one arrow key moves a bar.
+pub const BAR_STEP: f64 = 0.01;
+/// How far Page Up / Page Down move a bar.
+pub const BAR_PAGE: f64 = 0.1;
+
+/// The state of the bars widget and its stage view.
+#[derive(Debug, Clone)]
+pub struct BigramBars {
+    table: Vec<Logits>,
+    context: TokenId,
+    /// The row before any transform: the model's, or the learner's edit of it.
+    base: Distribution,
+    edited: bool,
+    sampler: Sampler,
+    stages: Stages,
+    samples: Samples,
+}
+
+impl BigramBars {
+    /// The bars over `table` (one row of logits per context symbol), showing row `context`.
+    ///
+    /// # Panics
+    /// Never for the bigram's 27 rows; `table` must be non-empty and `context` inside it.
+    pub fn new(table: Vec<Logits>, context: TokenId) -> Self {
+        let base = softmax(&table[context]);
+        let sampler = Sampler::default();
+        let stages = sampler.stages(&table[context]);
+        let samples = Samples::new(stages.probs.clone());
+        let mut bars = Self { table, context, base, edited: false, sampler, stages, samples };
+        bars.refresh();
+        bars
+    }
+
+    /// Recomputes every stage from the base row and the settings, and restarts the samples.
+    fn refresh(&mut self) {
+        let logits = Logits::from_probs(self.base.probs()).unwrap_or_else(|_| self.table[self.context].clone());
+        self.stages = self.sampler.stages(&logits);
+        self.samples = Samples::new(self.stages.probs.clone());
+    }
+
+    /// The symbol whose row is shown.
+    pub fn context(&self) -> TokenId {
+        self.context
+    }
+
+    /// Shows the model's row after another symbol (dropping any edit).
+    pub fn set_context(&mut self, context: TokenId) {
+        if context < self.table.len() {
+            self.context = context;
+            self.reset();
+        }
+    }
+
+    /// Back to the model's row.
+    pub fn reset(&mut self) {
+        self.base = softmax(&self.table[self.context]);
+        self.edited = false;
+        self.refresh();
+    }
+
+    /// Whether the learner has dragged a bar since the last reset.
+    pub fn is_edited(&self) -> bool {
+        self.edited
+    }
+
+    /// The row before the transforms.
+    pub fn base(&self) -> &Distribution {
+        &self.base
+    }
+
+    /// Sets P(`token`) in the base row to `p` (clamped to [0, 1]); the other tokens keep their ratios
+    /// and share what is left, so the row still sums to 1.
+    pub fn set_prob(&mut self, token: TokenId, p: f64) {
+        let Some(&old) = self.base.probs().get(token) else { return };
+        let p = if p.is_nan() { old } else { p.clamp(0.0, 1.0) };
+        let rest = 1.0 - old;
+        let others = self.base.len() - 1;
+        let probs: Vec<f64> = self
+            .base
+            .probs()
+            .iter()
+            .enumerate()
+            .map(|(i, &q)| {
+                if i == token {
+                    p
+                } else if rest > 1e-12 {
+                    q * (1.0 - p) / rest
+                } else {
+                    (1.0 - p) / others.max(1) as f64
+                }
+            })
+            .collect();
+        if let Ok(base) = Distribution::from_probs(probs) {
+            self.base = base;
+            self.edited = true;
+            self.refresh();
+        }
+    }
+
+    /// Moves P(`token`) by `delta`.
+    pub fn nudge(&mut self, token: TokenId, delta: f64) {
+        if let Some(&p) = self.base.probs().get(token) {
+            self.set_prob(token, p + delta);
+        }
+    }
+
+    /// The sampler settings.
+    pub fn sampler(&self) -> Sampler {
+        self.sampler
+    }
+
+    /// Sets the temperature.
+    pub fn set_temperature(&mut self, tau: Temperature) {
+        self.sampler.temperature = tau;
+        self.refresh();
+    }
+
+    /// Sets top-k.
+    pub fn set_top_k(&mut self, k: TopK) {
+        self.sampler.top_k = k;
+        self.refresh();
+    }
+
+    /// Sets top-p.
+    pub fn set_top_p(&mut self, p: TopP) {
+        self.sampler.top_p = p;
+        self.refresh();
+    }
+
+    /// Every stage of the pipeline on the current row.
+    pub fn stages(&self) -> &Stages {
+        &self.stages
+    }
+
+    /// The distribution after all transforms: what the samples are drawn from.
+    pub fn shown(&self) -> &Distribution {
+        &self.stages.probs
+    }
+
+    /// The most likely next symbol (the same before and after every transform).
+    pub fn argmax(&self) -> TokenId {
+        self.shown().argmax()
+    }
+
+    /// P(argmax) after the transforms.
+    pub fn p_argmax(&self) -> f64 {
+        self.shown().probs()[self.argmax()]
+    }
+
+    /// The live samples.
+    pub fn samples(&self) -> &Samples {
+        &self.samples
+    }
+
+    /// Draws `n` more samples from the shown distribution.
+    pub fn draw(&mut self, n: u64) {
+        self.samples.draw(n);
+    }
+
+    /// Clears the samples.
+    pub fn clear_samples(&mut self) {
+        self.samples = Samples::new(self.stages.probs.clone());
+    }
+}
+
+/// The label of a symbol: `·` or its letter.
+pub fn symbol(id: TokenId) -> String {
+    Vocab.symbol(id).map(String::from).unwrap_or_default()
+}
+
+/// The context shown first: the symbol whose row has the most even spread (highest entropy) among the
+/// letters, so temperature and top-k visibly change it. Computed, not chosen by hand.
+pub fn interesting_context(table: &[Logits]) -> TokenId {
+    let entropy = |l: &Logits| -> f64 { softmax(l).probs().iter().filter(|p| **p > 0.0).map(|p| -p * p.ln()).sum() };
+    (1..table.len().min(VOCAB_SIZE)).max_by(|&a, &b| entropy(&table[a]).total_cmp(&entropy(&table[b]))).unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn table() -> Vec<Logits> {
+        (0..VOCAB_SIZE)
+            .map(|c| Logits::new((0..VOCAB_SIZE).map(|t| ((c * 7 + t * 3) % 11) as f64 * 0.4).collect()).unwrap())
+            .collect()
+    }
+
+    fn sum(d: &Distribution) -> f64 {
+        d.probs().iter().sum()
+    }
+
+    #[test]
+    fn dragging_a_bar_renormalizes_the_rest_in_proportion() {
+        let mut bars = BigramBars::new(table(), 3);
+        let before = bars.base().probs().to_vec();
+        bars.set_prob(5, 0.4);
+        let after = bars.base().probs();
+        assert!((after[5] - 0.4).abs() < 1e-12);
+        assert!((sum(bars.base()) - 1.0).abs() < 1e-12);
+        let ratio = |p: &[f64]| p[1] / p[2];
+        assert!((ratio(&before) - ratio(after)).abs() < 1e-9, "the others keep their ratios");
+        assert!(bars.is_edited());
+    }
+
+    #[test]
+    fn extreme_drags_stay_valid() {
+        let mut bars = BigramBars::new(table(), 0);
+        bars.set_prob(2, 1.0);
+        assert_eq!(bars.base().probs()[2], 1.0);
+        assert_eq!(bars.argmax(), 2);
+        // Now every other bar is 0; pulling this one down shares the rest evenly.
+        bars.set_prob(2, 0.74);
+        assert!((bars.base().probs()[7] - 0.01).abs() < 1e-12);
+        bars.set_prob(2, f64::NAN);
+        assert!((bars.base().probs()[2] - 0.74).abs() < 1e-12);
+        bars.set_prob(99, 0.5);
+        bars.nudge(2, 5.0);
+        assert_eq!(bars.base().probs()[2], 1.0);
+        assert!((sum(bars.base()) - 1.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn reset_and_context_restore_the_models_row() {
+        let mut bars = BigramBars::new(table(), 4);
+        let model_row = bars.base().clone();
+        bars.set_prob(1, 0.9);
+        bars.reset();
+        assert_eq!(bars.base(), &model_row);
+        assert!(!bars.is_edited());
+        bars.set_prob(1, 0.9);
+        bars.set_context(6);
+        assert_eq!(bars.base(), &softmax(&table()[6]));
+        bars.set_context(99);
+        assert_eq!(bars.context(), 6);
+    }
+
+    #[test]
+    fn temperature_keeps_the_argmax_and_top_k_one_leaves_one_bar() {
+        let mut bars = BigramBars::new(table(), 2);
+        let argmax = bars.argmax();
+        let p1 = bars.p_argmax();
+        bars.set_temperature(Temperature::new(0.3).unwrap());
+        assert_eq!(bars.argmax(), argmax);
+        assert!(bars.p_argmax() > p1);
+        bars.set_temperature(Temperature::new(4.0).unwrap());
+        assert_eq!(bars.argmax(), argmax);
+        assert!(bars.p_argmax() < p1);
+        bars.set_top_k(TopK::new(1));
+        assert_eq!(bars.shown().probs().iter().filter(|p| **p > 0.0).count(), 1);
+        assert_eq!(bars.p_argmax(), 1.0);
+    }
+
+    #[test]
+    fn any_change_restarts_the_samples() {
+        let mut bars = BigramBars::new(table(), 2);
+        bars.draw(100);
+        assert_eq!(bars.samples().total(), 100);
+        bars.set_top_p(TopP::new(0.5).unwrap());
+        assert_eq!(bars.samples().total(), 0);
+        bars.draw(10);
+        bars.nudge(0, 0.01);
+        assert_eq!(bars.samples().total(), 0);
+    }
+
+    #[test]
+    fn the_first_context_is_the_most_uncertain_letter() {
+        let t = table();
+        let chosen = interesting_context(&t);
+        assert!(chosen >= 1);
+        let h = |i: usize| -> f64 { softmax(&t[i]).probs().iter().map(|p| -p * p.ln()).sum() };
+        assert!((1..VOCAB_SIZE).all(|i| h(i) <= h(chosen) + 1e-12));
+    }
+}
