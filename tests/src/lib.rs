@@ -11,6 +11,7 @@ use std::future::Future;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
+use fantoccini::actions::{InputSource, MOUSE_BUTTON_LEFT, MouseActions, PointerAction, TouchActions};
 use fantoccini::elements::Element;
 use fantoccini::{Client, Locator};
 
@@ -18,6 +19,15 @@ pub use fantoccini::key::Key;
 
 /// How long to wait for the page to reach an expected state before failing.
 const PATIENCE: Duration = Duration::from_secs(10);
+
+/// Which kind of pointer a drag uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pointer {
+    /// A mouse.
+    Mouse,
+    /// A finger on a touch screen.
+    Touch,
+}
 
 /// The open page, and the client that drives it.
 #[derive(Debug, Clone)]
@@ -138,6 +148,54 @@ impl Page {
     pub async fn press(&self, element: &Element, key: Key, times: usize) {
         let keys: String = std::iter::repeat_n(char::from(key), times).collect();
         element.send_keys(&keys).await.expect("keys can be sent");
+    }
+
+    /// Presses the primary button `dy0` pixels below the centre of `element`, moves by `dy` in a few
+    /// steps, and releases: a real drag, with mouse or touch pointer events.
+    pub async fn drag(&self, element: &Element, dy0: f64, dy: f64, pointer: Pointer) {
+        let steps = 5;
+        let arg = serde_json::to_value(element).expect("an element serializes");
+        let centre = self
+            .client
+            .execute(
+                "arguments[0].scrollIntoView({block: 'center'}); \
+                 const r = arguments[0].getBoundingClientRect(); \
+                 return [r.left + r.width / 2, r.top + r.height / 2];",
+                vec![arg],
+            )
+            .await
+            .expect("the element scrolls into view");
+        let at = |i: usize| centre.get(i).and_then(serde_json::Value::as_f64).expect("a centre point");
+        let (x, y) = (at(0).round(), (at(1) + dy0).round());
+        let mut actions =
+            vec![PointerAction::MoveTo { duration: None, x, y }, PointerAction::Down { button: MOUSE_BUTTON_LEFT }];
+        for step in 1..=steps {
+            let to = y + dy * f64::from(step) / f64::from(steps);
+            actions.push(PointerAction::MoveTo { duration: Some(Duration::from_millis(20)), x, y: to.round() });
+        }
+        actions.push(PointerAction::Up { button: MOUSE_BUTTON_LEFT });
+        match pointer {
+            Pointer::Mouse => {
+                let seq = actions.into_iter().fold(MouseActions::new("mouse".into()), InputSource::then);
+                self.client.perform_actions(seq).await.expect("the drag runs");
+            }
+            Pointer::Touch => {
+                let seq = actions.into_iter().fold(TouchActions::new("finger".into()), InputSource::then);
+                self.client.perform_actions(seq).await.expect("the drag runs");
+            }
+        }
+        self.client.release_actions().await.expect("the pointer is released");
+    }
+
+    /// An attribute of an element, or "".
+    pub async fn attr(&self, element: &Element, name: &str) -> String {
+        element.attr(name).await.expect("attributes can be read").unwrap_or_default()
+    }
+
+    /// Runs a script and returns its result as a number.
+    pub async fn number(&self, script: &str) -> f64 {
+        let value = self.client.execute(script, vec![]).await.expect("the script runs");
+        value.as_f64().unwrap_or(f64::NAN)
     }
 
     /// The console entries at level SEVERE (errors, panics) or that mention a panic, since the last call.

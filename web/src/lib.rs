@@ -3,10 +3,14 @@
 //! Components render state; the state and every number on the page live in plain structs in
 //! [`state`], tested natively. No arithmetic happens inside `view!`.
 
+mod perf;
 pub mod state;
 pub mod widgets;
 
 use leptos::prelude::*;
+use model::{Bigram, device};
+
+use crate::state::bars::{BigramBars, interesting_context};
 
 /// The whole page.
 #[component]
@@ -23,6 +27,33 @@ pub fn App() -> impl IntoView {
                 </p>
             </header>
             <widgets::temperature::TemperatureExample />
+            <BigramSection />
         </main>
+    }
+}
+
+/// The widgets that run on the bigram, or a clear message if its weights do not load.
+#[component]
+fn BigramSection() -> impl IntoView {
+    match Bigram::shipped(&device()).and_then(|b| b.table()) {
+        Ok(table) => {
+            let context = interesting_context(&table);
+            let bars = RwSignal::new(BigramBars::new(table, context));
+            view! {
+                <section aria-labelledby="bars-title">
+                    <h2 id="bars-title">"Temperature and top-k on a real bigram"</h2>
+                    <widgets::bars::BigramBarsWidget state=bars />
+                    <widgets::stages::StageView state=bars />
+                </section>
+                <section aria-labelledby="nucleus-title">
+                    <h2 id="nucleus-title">"Top-p: the nucleus"</h2>
+                    <widgets::nucleus::NucleusView bars />
+                </section>
+            }
+            .into_any()
+        }
+        Err(e) => {
+            view! { <p class="error" role="alert">{format!("The bigram could not be loaded: {e}")}</p> }.into_any()
+        }
     }
 }

@@ -6,8 +6,10 @@ use crate::run::{Result, cmd, root, run, step};
 use crate::tools::{self, Tools};
 
 const WASM: &str = "wasm32-unknown-unknown";
-/// The crates that build for the browser and have wasm-bindgen tests.
-const WASM_CRATES: [&str; 2] = ["sampling", "web"];
+/// The crates that build for the browser (clippy checks them for wasm32).
+const WASM_CRATES: [&str; 3] = ["sampling", "model", "web"];
+/// The crates with wasm-bindgen tests.
+const WASM_TESTED: [&str; 2] = ["sampling", "web"];
 
 /// Installs the tools only.
 pub fn setup() -> Result {
@@ -68,7 +70,7 @@ pub fn test(kinds: &[String]) -> Result {
     if wanted("wasm") {
         step("wasm tests in headless Chromium (wasm-bindgen-test)", || {
             let mut args = vec!["test", "--target", WASM];
-            for krate in WASM_CRATES {
+            for krate in WASM_TESTED {
                 args.extend(["-p", krate]);
             }
             let mut c = cmd("cargo", &args);

@@ -166,3 +166,82 @@ mod tests {
         assert_eq!(client_to_svg((5.0, 5.0), (0.0, 0.0, 0.0, 0.0), (600.0, 300.0)), (5.0, 5.0));
     }
 }
+
+/// A rectangle in SVG coordinates.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Rect {
+    /// Left edge.
+    pub x: f64,
+    /// Top edge.
+    pub y: f64,
+    /// Width.
+    pub width: f64,
+    /// Height.
+    pub height: f64,
+}
+
+/// A bar chart: slots across, values up.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct BarChart {
+    /// The horizontal slots.
+    pub bands: BandLayout,
+    /// The vertical scale.
+    pub values: VerticalProjection,
+}
+
+impl BarChart {
+    /// The bar of slot `i` for `value`, standing on the baseline.
+    pub fn bar(&self, i: usize, value: f64) -> Rect {
+        let y = self.values.to_y(value);
+        Rect { x: self.bands.bar_x(i), y, width: self.bands.bar_width(), height: self.values.bottom - y }
+    }
+
+    /// The whole column of slot `i`, for hit-testing a drag.
+    pub fn column(&self, i: usize) -> Rect {
+        Rect {
+            x: self.bands.left + self.bands.slot() * i as f64,
+            y: self.values.top,
+            width: self.bands.slot(),
+            height: self.values.bottom - self.values.top,
+        }
+    }
+
+    /// A short horizontal tick over slot `i` at `value`: (x1, x2, y).
+    pub fn tick(&self, i: usize, value: f64) -> (f64, f64, f64) {
+        let bar = self.bar(i, value);
+        (bar.x - 2.0, bar.x + bar.width + 2.0, bar.y)
+    }
+
+    /// A polyline through the centres of the slots at the given values.
+    pub fn polyline(&self, values: &[f64]) -> String {
+        values
+            .iter()
+            .enumerate()
+            .map(|(i, &v)| format!("{:.1},{:.1}", self.bands.center(i), self.values.to_y(v)))
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+}
+
+#[cfg(test)]
+mod chart_tests {
+    use super::*;
+
+    const CHART: BarChart = BarChart {
+        bands: BandLayout { n: 4, left: 0.0, right: 400.0, fill: 0.5 },
+        values: VerticalProjection { max: 1.0, bottom: 100.0, top: 0.0, scale: Scale::Linear },
+    };
+
+    #[test]
+    fn bars_stand_on_the_baseline() {
+        assert_eq!(CHART.bar(1, 0.25), Rect { x: 125.0, y: 75.0, width: 50.0, height: 25.0 });
+        assert_eq!(CHART.bar(0, 0.0).height, 0.0);
+        assert_eq!(CHART.column(3), Rect { x: 300.0, y: 0.0, width: 100.0, height: 100.0 });
+        assert_eq!(CHART.tick(1, 0.5), (123.0, 177.0, 50.0));
+    }
+
+    #[test]
+    fn polylines_pass_through_slot_centres() {
+        assert_eq!(CHART.polyline(&[0.0, 1.0]), "50.0,100.0 150.0,0.0");
+    }
+}

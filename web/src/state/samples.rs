@@ -126,3 +126,28 @@ mod tests {
         assert_eq!(a.counts(), b.counts());
     }
 }
+
+/// The points of a log–log plot of the distance history in a `width` × `height` box: n from 1 to
+/// 10⁵ across, distance from 1 down to 10⁻³ (clamped) from top to bottom.
+pub fn tv_plot(history: &[(u64, f64)], width: f64, height: f64) -> String {
+    history
+        .iter()
+        .map(|&(n, d)| {
+            let x = ((n.max(1) as f64).log10() / 5.0).clamp(0.0, 1.0) * width;
+            let y = (-d.max(1e-3).log10() / 3.0).clamp(0.0, 1.0) * height + 0.0; // + 0 turns −0 into 0
+            format!("{x:.1},{y:.1}")
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[cfg(test)]
+mod plot_tests {
+    #[test]
+    fn the_plot_is_log_log() {
+        assert_eq!(
+            super::tv_plot(&[(1, 1.0), (1000, 0.01), (100_000, 1e-6)], 100.0, 30.0),
+            "0.0,0.0 60.0,20.0 100.0,30.0"
+        );
+    }
+}

@@ -14,11 +14,7 @@ pub fn temperature_steps() -> Vec<f64> {
 
 /// The slider position of the step nearest to `tau`.
 pub fn temperature_index(steps: &[f64], tau: f64) -> usize {
-    steps
-        .iter()
-        .enumerate()
-        .min_by(|a, b| (a.1 - tau).abs().total_cmp(&(b.1 - tau).abs()))
-        .map_or(0, |(i, _)| i)
+    steps.iter().enumerate().min_by(|a, b| (a.1 - tau).abs().total_cmp(&(b.1 - tau).abs())).map_or(0, |(i, _)| i)
 }
 
 /// The top-k slider runs from 1 to the vocabulary size; its top end means off.

@@ -1,3 +1,7 @@
 //! The page's widgets: thin views over the structs in [`crate::state`].
 
+pub mod bars;
+pub mod drag;
+pub mod nucleus;
+pub mod stages;
 pub mod temperature;

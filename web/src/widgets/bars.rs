@@ -1,0 +1,233 @@
+//! Widget 1: the bigram's next-symbol distribution as draggable bars, under temperature and top-k,
+//! with live samples converging on the bars.
+
+use leptos::ev::KeyboardEvent;
+use leptos::prelude::*;
+use model::VOCAB_SIZE;
+use sampling::Temperature;
+
+use crate::perf::measure;
+use crate::state::bars::{BAR_PAGE, BAR_STEP, BigramBars, symbol};
+use crate::state::projection::{BandLayout, BarChart, Scale, VerticalProjection};
+use crate::state::samples::tv_plot;
+use crate::state::sliders::{temperature_index, temperature_steps, top_k_from_slider, top_k_label, top_k_to_slider};
+use crate::widgets::drag::{Drag, KeyMove, key_move};
+
+/// The viewBox of the bar chart.
+const VIEW: (f64, f64) = (600.0, 280.0);
+/// Where the 27 bars stand, on a square-root scale so that the tail stays visible.
+const CHART: BarChart = BarChart {
+    bands: BandLayout { n: VOCAB_SIZE, left: 40.0, right: 596.0, fill: 0.7 },
+    values: VerticalProjection { max: 1.0, bottom: 248.0, top: 8.0, scale: Scale::Sqrt },
+};
+/// Gridlines of the probability axis.
+const GRID: [f64; 6] = [0.01, 0.05, 0.1, 0.25, 0.5, 1.0];
+/// Draws per animation frame while the stream plays.
+const PER_FRAME: u64 = 200;
+/// The size of the distance plot.
+const TV_VIEW: (f64, f64) = (220.0, 70.0);
+
+/// Applies a slider key to bar `token`.
+fn on_bar_key(state: RwSignal<BigramBars>, token: usize, ev: &KeyboardEvent) {
+    if let Some(m) = key_move(&ev.key(), BAR_STEP, BAR_PAGE) {
+        ev.prevent_default();
+        measure("drag-update", || {
+            state.update(|s| match m {
+                KeyMove::By(delta) => s.nudge(token, delta),
+                KeyMove::Min => s.set_prob(token, 0.0),
+                KeyMove::Max => s.set_prob(token, 1.0),
+            });
+        });
+    }
+}
+
+/// One bar: the faint model row, the transformed bar, the sample tick, the label, and its slider role.
+#[component]
+fn Bar(state: RwSignal<BigramBars>, token: usize) -> impl IntoView {
+    let name = format!("P({})", symbol(token));
+    let drag = Drag::new(VIEW, move |_x, y| {
+        measure("drag-update", || state.update(|s| s.set_prob(token, CHART.values.from_y(y))));
+    });
+    let base = move || state.with(|s| CHART.bar(token, s.base().probs()[token]));
+    let shown = move || state.with(|s| CHART.bar(token, s.shown().probs()[token]));
+    let tick =
+        move || state.with(|s| (s.samples().total() > 0).then(|| CHART.tick(token, s.samples().empirical()[token])));
+    let value = move || state.with(|s| s.base().probs()[token]);
+    let after = move || state.with(|s| s.shown().probs()[token]);
+    let column = CHART.column(token);
+    let label_x = CHART.bands.center(token);
+    let drawn = move || state.with(|s| (s.samples().total() > 0).then(|| s.samples().empirical()[token]));
+    let value_text = {
+        let name = name.clone();
+        move || match drawn() {
+            Some(share) => format!("{name} = {:.3}; after the transforms {:.3}; drawn {share:.3}", value(), after()),
+            None => format!("{name} = {:.3}; after the transforms {:.3}", value(), after()),
+        }
+    };
+    view! {
+        <g
+            class="bar"
+            class:argmax=move || state.with(|s| s.argmax() == token)
+            class:masked=move || after() == 0.0
+            role="slider"
+            tabindex="0"
+            aria-label=name
+            aria-valuemin="0"
+            aria-valuemax="1"
+            aria-valuenow=move || format!("{:.3}", value())
+            aria-valuetext=value_text
+            data-token=token
+            on:keydown=move |ev| on_bar_key(state, token, &ev)
+            on:pointerdown=drag.down()
+            on:pointermove=drag.moved()
+            on:pointerup=drag.up()
+            on:pointercancel=drag.up()
+        >
+            <rect class="hit" x=column.x y=column.y width=column.width height=column.height />
+            <rect class="base" x=move || base().x y=move || base().y width=move || base().width height=move || base().height />
+            <rect class="shown" x=move || shown().x y=move || shown().y width=move || shown().width height=move || shown().height />
+            {move || tick().map(|(x1, x2, y)| view! { <line class="tick" x1=x1 x2=x2 y1=y y2=y /> })}
+            <text class="label" x=label_x y="268" text-anchor="middle">{symbol(token)}</text>
+        </g>
+    }
+}
+
+/// Keeps drawing while `playing` holds, one batch per animation frame.
+fn stream(state: RwSignal<BigramBars>, playing: RwSignal<bool>) {
+    request_animation_frame(move || {
+        if playing.get_untracked() {
+            measure("draw-frame", || state.update(|s| s.draw(PER_FRAME)));
+            stream(state, playing);
+        }
+    });
+}
+
+/// The bars widget.
+#[component]
+pub fn BigramBarsWidget(
+    /// The shared state: the bigram row, the sampler, the samples.
+    state: RwSignal<BigramBars>,
+) -> impl IntoView {
+    let steps = StoredValue::new(temperature_steps());
+    let playing = RwSignal::new(false);
+    let tau_index = move || state.with(|s| steps.with_value(|st| temperature_index(st, s.sampler().temperature.get())));
+    let on_tau = move |ev| {
+        let index: usize = event_target_value(&ev).parse().unwrap_or(0);
+        let tau = steps.with_value(|st| st.get(index).copied().unwrap_or(1.0));
+        if let Ok(tau) = Temperature::new(tau) {
+            state.update(|s| s.set_temperature(tau));
+        }
+    };
+    let on_k = move |ev| {
+        let k: usize = event_target_value(&ev).parse().unwrap_or(VOCAB_SIZE);
+        state.update(|s| s.set_top_k(top_k_from_slider(k, VOCAB_SIZE)));
+    };
+    let on_context = move |ev| {
+        let context: usize = event_target_value(&ev).parse().unwrap_or(0);
+        state.update(|s| s.set_context(context));
+    };
+    let draw = move |n: u64| {
+        measure(&format!("draw-{n}"), || state.update(|s| s.draw(n)));
+    };
+    let toggle = move |_| {
+        let now = !playing.get_untracked();
+        playing.set(now);
+        if now {
+            stream(state, playing);
+        }
+    };
+    let tau = move || state.with(|s| s.sampler().temperature.get());
+    let k = move || state.with(|s| s.sampler().top_k);
+
+    view! {
+        <figure class="widget bars-widget" aria-labelledby="bars-caption">
+            <div class="controls">
+                <label class="field">
+                    <span>"Context"</span>
+                    <select on:change=on_context prop:value=move || state.with(|s| s.context().to_string())>
+                        {(0..VOCAB_SIZE)
+                            .map(|id| view! { <option value=id.to_string()>{symbol(id)}</option> })
+                            .collect_view()}
+                    </select>
+                </label>
+                <label class="field slider">
+                    <span>"Temperature"<span class="visually-hidden">" for the bigram row"</span></span>
+                    <input
+                        type="range"
+                        min="0"
+                        max=move || steps.with_value(|s| s.len() - 1)
+                        step="1"
+                        prop:value=move || tau_index().to_string()
+                        aria-valuetext=move || format!("τ = {:.2}", tau())
+                        on:input=on_tau
+                    />
+                    <output>{move || format!("{:.2}", tau())}</output>
+                </label>
+                <label class="field slider">
+                    <span>"Top-k"</span>
+                    <input
+                        type="range"
+                        min="1"
+                        max=VOCAB_SIZE
+                        step="1"
+                        prop:value=move || top_k_to_slider(k(), VOCAB_SIZE).to_string()
+                        aria-valuetext=move || format!("k = {}", top_k_label(k(), VOCAB_SIZE))
+                        on:input=on_k
+                    />
+                    <output>{move || top_k_label(k(), VOCAB_SIZE)}</output>
+                </label>
+                <button type="button" on:click=move |_| state.update(BigramBars::reset) disabled=move || !state.with(BigramBars::is_edited)>
+                    "Reset row"
+                </button>
+            </div>
+
+            <dl class="readouts" aria-live="polite">
+                <div><dt>"argmax"</dt><dd data-testid="bars-argmax">{move || symbol(state.with(BigramBars::argmax))}</dd></div>
+                <div><dt>"P(argmax)"</dt><dd data-testid="bars-p-argmax">{move || format!("{:.3}", state.with(BigramBars::p_argmax))}</dd></div>
+                <div><dt>"T"</dt><dd data-testid="bars-tau">{move || format!("{:.2}", tau())}</dd></div>
+                <div><dt>"k"</dt><dd data-testid="bars-k">{move || top_k_label(k(), VOCAB_SIZE)}</dd></div>
+                <div><dt>"samples"</dt><dd data-testid="bars-samples">{move || state.with(|s| s.samples().total()).to_string()}</dd></div>
+                <div><dt>"TV distance"</dt><dd data-testid="bars-tv">{move || state.with(|s| if s.samples().total() == 0 { "–".to_string() } else { format!("{:.4}", s.samples().tv_distance()) })}</dd></div>
+            </dl>
+
+            <svg class="chart bars" viewBox=format!("0 0 {} {}", VIEW.0, VIEW.1) role="group" aria-label="Next-symbol probabilities">
+                {GRID
+                    .iter()
+                    .map(|&g| {
+                        let y = CHART.values.to_y(g);
+                        view! {
+                            <line class="grid" x1=CHART.bands.left x2=CHART.bands.right y1=y y2=y />
+                            <text class="axis" x=CHART.bands.left - 4.0 y=y + 3.0 text-anchor="end">{g.to_string()}</text>
+                        }
+                    })
+                    .collect_view()}
+                {(0..VOCAB_SIZE).map(|token| view! { <Bar state token /> }).collect_view()}
+            </svg>
+
+            <div class="samplers">
+                <button type="button" on:click=move |_| draw(1)>"Draw 1"</button>
+                <button type="button" on:click=move |_| draw(100)>"Draw 100"</button>
+                <button type="button" on:click=move |_| draw(10_000)>"Draw 10,000"</button>
+                <button type="button" aria-pressed=move || playing.get().to_string() on:click=toggle>
+                    {move || if playing.get() { "Pause" } else { "Play" }}
+                </button>
+                <button type="button" on:click=move |_| state.update(BigramBars::clear_samples)>"Clear samples"</button>
+                <svg class="tv-plot" viewBox=format!("0 0 {} {}", TV_VIEW.0, TV_VIEW.1) role="img"
+                    aria-label="Total-variation distance between the samples and the bars, falling as more are drawn (log–log)">
+                    <rect class="frame" x="0" y="0" width=TV_VIEW.0 height=TV_VIEW.1 />
+                    <polyline class="tv" points=move || state.with(|s| tv_plot(s.samples().history(), TV_VIEW.0, TV_VIEW.1)) />
+                </svg>
+            </div>
+
+            <figcaption id="bars-caption">
+                "After the chosen context symbol, the bigram gives every symbol a probability. Drag a bar "
+                "(or focus it and use the arrow keys) to set its probability before the transforms; the "
+                "others rescale so the row still sums to 1. The faint bars are the row before temperature "
+                "and top-k, the solid bars after; the highlighted bar is the argmax, which no temperature "
+                "moves. Coral ticks mark how often each symbol has been drawn: with enough samples they "
+                "settle on the bar tops, and the distance plot falls roughly as one over the square root "
+                "of the number of draws."
+            </figcaption>
+        </figure>
+    }
+}
