@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use model::VOCAB_SIZE;
 use sampling::Temperature;
 
-use crate::perf::measure;
+use crate::perf::{measure, measure_until_rendered};
 use crate::state::bars::{BAR_PAGE, BAR_STEP, BigramBars, symbol};
 use crate::state::projection::{BandLayout, BarChart, Scale, VerticalProjection};
 use crate::state::samples::tv_plot;
@@ -31,7 +31,7 @@ const TV_VIEW: (f64, f64) = (220.0, 70.0);
 fn on_bar_key(state: RwSignal<BigramBars>, token: usize, ev: &KeyboardEvent) {
     if let Some(m) = key_move(&ev.key(), BAR_STEP, BAR_PAGE) {
         ev.prevent_default();
-        measure("drag-update", || {
+        measure_until_rendered("drag-update", || {
             state.update(|s| match m {
                 KeyMove::By(delta) => s.nudge(token, delta),
                 KeyMove::Min => s.set_prob(token, 0.0),
@@ -46,7 +46,7 @@ fn on_bar_key(state: RwSignal<BigramBars>, token: usize, ev: &KeyboardEvent) {
 fn Bar(state: RwSignal<BigramBars>, token: usize) -> impl IntoView {
     let name = format!("P({})", symbol(token));
     let drag = Drag::new(VIEW, move |_x, y| {
-        measure("drag-update", || state.update(|s| s.set_prob(token, CHART.values.from_y(y))));
+        measure_until_rendered("drag-update", || state.update(|s| s.set_prob(token, CHART.values.from_y(y))));
     });
     let base = move || state.with(|s| CHART.bar(token, s.base().probs()[token]));
     let shown = move || state.with(|s| CHART.bar(token, s.shown().probs()[token]));

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use sampling::{Distribution, TopP};
 
-use crate::perf::measure;
+use crate::perf::measure_until_rendered;
 use crate::state::bars::{BigramBars, symbol};
 use crate::state::nucleus::{MIN_P, NucleusWidget, P_PAGE, P_STEP, Preset};
 use crate::state::projection::{BandLayout, BarChart, Scale, VerticalProjection};
@@ -41,7 +41,9 @@ pub fn NucleusView(
             state.update(|s| s.set_preset(Preset::BigramRow, &current));
         }
     });
-    let drag = Drag::new(VIEW, move |_x, y| measure("p-line-update", || state.update(|s| s.set_p(VALUES.from_y(y)))));
+    let drag = Drag::new(VIEW, move |_x, y| {
+        measure_until_rendered("p-line-update", || state.update(|s| s.set_p(VALUES.from_y(y))))
+    });
     let on_key = move |ev: leptos::ev::KeyboardEvent| {
         if let Some(m) = key_move(&ev.key(), P_STEP, P_PAGE) {
             ev.prevent_default();

@@ -1,0 +1,55 @@
+//! A benchmark in Chromium, not a test: it reads the page's own performance measures and prints them.
+//! Run it with `cargo xtask bench` (which builds the bundle first); it asserts nothing about speed.
+
+use std::time::Duration;
+
+use e2e::{Key, Page, Pointer, with_page};
+
+/// The durations (ms) of every performance measure named `name`.
+async fn measures(page: &Page, name: &str) -> Vec<f64> {
+    let script = format!("return performance.getEntriesByName('{name}').map(e => e.duration)");
+    let value = page.client.execute(&script, vec![]).await.expect("the script runs");
+    value.as_array().into_iter().flatten().filter_map(serde_json::Value::as_f64).collect()
+}
+
+fn summary(label: &str, ms: &[f64]) -> String {
+    let mut sorted = ms.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    let median = sorted.get(sorted.len() / 2).copied().unwrap_or(f64::NAN);
+    let mean = ms.iter().sum::<f64>() / ms.len().max(1) as f64;
+    format!("{label}: n = {}, median {median:.3} ms, mean {mean:.3} ms", ms.len())
+}
+
+#[tokio::test]
+#[ignore = "a benchmark: run it with `cargo xtask bench`"]
+async fn widget_speed_in_chromium() {
+    with_page(|page| async move {
+        page.open().await;
+        let draw = page.by_role("button", "Draw 10,000").await;
+        for _ in 0..10 {
+            draw.click().await.unwrap();
+        }
+        page.wait_for_text("[data-testid=bars-samples]", "100000").await;
+        let batches = measures(&page, "draw-10000").await;
+        let mean = batches.iter().sum::<f64>() / batches.len() as f64;
+        println!("{}", summary("10,000 draws (sampling and counts)", &batches));
+        println!("draws per second: {:.2e}", 10_000.0 / mean * 1000.0);
+
+        page.by_role("button", "Play").await.click().await.unwrap();
+        tokio::time::sleep(Duration::from_secs(2)).await;
+        page.by_role("button", "Pause").await.click().await.unwrap();
+        println!("{}", summary("one animation frame of 200 draws", &measures(&page, "draw-frame").await));
+
+        let bar = page.by_role("slider", "P(e)").await;
+        page.press(&bar, Key::Up, 30).await;
+        page.drag(&bar, 0.0, -40.0, Pointer::Mouse).await;
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        println!("{}", summary("one bar update, until rendered", &measures(&page, "drag-update").await));
+
+        let line = page.by_role("slider", "p threshold").await;
+        page.drag(&line, 0.0, 80.0, Pointer::Mouse).await;
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        println!("{}", summary("one p-line update, until rendered", &measures(&page, "p-line-update").await));
+    })
+    .await;
+}
