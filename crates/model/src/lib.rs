@@ -1,4 +1,5 @@
-//! The lesson's models, in burn: the 27-symbol vocabulary, the names corpus, and the character bigram.
+//! The lesson's models, in burn: the 27-symbol vocabulary, the names corpus, the character bigram and
+//! a tiny transformer with a key/value cache.
 //!
 //! Every model implements [`LanguageModel`]: token ids in, next-token logits out, shaped
 //! `[batch, time] -> [batch, time, vocab]`. One [`next_logits`] and one generate loop serve them all.
@@ -7,6 +8,8 @@ mod backend;
 mod bigram;
 mod corpus;
 mod error;
+mod gpt;
+mod kv_cache;
 mod lm;
 mod vocab;
 
@@ -15,5 +18,7 @@ pub use bigram::{Bigram, BigramCard, BigramCounts};
 pub use burn::tensor::Device;
 pub use corpus::{Corpus, SPLIT_SEED, Split};
 pub use error::ModelError;
+pub use gpt::{Gpt, GptConfig, generate_cached};
+pub use kv_cache::KvCache;
 pub use lm::{LanguageModel, generate, mean_nll, next_logits};
 pub use vocab::{END, START, VOCAB_SIZE, Vocab};

@@ -1,0 +1,283 @@
+//! A tiny decoder-only transformer (GPT) over the 27 symbols, with two paths over the same weights:
+//! [`Gpt::forward`] over a whole sequence (training, and generation without a cache) and
+//! [`Gpt::step`], one new token against a [`KvCache`] of every earlier key and value.
+
+use burn::config::Config;
+use burn::module::Module;
+use burn::nn::{Embedding, EmbeddingConfig, LayerNorm, LayerNormConfig, Linear, LinearConfig};
+use burn::tensor::activation::{gelu, softmax};
+use burn::tensor::{Bool, Device, Int, Tensor, TensorData};
+use sampling::{Logits, TokenId};
+
+use crate::kv_cache::{KvCache, LayerCache};
+use crate::lm::to_vec;
+use crate::{LanguageModel, ModelError, VOCAB_SIZE};
+
+/// The shape of the transformer.
+#[derive(Config, Debug, PartialEq, Eq)]
+pub struct GptConfig {
+    /// Symbols in the vocabulary.
+    #[config(default = 27)]
+    pub vocab: usize,
+    /// The context window: at most this many tokens are read.
+    #[config(default = 16)]
+    pub context: usize,
+    /// The width of every token's vector (the model dimension).
+    #[config(default = 64)]
+    pub width: usize,
+    /// Attention heads per layer; `width` must be a multiple of it.
+    #[config(default = 4)]
+    pub heads: usize,
+    /// Transformer blocks.
+    #[config(default = 2)]
+    pub layers: usize,
+}
+
+impl GptConfig {
+    /// The width of one head.
+    pub fn head_dim(&self) -> usize {
+        self.width / self.heads
+    }
+
+    /// A freshly initialized model.
+    pub fn init(&self, device: &Device) -> Gpt {
+        let block = || Block {
+            norm_attention: LayerNormConfig::new(self.width).init(device),
+            qkv: LinearConfig::new(self.width, 3 * self.width).init(device),
+            projection: LinearConfig::new(self.width, self.width).init(device),
+            norm_mlp: LayerNormConfig::new(self.width).init(device),
+            expand: LinearConfig::new(self.width, 4 * self.width).init(device),
+            contract: LinearConfig::new(4 * self.width, self.width).init(device),
+            heads: self.heads,
+        };
+        Gpt {
+            token: EmbeddingConfig::new(self.vocab, self.width).init(device),
+            position: EmbeddingConfig::new(self.context, self.width).init(device),
+            blocks: (0..self.layers).map(|_| block()).collect(),
+            norm: LayerNormConfig::new(self.width).init(device),
+            head: LinearConfig::new(self.width, self.vocab).init(device),
+            context: self.context,
+        }
+    }
+}
+
+/// One pre-norm block: x + attention(norm(x)), then x + mlp(norm(x)).
+#[derive(Module, Debug)]
+pub struct Block {
+    norm_attention: LayerNorm,
+    /// Queries, keys and values in one projection: width → 3 × width.
+    qkv: Linear,
+    /// Heads back to the residual stream: width → width.
+    projection: Linear,
+    norm_mlp: LayerNorm,
+    expand: Linear,
+    contract: Linear,
+    #[module(skip)]
+    heads: usize,
+}
+
+/// The transformer.
+#[derive(Module, Debug)]
+pub struct Gpt {
+    token: Embedding,
+    position: Embedding,
+    blocks: Vec<Block>,
+    norm: LayerNorm,
+    head: Linear,
+    #[module(skip)]
+    context: usize,
+}
+
+/// Splits `[batch, time, width]` into heads: `[batch, heads, time, head_dim]`.
+fn split_heads(x: Tensor<3>, heads: usize) -> Tensor<4> {
+    let [batch, time, width] = x.dims();
+    x.reshape([batch, time, heads, width / heads]) // [batch, time, heads, head_dim]
+        .swap_dims(1, 2) // [batch, heads, time, head_dim]
+}
+
+/// Joins heads back: `[batch, heads, time, head_dim]` → `[batch, time, width]`.
+fn join_heads(x: Tensor<4>) -> Tensor<3> {
+    let [batch, heads, time, head_dim] = x.dims();
+    x.swap_dims(1, 2) // [batch, time, heads, head_dim]
+        .reshape([batch, time, heads * head_dim]) // [batch, time, width]
+}
+
+impl Block {
+    /// Queries, keys and values of `x`.
+    ///
+    /// # Shapes
+    /// - `x`: `[batch, time, width]`
+    /// - returns three `[batch, heads, time, head_dim]`
+    fn qkv(&self, x: Tensor<3>) -> [Tensor<4>; 3] {
+        let [_, _, width] = x.dims();
+        let qkv = self.qkv.forward(self.norm_attention.forward(x)); // [batch, time, 3 × width]
+        [0, 1, 2].map(|i| split_heads(qkv.clone().narrow(2, i * width, width), self.heads)) // [batch, heads, time, head_dim]
+    }
+
+    /// Attention of queries over keys and values, with an optional causal mask, then the output
+    /// projection.
+    ///
+    /// # Shapes
+    /// - `q`: `[batch, heads, tq, head_dim]`, `k` and `v`: `[batch, heads, tk, head_dim]`
+    /// - `mask`: `[tq, tk]`, true where a query must not look
+    /// - returns `[batch, tq, width]`
+    fn attend(&self, q: Tensor<4>, k: Tensor<4>, v: Tensor<4>, mask: Option<Tensor<2, Bool>>) -> Tensor<3> {
+        let [batch, heads, tq, head_dim] = q.dims();
+        let tk = k.dims()[2];
+        let scores = q.matmul(k.swap_dims(2, 3)) / (head_dim as f64).sqrt(); // [batch, heads, tq, tk]
+        let scores = match mask {
+            Some(mask) => scores.mask_fill(mask.reshape([1, 1, tq, tk]).expand([batch, heads, tq, tk]), f32::NEG_INFINITY),
+            None => scores,
+        };
+        let weights = softmax(scores, 3); // [batch, heads, tq, tk]
+        self.projection.forward(join_heads(weights.matmul(v))) // [batch, tq, width]
+    }
+
+    /// The MLP half of the block, with its residual.
+    ///
+    /// # Shapes
+    /// - `x`: `[batch, time, width]` → `[batch, time, width]`
+    fn mlp(&self, x: Tensor<3>) -> Tensor<3> {
+        let h = gelu(self.expand.forward(self.norm_mlp.forward(x.clone()))); // [batch, time, 4 × width]
+        x + self.contract.forward(h) // [batch, time, width]
+    }
+
+    /// The block over a whole sequence, every position attending to itself and the past.
+    ///
+    /// # Shapes
+    /// - `x`: `[batch, time, width]` → `[batch, time, width]`
+    fn forward(&self, x: Tensor<3>) -> Tensor<3> {
+        let time = x.dims()[1];
+        let [q, k, v] = self.qkv(x.clone()); // 3 × [batch, heads, time, head_dim]
+        let future = Tensor::<2, Bool>::tril_mask([time, time], 0, &x.device()); // [time, time]: true above the diagonal
+        let x = x + self.attend(q, k, v, Some(future)); // [batch, time, width]
+        self.mlp(x)
+    }
+
+    /// The block for one new position, reading and extending the layer's cache.
+    ///
+    /// # Shapes
+    /// - `x`: `[1, 1, width]` → `[1, 1, width]`
+    fn step(&self, x: Tensor<3>, cache: &mut LayerCache) -> Tensor<3> {
+        let [q, k, v] = self.qkv(x.clone()); // 3 × [1, heads, 1, head_dim]
+        let (k, v) = cache.append(k, v); // [1, heads, t, head_dim]: every key and value so far
+        let x = x + self.attend(q, k, v, None); // the new token may look at everything cached
+        self.mlp(x)
+    }
+}
+
+impl Gpt {
+    /// A cache for [`Gpt::step`], empty.
+    pub fn new_cache(&self) -> KvCache {
+        KvCache::new(self.blocks.len())
+    }
+
+    /// Embeds `tokens` at positions `start..start + time`.
+    ///
+    /// # Shapes
+    /// - `tokens`: `[batch, time]` → `[batch, time, width]`
+    fn embed(&self, tokens: Tensor<2, Int>, start: usize) -> Tensor<3> {
+        let [batch, time] = tokens.dims();
+        let device = tokens.device();
+        let positions = Tensor::<1, Int>::arange(start as i64..(start + time) as i64, &device) // [time]
+            .reshape([1, time]); // [1, time]
+        let x = self.token.forward(tokens); // [batch, time, width]
+        let p = self.position.forward(positions); // [1, time, width]
+        let width = p.dims()[2];
+        x + p.expand([batch, time, width]) // [batch, time, width]
+    }
+
+    /// The next-token logits for one new token, using and extending `cache`.
+    ///
+    /// Its position is the number of tokens already cached. When the cache already holds a full window,
+    /// it is rebuilt from the last `context − 1` tokens first, so that the result equals
+    /// [`next_logits`](crate::next_logits) on the cropped context exactly.
+    ///
+    /// # Errors
+    /// [`ModelError::BadToken`] for an id outside the vocabulary.
+    pub fn step(&self, token: TokenId, cache: &mut KvCache) -> Result<Logits, ModelError> {
+        if token >= VOCAB_SIZE {
+            return Err(ModelError::BadToken(token));
+        }
+        if cache.len() == self.context {
+            let keep = cache.tokens()[1..].to_vec();
+            *cache = self.new_cache();
+            for &t in &keep {
+                self.step_unchecked(t, cache);
+            }
+        }
+        let logits = self.step_unchecked(token, cache); // [vocab]
+        Ok(Logits::from_f32(&to_vec(logits)?)?)
+    }
+
+    /// One position through every block with the cache.
+    ///
+    /// # Shapes
+    /// returns `[vocab]`
+    fn step_unchecked(&self, token: TokenId, cache: &mut KvCache) -> Tensor<1> {
+        let device = self.head.weight.val().device();
+        let position = cache.len();
+        let ids = Tensor::<2, Int>::from_data(TensorData::new(vec![token as i64], [1, 1]), &device); // [1, 1]
+        let mut x = self.embed(ids, position); // [1, 1, width]
+        for (block, layer) in self.blocks.iter().zip(cache.layers_mut()) {
+            x = block.step(x, layer); // [1, 1, width]
+        }
+        cache.push_token(token);
+        let vocab = self.head.weight.val().dims()[1];
+        self.head.forward(self.norm.forward(x)).reshape([vocab]) // [vocab]
+    }
+
+    /// The context window.
+    pub fn context(&self) -> usize {
+        self.context
+    }
+}
+
+impl LanguageModel for Gpt {
+    fn forward(&self, tokens: Tensor<2, Int>) -> Tensor<3> {
+        let mut x = self.embed(tokens, 0); // [batch, time, width]
+        for block in &self.blocks {
+            x = block.forward(x); // [batch, time, width]
+        }
+        self.head.forward(self.norm.forward(x)) // [batch, time, vocab]
+    }
+
+    fn context_window(&self) -> usize {
+        self.context
+    }
+
+    fn device(&self) -> Device {
+        self.head.weight.val().device()
+    }
+}
+
+/// Generates like [`generate`](crate::generate), but with the cache: each step runs only the new token.
+/// The prompt is fed through the cache first.
+///
+/// # Errors
+/// [`ModelError::EmptyContext`] for an empty prompt, [`ModelError::BadToken`] for ids outside the
+/// vocabulary.
+pub fn generate_cached<R: rand::Rng + ?Sized>(
+    model: &Gpt,
+    prompt: &[TokenId],
+    max_new: usize,
+    strategy: &sampling::Strategy,
+    rng: &mut R,
+) -> Result<Vec<TokenId>, ModelError> {
+    let (&last, earlier) = prompt.split_last().ok_or(ModelError::EmptyContext)?;
+    let mut cache = model.new_cache();
+    for &t in earlier {
+        model.step(t, &mut cache)?;
+    }
+    let mut next = last;
+    let mut out = Vec::new();
+    for _ in 0..max_new {
+        let logits = model.step(next, &mut cache)?; // only the new token runs
+        next = strategy.choose(&logits, rng);
+        out.push(next);
+        if next == crate::END {
+            break;
+        }
+    }
+    Ok(out)
+}

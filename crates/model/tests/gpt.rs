@@ -1,0 +1,78 @@
+//! The transformer: shapes, the cache path against the full path, crop, determinism.
+
+use burn::tensor::{Int, Tensor, TensorData};
+use model::{GptConfig, LanguageModel, ModelError, device, generate, generate_cached, next_logits};
+use sampling::{Sampler, Strategy, Temperature, TopK, TopP, seeded_rng, uniform};
+
+fn config() -> GptConfig {
+    GptConfig::new().with_context(16).with_width(32).with_heads(4).with_layers(2)
+}
+
+#[test]
+fn forward_shapes() {
+    let model = config().init(&device());
+    let ids: Vec<i64> = (0..2 * 7).map(|i| i % 27).collect();
+    let tokens = Tensor::<2, Int>::from_data(TensorData::new(ids, [2, 7]), &device()); // [2, 7]
+    assert_eq!(model.forward(tokens).dims(), [2, 7, 27]);
+}
+
+#[test]
+fn every_cached_step_equals_the_full_forward_pass() {
+    let model = config().init(&device());
+    let mut rng = seeded_rng(5);
+    let tokens: Vec<usize> = (0..32).map(|_| (uniform(&mut rng) * 27.0) as usize).collect();
+    let mut cache = model.new_cache();
+    let mut worst = 0.0f64;
+    for t in 0..tokens.len() {
+        let cached = model.step(tokens[t], &mut cache).unwrap();
+        let full = next_logits(&model, &tokens[..=t]).unwrap(); // crops to the last 16 itself
+        for (a, b) in cached.as_slice().iter().zip(full.as_slice()) {
+            worst = worst.max((a - b).abs());
+        }
+        assert!(cache.len() <= 16, "the cache never holds more than the window");
+    }
+    assert!(worst < 1e-5, "largest difference {worst}");
+}
+
+#[test]
+fn the_context_is_cropped_to_the_window() {
+    let model = config().init(&device());
+    let long: Vec<usize> = (0..40).map(|i| (i * 7) % 27).collect();
+    assert_eq!(next_logits(&model, &long).unwrap(), next_logits(&model, &long[40 - 16..]).unwrap());
+    assert_ne!(next_logits(&model, &long).unwrap(), next_logits(&model, &long[40 - 15..]).unwrap());
+}
+
+#[test]
+fn cached_and_uncached_generation_give_the_same_text() {
+    let model = config().init(&device());
+    let sampler = Strategy::Sample(Sampler::new(Temperature::new(1.2).unwrap(), TopK::new(20), TopP::new(0.97).unwrap()));
+    for (strategy, seed) in [(sampler, 1), (sampler, 2), (Strategy::Greedy, 0)] {
+        let plain = generate(&model, &[0], 32, &strategy, &mut seeded_rng(seed)).unwrap();
+        let cached = generate_cached(&model, &[0], 32, &strategy, &mut seeded_rng(seed)).unwrap();
+        assert_eq!(plain, cached);
+        assert_eq!(plain, generate(&model, &[0], 32, &strategy, &mut seeded_rng(seed)).unwrap());
+    }
+}
+
+#[test]
+fn bad_tokens_are_errors() {
+    let model = config().init(&device());
+    let mut cache = model.new_cache();
+    assert_eq!(model.step(27, &mut cache), Err(ModelError::BadToken(27)));
+    assert!(cache.is_empty());
+    assert_eq!(generate_cached(&model, &[], 3, &Strategy::Greedy, &mut seeded_rng(0)), Err(ModelError::EmptyContext));
+}
+
+#[test]
+fn the_cache_holds_one_row_per_token() {
+    let model = config().init(&device());
+    let mut cache = model.new_cache();
+    for t in [0, 5, 9] {
+        model.step(t, &mut cache).unwrap();
+    }
+    assert_eq!(cache.tokens(), &[0, 5, 9]);
+    assert_eq!(cache.keys(0).len(), 3);
+    assert_eq!(cache.values(1).len(), 3);
+    assert_eq!(cache.keys(0)[0].len(), 32);
+    assert!(cache.keys(5).is_empty());
+}
