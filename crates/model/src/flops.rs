@@ -1,0 +1,126 @@
+//! Exact work accounting: floating-point operations of one generation step, with and without the cache.
+//!
+//! A multiply-add counts as 2. Counted: the matrix products that dominate (the query/key/value and
+//! output projections, attention scores, the weighted sum of values, the MLP, the output head).
+//! Not counted: embeddings (lookups), layer norms, softmax and GELU (linear in the width, small).
+
+use crate::GptConfig;
+
+/// The work of one step, per part.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct StepFlops {
+    /// Query, key and value projections, and the output projection.
+    pub projections: u64,
+    /// Query · key for every (query, key) pair attended.
+    pub scores: u64,
+    /// Attention weights times values.
+    pub weighted_sum: u64,
+    /// Both MLP matrices.
+    pub mlp: u64,
+    /// The output head.
+    pub head: u64,
+}
+
+impl StepFlops {
+    /// All parts together.
+    pub fn total(&self) -> u64 {
+        self.projections + self.scores + self.weighted_sum + self.mlp + self.head
+    }
+}
+
+/// Whether earlier keys and values are kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cache {
+    /// Only the new token runs; it attends over the cached keys and values.
+    On,
+    /// The whole (cropped) context runs again, every position attending to its past.
+    Off,
+}
+
+impl GptConfig {
+    /// The work of producing the next token when the context holds `t` tokens (the new one included),
+    /// cropped to the window.
+    pub fn step_flops(&self, t: usize, cache: Cache) -> StepFlops {
+        let t = t.clamp(1, self.context) as u64;
+        let (c, v, l) = (self.width as u64, self.vocab as u64, self.layers as u64);
+        // Per position and layer: qkv (c → 3c) and output (c → c) projections; the MLP (c → 4c → c).
+        let projections_one = 2 * c * 3 * c + 2 * c * c;
+        let mlp_one = 2 * c * 4 * c + 2 * 4 * c * c;
+        match cache {
+            Cache::On => StepFlops {
+                projections: l * projections_one,
+                scores: l * 2 * t * c,
+                weighted_sum: l * 2 * t * c,
+                mlp: l * mlp_one,
+                head: 2 * c * v,
+            },
+            Cache::Off => {
+                // Position i (1-based) attends to i keys: Σᵢ 2ic = t(t + 1)c per layer.
+                let pairs = t * (t + 1) / 2;
+                StepFlops {
+                    projections: l * t * projections_one,
+                    scores: l * 2 * pairs * c,
+                    weighted_sum: l * 2 * pairs * c,
+                    mlp: l * t * mlp_one,
+                    // The forward pass applies the head at every position.
+                    head: t * 2 * c * v,
+                }
+            }
+        }
+    }
+
+    /// The work of generating tokens until the context holds `t`, starting from one token.
+    pub fn cumulative_flops(&self, t: usize, cache: Cache) -> u64 {
+        (1..=t).map(|i| self.step_flops(i, cache).total()).sum()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Width 2, one layer, one head, vocabulary 3, window 4: small enough to count by hand.
+    fn tiny() -> GptConfig {
+        GptConfig::new().with_vocab(3).with_context(4).with_width(2).with_heads(1).with_layers(1)
+    }
+
+    #[test]
+    fn counts_by_hand_cache_on() {
+        // At t = 3: qkv 2·2·6 = 24, output 2·2·2 = 8 → 32; scores 2·3·2 = 12; weighted 12;
+        // MLP 2·2·8 + 2·8·2 = 64; head 2·2·3 = 12. Total 132.
+        let f = tiny().step_flops(3, Cache::On);
+        assert_eq!(f, StepFlops { projections: 32, scores: 12, weighted_sum: 12, mlp: 64, head: 12 });
+        assert_eq!(f.total(), 132);
+    }
+
+    #[test]
+    fn counts_by_hand_cache_off() {
+        // At t = 3 every position runs: projections 3·32 = 96; scores 2·(1+2+3)·2 = 24; weighted 24;
+        // MLP 3·64 = 192; head 3·12 = 36. Total 372.
+        let f = tiny().step_flops(3, Cache::Off);
+        assert_eq!(f, StepFlops { projections: 96, scores: 24, weighted_sum: 24, mlp: 192, head: 36 });
+        assert_eq!(f.total(), 372);
+    }
+
+    #[test]
+    fn the_first_step_costs_the_same_both_ways() {
+        assert_eq!(tiny().step_flops(1, Cache::On), tiny().step_flops(1, Cache::Off));
+    }
+
+    #[test]
+    fn without_the_cache_the_total_grows_faster() {
+        let config = GptConfig::new().with_context(1024).with_width(64).with_layers(2);
+        let on = |t| config.cumulative_flops(t, Cache::On) as f64;
+        let off = |t| config.cumulative_flops(t, Cache::Off) as f64;
+        // With the cache each step is linear in t, so doubling T at most quadruples the total (the
+        // per-token projections alone would double it); without, each step redoes the past, so the
+        // total at least quadruples.
+        for t in [64, 128, 256, 512] {
+            let (grow_on, grow_off) = (on(2 * t) / on(t), off(2 * t) / off(t));
+            assert!((2.0..4.0).contains(&grow_on), "cache on: ×{grow_on} from {t}");
+            assert!((3.9..8.0).contains(&grow_off), "cache off: ×{grow_off} from {t}");
+            assert!(off(2 * t) / on(2 * t) > off(t) / on(t), "the saving grows with T");
+        }
+        assert!(off(1024) / on(1024) > 100.0);
+    }
+}
