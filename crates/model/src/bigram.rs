@@ -2,7 +2,6 @@
 
 use burn::config::Config;
 use burn::module::{Module, Param};
-use burn::store::ModuleRecord;
 use burn::tensor::{Device, Int, Tensor, TensorData};
 use sampling::{Logits, TokenId};
 
@@ -121,9 +120,7 @@ impl Bigram {
     /// # Errors
     /// [`ModelError::Weights`] when the bytes are not a bigram's weights.
     pub fn from_bytes(bytes: &[u8], device: &Device) -> Result<Self, ModelError> {
-        let record = ModuleRecord::from_bytes(burn::tensor::Bytes::from_bytes_vec(bytes.to_vec()))
-            .map_err(|e| ModelError::Weights(e.to_string()))?;
-        Self::uniform(device).try_load_record(record).map_err(|e| ModelError::Weights(e.to_string()))
+        crate::weights::from_bytes(Self::uniform(device), bytes)
     }
 
     /// The weights in burn's burnpack format.
@@ -131,8 +128,7 @@ impl Bigram {
     /// # Errors
     /// [`ModelError::Weights`] if burn cannot serialize them.
     pub fn to_bytes(self) -> Result<Vec<u8>, ModelError> {
-        let bytes = self.into_record().into_bytes().map_err(|e| ModelError::Weights(e.to_string()))?;
-        Ok(bytes.to_vec())
+        crate::weights::to_bytes(self)
     }
 
     /// The logits of the next symbol after `current`.

@@ -13,6 +13,11 @@ use crate::kv_cache::{KvCache, LayerCache};
 use crate::lm::to_vec;
 use crate::{LanguageModel, ModelError, VOCAB_SIZE};
 
+/// The shipped weights (burnpack), trained by `cargo xtask train`.
+const SHIPPED_WEIGHTS: &[u8] = include_bytes!("../../../assets/models/gpt.bpk");
+/// The shipped model card, written beside the weights.
+const SHIPPED_CARD: &str = include_str!("../../../assets/models/gpt.json");
+
 /// The shape of the transformer.
 #[derive(Config, Debug, PartialEq, Eq)]
 pub struct GptConfig {
@@ -126,7 +131,9 @@ impl Block {
         let tk = k.dims()[2];
         let scores = q.matmul(k.swap_dims(2, 3)) / (head_dim as f64).sqrt(); // [batch, heads, tq, tk]
         let scores = match mask {
-            Some(mask) => scores.mask_fill(mask.reshape([1, 1, tq, tk]).expand([batch, heads, tq, tk]), f32::NEG_INFINITY),
+            Some(mask) => {
+                scores.mask_fill(mask.reshape([1, 1, tq, tk]).expand([batch, heads, tq, tk]), f32::NEG_INFINITY)
+            }
             None => scores,
         };
         let weights = softmax(scores, 3); // [batch, heads, tq, tk]
@@ -167,6 +174,15 @@ impl Block {
 }
 
 impl Gpt {
+    /// The shipped, trained transformer, loaded onto `device`.
+    ///
+    /// # Errors
+    /// [`ModelError::Weights`] if the weights or the card do not load (a test checks they do).
+    pub fn shipped(device: &Device) -> Result<Self, ModelError> {
+        let card = GptCard::shipped()?;
+        crate::weights::from_bytes(card.config.init(device), SHIPPED_WEIGHTS)
+    }
+
     /// A cache for [`Gpt::step`], empty.
     pub fn new_cache(&self) -> KvCache {
         KvCache::new(self.blocks.len())
@@ -280,4 +296,41 @@ pub fn generate_cached<R: rand::Rng + ?Sized>(
         }
     }
     Ok(out)
+}
+
+/// How the shipped transformer was trained, and how well it does: written beside its weights.
+#[derive(Config, Debug, PartialEq)]
+pub struct GptCard {
+    /// The architecture.
+    pub config: GptConfig,
+    /// Where the names came from.
+    pub corpus: String,
+    /// Optimizer steps taken.
+    pub steps: usize,
+    /// Names per step.
+    pub batch: usize,
+    /// The seed of initialization and batching.
+    pub seed: u64,
+    /// Mean negative log-likelihood on the training split at the end, nats per symbol.
+    pub train_loss: f64,
+    /// Mean negative log-likelihood on the validation split at the end, nats per symbol.
+    pub validation_loss: f64,
+    /// The bigram's validation loss, for comparison.
+    pub bigram_validation_loss: f64,
+    /// Wall-clock training time, seconds.
+    pub training_seconds: f64,
+    /// Number of parameters.
+    pub parameters: usize,
+    /// The weights file, beside this card.
+    pub weights: String,
+}
+
+impl GptCard {
+    /// The card of the shipped weights.
+    ///
+    /// # Errors
+    /// [`ModelError::Weights`] if the shipped card does not parse.
+    pub fn shipped() -> Result<Self, ModelError> {
+        Self::load_binary(SHIPPED_CARD.as_bytes()).map_err(|e| ModelError::Weights(format!("model card: {e}")))
+    }
 }

