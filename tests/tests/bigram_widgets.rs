@@ -155,13 +155,13 @@ async fn ten_thousand_draws_land_on_the_bars() {
 async fn play_streams_samples_until_paused() {
     with_page(|page| async move {
         page.open().await;
-        let play = page.by_role("button", "Play").await;
+        let play = page.by_role("button", "Play samples").await;
         play.click().await.unwrap();
         page.wait_for("samples to stream", || async {
             page.text("[data-testid=bars-samples]").await.parse::<u64>().unwrap_or(0) >= 1000
         })
         .await;
-        page.by_role("button", "Pause").await.click().await.unwrap();
+        page.by_role("button", "Pause samples").await.click().await.unwrap();
         let paused = page.text("[data-testid=bars-samples]").await;
         tokio::time::sleep(std::time::Duration::from_millis(200)).await;
         assert_eq!(page.text("[data-testid=bars-samples]").await, paused, "nothing is drawn while paused");

@@ -35,9 +35,9 @@ async fn widget_speed_in_chromium() {
         println!("{}", summary("10,000 draws (sampling and counts)", &batches));
         println!("draws per second: {:.2e}", 10_000.0 / mean * 1000.0);
 
-        page.by_role("button", "Play").await.click().await.unwrap();
+        page.by_role("button", "Play samples").await.click().await.unwrap();
         tokio::time::sleep(Duration::from_secs(2)).await;
-        page.by_role("button", "Pause").await.click().await.unwrap();
+        page.by_role("button", "Pause samples").await.click().await.unwrap();
         println!("{}", summary("one animation frame of 200 draws", &measures(&page, "draw-frame").await));
 
         let bar = page.by_role("slider", "P(e)").await;
@@ -50,6 +50,18 @@ async fn widget_speed_in_chromium() {
         page.drag(&line, 0.0, 80.0, Pointer::Mouse).await;
         tokio::time::sleep(Duration::from_millis(200)).await;
         println!("{}", summary("one p-line update, until rendered", &measures(&page, "p-line-update").await));
+
+        let measure = page.by_role("button", "Measure both paths").await;
+        for _ in 0..5 {
+            measure.click().await.unwrap();
+            page.wait_for("a measurement", || async {
+                page.text("[data-testid=kv-measured]").await.contains("speedup")
+            })
+            .await;
+            println!("KV cache: {}", page.text("[data-testid=kv-measured]").await);
+        }
+        println!("{}", summary("a full window with the cache", &measures(&page, "kv-cache-on").await));
+        println!("{}", summary("a full window without the cache", &measures(&page, "kv-cache-off").await));
     })
     .await;
 }

@@ -8,9 +8,10 @@ pub mod state;
 pub mod widgets;
 
 use leptos::prelude::*;
-use model::{Bigram, device};
+use model::{Bigram, Gpt, GptCard, device};
 
 use crate::state::bars::{BigramBars, interesting_context};
+use crate::state::kv::KvDemo;
 
 /// The whole page.
 #[component]
@@ -28,6 +29,7 @@ pub fn App() -> impl IntoView {
             </header>
             <widgets::temperature::TemperatureExample />
             <BigramSection />
+            <KvSection />
         </main>
     }
 }
@@ -54,6 +56,28 @@ fn BigramSection() -> impl IntoView {
         }
         Err(e) => {
             view! { <p class="error" role="alert">{format!("The bigram could not be loaded: {e}")}</p> }.into_any()
+        }
+    }
+}
+
+/// The KV-cache step-through on the trained transformer, or a clear message if it does not load.
+#[component]
+fn KvSection() -> impl IntoView {
+    let loaded = Gpt::shipped(&device()).and_then(|model| {
+        let config = GptCard::shipped()?.config;
+        let demo = KvDemo::record(&model, config)?;
+        Ok((model, demo))
+    });
+    match loaded {
+        Ok((model, demo)) => view! {
+            <section aria-labelledby="kv-title">
+                <h2 id="kv-title">"The KV cache"</h2>
+                <widgets::kv::KvCacheWidget model=std::rc::Rc::new(model) demo=RwSignal::new(demo) />
+            </section>
+        }
+        .into_any(),
+        Err(e) => {
+            view! { <p class="error" role="alert">{format!("The transformer could not be loaded: {e}")}</p> }.into_any()
         }
     }
 }

@@ -209,7 +209,7 @@ pub fn BigramBarsWidget(
                 <button type="button" on:click=move |_| draw(100)>"Draw 100"</button>
                 <button type="button" on:click=move |_| draw(10_000)>"Draw 10,000"</button>
                 <button type="button" aria-pressed=move || playing.get().to_string() on:click=toggle>
-                    {move || if playing.get() { "Pause" } else { "Play" }}
+                    {move || if playing.get() { "Pause samples" } else { "Play samples" }}
                 </button>
                 <button type="button" on:click=move |_| state.update(BigramBars::clear_samples)>"Clear samples"</button>
                 <svg class="tv-plot" viewBox=format!("0 0 {} {}", TV_VIEW.0, TV_VIEW.1) role="img"

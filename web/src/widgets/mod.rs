@@ -2,6 +2,7 @@
 
 pub mod bars;
 pub mod drag;
+pub mod kv;
 pub mod nucleus;
 pub mod stages;
 pub mod temperature;

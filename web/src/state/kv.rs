@@ -1,0 +1,321 @@
+//! The KV-cache step-through: a real 12-token generation from the trained transformer, the cache rows
+//! it fills, and the exact work of each step with the cache on and off.
+
+use model::{Cache, Gpt, GptConfig, ModelError, START, Vocab};
+use sampling::{Sampler, SeededRng, Strategy, Temperature, TokenId, TopK, TopP, seeded_rng};
+
+/// How many tokens the demonstration generates.
+pub const STEPS: usize = 12;
+/// The seed of the demonstration's draws.
+pub const SEED: u64 = 7;
+
+/// The sampler of the demonstration.
+pub fn sampler() -> Sampler {
+    Sampler::new(Temperature::ONE, TopK::OFF, TopP::new(0.9).unwrap_or(TopP::OFF))
+}
+
+/// One cached row: the token whose key and value it holds, and one summary number per head.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Row {
+    /// The token fed at this position.
+    pub token: TokenId,
+    /// Per head, the mean of that head's key entries.
+    pub keys: Vec<f32>,
+    /// Per head, the mean of that head's value entries.
+    pub values: Vec<f32>,
+}
+
+/// The demonstration: the generation, recorded once, and where the learner has stepped to.
+#[derive(Debug, Clone)]
+pub struct KvDemo {
+    config: GptConfig,
+    rows: Vec<Row>,
+    generated: Vec<TokenId>,
+    step: usize,
+    cache: Cache,
+}
+
+/// Means of consecutive groups of `group` entries.
+fn group_means(row: &[f32], group: usize) -> Vec<f32> {
+    row.chunks(group.max(1)).map(|c| c.iter().sum::<f32>() / c.len() as f32).collect()
+}
+
+impl KvDemo {
+    /// Generates `STEPS` tokens from `·` with the cache, recording layer 0's keys and values.
+    ///
+    /// # Errors
+    /// Whatever the model returns (never, for the shipped weights).
+    pub fn record(model: &Gpt, config: GptConfig) -> Result<Self, ModelError> {
+        let strategy = Strategy::Sample(sampler());
+        let mut rng: SeededRng = seeded_rng(SEED);
+        let mut cache = model.new_cache();
+        let mut next = START;
+        let mut generated = Vec::new();
+        for _ in 0..STEPS {
+            let logits = model.step(next, &mut cache)?;
+            next = strategy.choose(&logits, &mut rng);
+            generated.push(next);
+        }
+        let head_dim = config.head_dim();
+        let (keys, values) = (cache.keys(0), cache.values(0));
+        let rows = cache
+            .tokens()
+            .iter()
+            .zip(keys.iter().zip(&values))
+            .map(|(&token, (k, v))| Row { token, keys: group_means(k, head_dim), values: group_means(v, head_dim) })
+            .collect();
+        Ok(Self { config, rows, generated, step: 0, cache: Cache::On })
+    }
+
+    /// The step reached, 0 to 12.
+    pub fn step(&self) -> usize {
+        self.step
+    }
+
+    /// One step forward (stops at 12).
+    pub fn forward(&mut self) {
+        self.step = (self.step + 1).min(STEPS);
+    }
+
+    /// One step back (stops at 0).
+    pub fn back(&mut self) {
+        self.step = self.step.saturating_sub(1);
+    }
+
+    /// Back to step 0.
+    pub fn reset(&mut self) {
+        self.step = 0;
+    }
+
+    /// Whether the last step is reached.
+    pub fn is_done(&self) -> bool {
+        self.step == STEPS
+    }
+
+    /// Cache on or off.
+    pub fn cache(&self) -> Cache {
+        self.cache
+    }
+
+    /// Switches the cache on or off.
+    pub fn set_cache(&mut self, cache: Cache) {
+        self.cache = cache;
+    }
+
+    /// The rows in the cache after the current step: one per token fed so far.
+    pub fn rows(&self) -> &[Row] {
+        &self.rows[..self.step]
+    }
+
+    /// Whether row `i` is computed at the current step: only the newest with the cache; all without.
+    pub fn is_computed_now(&self, i: usize) -> bool {
+        i < self.step && (self.cache == Cache::Off || i + 1 == self.step)
+    }
+
+    /// The largest |mean| of any cell, for scaling colours.
+    pub fn max_abs(&self) -> f32 {
+        self.rows.iter().flat_map(|r| r.keys.iter().chain(&r.values)).fold(0.0f32, |m, v| m.max(v.abs()))
+    }
+
+    /// The text generated so far (the tokens produced by the steps taken).
+    pub fn text(&self) -> String {
+        Vocab.decode(&self.generated[..self.step]).unwrap_or_default()
+    }
+
+    /// Floating-point operations of all steps so far, with the cache on or off.
+    pub fn cumulative(&self, cache: Cache) -> u64 {
+        self.config.cumulative_flops(self.step, cache)
+    }
+
+    /// Cache-off work over cache-on work so far (1 before the first step).
+    pub fn savings(&self) -> f64 {
+        let on = self.cumulative(Cache::On);
+        if on == 0 { 1.0 } else { self.cumulative(Cache::Off) as f64 / on as f64 }
+    }
+
+    /// The architecture.
+    pub fn config(&self) -> &GptConfig {
+        &self.config
+    }
+}
+
+/// How many tokens the speed comparison runs: a full context window's worth.
+pub fn comparison_length(config: &GptConfig) -> usize {
+    config.context
+}
+
+/// The tokens the speed comparison feeds: `·` and then a generation from the demonstration's sampler,
+/// `n` tokens in all.
+///
+/// # Errors
+/// Whatever the model returns (never, for the shipped weights).
+pub fn comparison_tokens(model: &Gpt, n: usize) -> Result<Vec<TokenId>, ModelError> {
+    let strategy = Strategy::Sample(sampler());
+    let mut rng = seeded_rng(SEED + 1);
+    let mut cache = model.new_cache();
+    let mut tokens = vec![START];
+    while tokens.len() < n {
+        let logits = model.step(tokens[tokens.len() - 1], &mut cache)?;
+        tokens.push(strategy.choose(&logits, &mut rng));
+    }
+    Ok(tokens)
+}
+
+/// The next-token logits after every prefix of `tokens`, computed one way.
+///
+/// # Errors
+/// Whatever the model returns.
+pub fn logits_along(model: &Gpt, tokens: &[TokenId], cache: Cache) -> Result<Vec<Vec<f64>>, ModelError> {
+    match cache {
+        Cache::On => {
+            let mut kv = model.new_cache();
+            tokens.iter().map(|&t| model.step(t, &mut kv).map(|l| l.as_slice().to_vec())).collect()
+        }
+        Cache::Off => (1..=tokens.len())
+            .map(|end| model::next_logits(model, &tokens[..end]).map(|l| l.as_slice().to_vec()))
+            .collect(),
+    }
+}
+
+/// The largest absolute difference between two runs' logits.
+pub fn largest_difference(a: &[Vec<f64>], b: &[Vec<f64>]) -> f64 {
+    a.iter().flatten().zip(b.iter().flatten()).map(|(x, y)| (x - y).abs()).fold(0.0, f64::max)
+}
+
+/// The colour of a cell: teal for positive, coral for negative, stronger for larger |value|.
+pub fn cell_color(value: f32, max_abs: f32) -> String {
+    let strength = if max_abs > 0.0 { (value.abs() / max_abs).clamp(0.0, 1.0) } else { 0.0 };
+    let hue = if value >= 0.0 { 188 } else { 12 };
+    format!("hsl({hue} 60% {:.0}%)", 96.0 - 50.0 * strength)
+}
+
+/// A count of operations as the page shows it: "1.23 M flops".
+pub fn format_flops(n: u64) -> String {
+    let n = n as f64;
+    if n >= 1e9 {
+        format!("{:.2} G flops", n / 1e9)
+    } else if n >= 1e6 {
+        format!("{:.2} M flops", n / 1e6)
+    } else if n >= 1e3 {
+        format!("{:.1} k flops", n / 1e3)
+    } else {
+        format!("{n} flops")
+    }
+}
+
+/// Points of the cumulative-work plot for T = 1 ..= window, both ways, in a `width` × `height` box
+/// scaled to the cache-off maximum: (cache on, cache off).
+pub fn work_plot(config: &GptConfig, width: f64, height: f64) -> (String, String) {
+    let window = config.context;
+    let max = config.cumulative_flops(window, Cache::Off).max(1) as f64;
+    let line = |cache| {
+        (1..=window)
+            .map(|t| {
+                let x = (t - 1) as f64 / (window - 1).max(1) as f64 * width;
+                let y = height - config.cumulative_flops(t, cache) as f64 / max * height;
+                format!("{x:.1},{y:.1}")
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    (line(Cache::On), line(Cache::Off))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn demo() -> KvDemo {
+        let config = GptConfig::new().with_context(16).with_width(8).with_heads(2).with_layers(1);
+        let model = config.init(&model::device());
+        KvDemo::record(&model, config).unwrap()
+    }
+
+    #[test]
+    fn stepping_fills_one_row_per_step() {
+        let mut d = demo();
+        assert_eq!(d.rows().len(), 0);
+        for t in 1..=STEPS {
+            d.forward();
+            assert_eq!(d.step(), t);
+            assert_eq!(d.rows().len(), t);
+            assert_eq!(d.rows()[0].token, START);
+            assert_eq!(d.rows()[0].keys.len(), 2, "one cell per head");
+        }
+        d.forward();
+        assert_eq!(d.step(), STEPS);
+        assert!(d.is_done());
+        d.back();
+        assert_eq!(d.step(), STEPS - 1);
+        d.reset();
+        d.back();
+        assert_eq!(d.step(), 0);
+    }
+
+    #[test]
+    fn the_cache_decides_which_rows_are_computed() {
+        let mut d = demo();
+        for _ in 0..5 {
+            d.forward();
+        }
+        assert_eq!((0..5).filter(|&i| d.is_computed_now(i)).collect::<Vec<_>>(), vec![4]);
+        d.set_cache(Cache::Off);
+        assert_eq!((0..5).filter(|&i| d.is_computed_now(i)).count(), 5);
+        assert!(!d.is_computed_now(5));
+    }
+
+    #[test]
+    fn work_readouts_come_from_the_exact_count() {
+        let mut d = demo();
+        assert_eq!(d.savings(), 1.0);
+        for _ in 0..STEPS {
+            d.forward();
+        }
+        let config = d.config().clone();
+        let on: u64 = (1..=STEPS).map(|t| config.step_flops(t, Cache::On).total()).sum();
+        let off: u64 = (1..=STEPS).map(|t| config.step_flops(t, Cache::Off).total()).sum();
+        assert_eq!((d.cumulative(Cache::On), d.cumulative(Cache::Off)), (on, off));
+        assert!((d.savings() - off as f64 / on as f64).abs() < 1e-12);
+        assert!(d.savings() > 1.0);
+    }
+
+    #[test]
+    fn the_text_grows_with_the_steps() {
+        let mut d = demo();
+        assert_eq!(d.text(), "");
+        d.forward();
+        d.forward();
+        assert_eq!(d.text().chars().count(), 2);
+    }
+
+    #[test]
+    fn both_paths_agree_on_the_comparison_run() {
+        let config = GptConfig::new().with_context(16).with_width(8).with_heads(2).with_layers(1);
+        let model = config.init(&model::device());
+        let tokens = comparison_tokens(&model, comparison_length(&config)).unwrap();
+        assert_eq!(tokens.len(), 16);
+        let on = logits_along(&model, &tokens, Cache::On).unwrap();
+        let off = logits_along(&model, &tokens, Cache::Off).unwrap();
+        assert_eq!(on.len(), 16);
+        assert!(largest_difference(&on, &off) < 1e-5);
+        assert_eq!(largest_difference(&[vec![1.0, 2.0]], &[vec![1.5, 2.0]]), 0.5);
+    }
+
+    #[test]
+    fn formatting_and_colours() {
+        assert_eq!(format_flops(950), "950 flops");
+        assert_eq!(format_flops(12_300), "12.3 k flops");
+        assert_eq!(format_flops(4_560_000), "4.56 M flops");
+        assert_eq!(cell_color(0.0, 1.0), "hsl(188 60% 96%)");
+        assert_eq!(cell_color(-1.0, 1.0), "hsl(12 60% 46%)");
+        assert_eq!(cell_color(3.0, 0.0), "hsl(188 60% 96%)");
+    }
+
+    #[test]
+    fn the_plot_ends_at_the_top_right_for_cache_off() {
+        let config = GptConfig::new();
+        let (on, off) = work_plot(&config, 100.0, 50.0);
+        assert!(off.ends_with("100.0,0.0"), "{off}");
+        assert!(on.starts_with("0.0,") && on.split(' ').count() == config.context);
+    }
+}

@@ -1,0 +1,205 @@
+//! The KV cache, step by step: a real generation from the trained transformer, the key and value rows
+//! it caches, and the work of each step with the cache on and off.
+
+use std::rc::Rc;
+use std::time::Duration;
+
+use leptos::prelude::*;
+use model::{Cache, Gpt, START};
+
+use crate::perf::measure;
+use crate::state::bars::symbol;
+use crate::state::kv::{
+    KvDemo, Row, SEED, STEPS, cell_color, comparison_length, comparison_tokens, format_flops, largest_difference,
+    logits_along, sampler, work_plot,
+};
+
+/// Time between steps while playing.
+const PLAY_STEP: Duration = Duration::from_millis(700);
+/// The size of the work plot.
+const PLOT: (f64, f64) = (260.0, 90.0);
+
+/// A cache grid: one row per cached token, one cell per head.
+#[component]
+fn Grid(
+    demo: RwSignal<KvDemo>,
+    name: &'static str,
+    pick: fn(&Row) -> &Vec<f32>,
+    testid: &'static str,
+) -> impl IntoView {
+    view! {
+        <table class="kv-grid" aria-label=format!("{name}-cache, one row per token")>
+            <caption>{format!("{name}-cache")}</caption>
+            <tbody data-testid=testid>
+                // Re-rendered at every step, so the rows computed at this step flash again.
+                {move || {
+                    demo.with(|d| {
+                        let max = d.max_abs();
+                        d.rows()
+                            .iter()
+                            .enumerate()
+                            .map(|(i, row)| {
+                                let computed = d.is_computed_now(i);
+                                view! {
+                                    <tr class:computed=computed data-computed=computed.to_string()>
+                                        <th scope="row">{format!("{}{} {}", name.to_lowercase(), i + 1, symbol(row.token))}</th>
+                                        {pick(row)
+                                            .iter()
+                                            .map(|&v| view! { <td style:background=cell_color(v, max) title=format!("{v:.3}")></td> })
+                                            .collect_view()}
+                                    </tr>
+                                }
+                            })
+                            .collect_view()
+                    })
+                }}
+            </tbody>
+        </table>
+    }
+}
+
+/// The speed of both paths, measured in this browser.
+#[derive(Debug, Clone, PartialEq)]
+struct Measured {
+    tokens: usize,
+    on_ms: f64,
+    off_ms: f64,
+    flop_ratio: f64,
+    difference: f64,
+}
+
+fn now() -> f64 {
+    web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
+}
+
+/// Runs both paths over a full window and times them.
+fn compare(model: &Gpt, demo: &KvDemo) -> Result<Measured, String> {
+    let n = comparison_length(demo.config());
+    let tokens = comparison_tokens(model, n).map_err(|e| e.to_string())?;
+    let t0 = now();
+    let on = measure("kv-cache-on", || logits_along(model, &tokens, Cache::On)).map_err(|e| e.to_string())?;
+    let t1 = now();
+    let off = measure("kv-cache-off", || logits_along(model, &tokens, Cache::Off)).map_err(|e| e.to_string())?;
+    let t2 = now();
+    let config = demo.config();
+    Ok(Measured {
+        tokens: n,
+        on_ms: (t1 - t0) / n as f64,
+        off_ms: (t2 - t1) / n as f64,
+        flop_ratio: config.cumulative_flops(n, Cache::Off) as f64 / config.cumulative_flops(n, Cache::On) as f64,
+        difference: largest_difference(&on, &off),
+    })
+}
+
+/// The KV-cache widget.
+#[component]
+pub fn KvCacheWidget(
+    /// The trained transformer.
+    model: Rc<Gpt>,
+    /// The recorded demonstration.
+    demo: RwSignal<KvDemo>,
+) -> impl IntoView {
+    let playing = RwSignal::new(false);
+    let measured = RwSignal::new(None::<Result<Measured, String>>);
+    let (plot_on, plot_off) = demo.with_untracked(|d| work_plot(d.config(), PLOT.0, PLOT.1));
+    let window = demo.with_untracked(|d| d.config().context);
+
+    fn tick(demo: RwSignal<KvDemo>, playing: RwSignal<bool>) {
+        set_timeout(
+            move || {
+                if playing.get_untracked() {
+                    demo.update(KvDemo::forward);
+                    if demo.with_untracked(KvDemo::is_done) {
+                        playing.set(false);
+                    } else {
+                        tick(demo, playing);
+                    }
+                }
+            },
+            PLAY_STEP,
+        );
+    }
+    let toggle_play = move |_| {
+        if playing.get_untracked() {
+            playing.set(false);
+        } else {
+            if demo.with_untracked(KvDemo::is_done) {
+                demo.update(KvDemo::reset);
+            }
+            playing.set(true);
+            demo.update(KvDemo::forward);
+            tick(demo, playing);
+        }
+    };
+    let cache_on = move || demo.with(|d| d.cache() == Cache::On);
+    let run_comparison = {
+        let model = Rc::clone(&model);
+        move |_| {
+            let result = demo.with_untracked(|d| compare(&model, d));
+            measured.set(Some(result));
+        }
+    };
+
+    view! {
+        <figure class="widget kv-widget" aria-labelledby="kv-caption">
+            <p class="setup">
+                "Prompt " <code>{symbol(START)}</code>
+                {format!(", sampler τ = {}, top-p = {}, seed {SEED}: ", sampler().temperature.get(), sampler().top_p.get())}
+                <strong data-testid="kv-text">{move || demo.with(|d| if d.step() == 0 { "(nothing yet)".to_string() } else { d.text() })}</strong>
+            </p>
+            <div class="controls">
+                <button type="button" on:click=move |_| demo.update(KvDemo::back) disabled=move || demo.with(|d| d.step() == 0)>"Step back"</button>
+                <button type="button" on:click=move |_| demo.update(KvDemo::forward) disabled=move || demo.with(KvDemo::is_done)>"Step forward"</button>
+                <button type="button" aria-pressed=move || playing.get().to_string() on:click=toggle_play>
+                    {move || if playing.get() { "Pause steps" } else { "Play steps" }}
+                </button>
+                <button type="button" on:click=move |_| { playing.set(false); demo.update(KvDemo::reset) }>"Reset"</button>
+                <button type="button" aria-pressed=move || cache_on().to_string()
+                    on:click=move |_| demo.update(|d| d.set_cache(if d.cache() == Cache::On { Cache::Off } else { Cache::On }))>
+                    "KV cache"
+                </button>
+            </div>
+            <dl class="readouts" aria-live="polite">
+                <div><dt>"step"</dt><dd data-testid="kv-step">{move || format!("{} / {STEPS}", demo.with(KvDemo::step))}</dd></div>
+                <div><dt>"cache"</dt><dd data-testid="kv-cache">{move || if cache_on() { "on" } else { "off" }}</dd></div>
+                <div><dt>"work so far, as set"</dt><dd data-testid="kv-work">{move || format_flops(demo.with(|d| d.cumulative(d.cache())))}</dd></div>
+                <div><dt>"cumulative work, cache on"</dt><dd data-testid="kv-work-on">{move || format_flops(demo.with(|d| d.cumulative(Cache::On)))}</dd></div>
+                <div><dt>"cumulative work, cache off"</dt><dd data-testid="kv-work-off">{move || format_flops(demo.with(|d| d.cumulative(Cache::Off)))}</dd></div>
+                <div><dt>"savings ratio"</dt><dd data-testid="kv-ratio">{move || format!("{:.2}×", demo.with(KvDemo::savings))}</dd></div>
+            </dl>
+            <div class="kv-grids">
+                <Grid demo name="K" pick=|r| &r.keys testid="k-rows" />
+                <Grid demo name="V" pick=|r| &r.values testid="v-rows" />
+            </div>
+            <div class="kv-plot">
+                <svg viewBox=format!("0 0 {} {}", PLOT.0, PLOT.1) role="img"
+                    aria-label=format!("Cumulative work against the number of tokens, up to the window of {window}: it grows in a straight-ish line with the cache and as a parabola without")>
+                    <rect class="frame" x="0" y="0" width=PLOT.0 height=PLOT.1 />
+                    <polyline class="off" points=plot_off />
+                    <polyline class="on" points=plot_on />
+                </svg>
+                <p class="legend"><span class="key off"></span>" cache off "<span class="key on"></span>" cache on, cumulative work for T = 1 to "{window}</p>
+            </div>
+            <div class="measure">
+                <button type="button" on:click=run_comparison>"Measure both paths"</button>
+                <p data-testid="kv-measured" aria-live="polite">
+                    {move || match measured.get() {
+                        None => "Runs a full window both ways in this browser and times it.".to_string(),
+                        Some(Ok(m)) => format!(
+                            "{} tokens: cache on {:.2} ms per token, cache off {:.2} ms per token: measured speedup {:.1}× (FLOP ratio {:.1}×). Largest difference between the two paths' logits: {:.1e}.",
+                            m.tokens, m.on_ms, m.off_ms, m.off_ms / m.on_ms.max(1e-9), m.flop_ratio, m.difference
+                        ),
+                        Some(Err(e)) => format!("The measurement failed: {e}"),
+                    }}
+                </p>
+            </div>
+            <figcaption id="kv-caption">
+                {format!("A real generation of {STEPS} symbols from the trained transformer. ")}
+                "Each step feeds one symbol. With the cache on, only that symbol's key and value are computed "
+                "(its row flashes) and every earlier row is reused; with it off, every row of the context is "
+                "computed again at every step. The work readouts count the floating-point operations of the "
+                "model's matrix products exactly, from its shape."
+            </figcaption>
+        </figure>
+    }
+}
