@@ -57,3 +57,20 @@ async fn the_slider_reshapes_the_distribution() {
     assert_eq!(text(&root, "[data-testid=tau]"), "2.00");
     assert_eq!(text(&root, ".error"), "");
 }
+
+#[wasm_bindgen_test]
+async fn the_model_widgets_mount_with_their_first_state() {
+    let (root, _handle) = mount();
+    tick().await;
+    let bars = root.query_selector_all("svg.bars g[role=slider]").unwrap().length();
+    assert_eq!(bars, 27, "one draggable bar per symbol");
+    assert_eq!(text(&root, "[data-testid=nucleus-kept]"), "4 / 6");
+    assert_eq!(text(&root, "[data-testid=nucleus-mass]"), "0.930");
+    assert_eq!(text(&root, "[data-testid=kv-step]"), "0 / 12");
+    assert_eq!(text(&root, "[data-testid=bars-samples]"), "0");
+    let alerts = root.query_selector_all("[role=alert]").unwrap();
+    for i in 0..alerts.length() {
+        let message = alerts.item(i).and_then(|n| n.text_content()).unwrap_or_default();
+        assert!(message.is_empty(), "the page shows an error: {message}");
+    }
+}
