@@ -68,6 +68,13 @@ struct Measured {
     difference: f64,
 }
 
+impl Measured {
+    /// How many times faster the cached path ran.
+    fn speedup(&self) -> f64 {
+        self.off_ms / self.on_ms.max(1e-9)
+    }
+}
+
 fn now() -> f64 {
     web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
 }
@@ -187,7 +194,7 @@ pub fn KvCacheWidget(
                         None => "Runs a full window both ways in this browser and times it.".to_string(),
                         Some(Ok(m)) => format!(
                             "{} tokens: cache on {:.2} ms per token, cache off {:.2} ms per token: measured speedup {:.1}× (FLOP ratio {:.1}×). Largest difference between the two paths' logits: {:.1e}.",
-                            m.tokens, m.on_ms, m.off_ms, m.off_ms / m.on_ms.max(1e-9), m.flop_ratio, m.difference
+                            m.tokens, m.on_ms, m.off_ms, m.speedup(), m.flop_ratio, m.difference
                         ),
                         Some(Err(e)) => format!("The measurement failed: {e}"),
                     }}
