@@ -3,81 +3,254 @@
 //! Components render state; the state and every number on the page live in plain structs in
 //! [`state`], tested natively. No arithmetic happens inside `view!`.
 
+pub mod lesson;
 mod perf;
 pub mod state;
 pub mod widgets;
 
-use leptos::prelude::*;
-use model::{Bigram, Gpt, GptCard, device};
+use std::rc::Rc;
 
+use leptos::prelude::*;
+use model::{Bigram, Gpt, GptCard, GptConfig, ModelError, device};
+
+use crate::lesson::{Code, Formula, GreedyView, Progress, QuizView, TEMPERATURE_FORMULA, TOP_K_FORMULA, TOP_P_FORMULA};
 use crate::state::bars::{BigramBars, interesting_context};
+use crate::state::greedy::GreedyDemo;
 use crate::state::kv::KvDemo;
+
+/// Everything the page computes from the shipped models when it starts.
+struct Loaded {
+    bars: RwSignal<BigramBars>,
+    gpt: Rc<Gpt>,
+    card: GptCard,
+    kv: RwSignal<KvDemo>,
+    greedy: GreedyDemo,
+}
+
+fn load() -> Result<Loaded, ModelError> {
+    let table = Bigram::shipped(&device())?.table()?;
+    let context = interesting_context(&table);
+    let card = GptCard::shipped()?;
+    let gpt = Gpt::shipped(&device())?;
+    let kv = KvDemo::record(&gpt, card.config.clone())?;
+    let greedy = GreedyDemo::run(&gpt)?;
+    Ok(Loaded {
+        bars: RwSignal::new(BigramBars::new(table, context)),
+        gpt: Rc::new(gpt),
+        card,
+        kv: RwSignal::new(kv),
+        greedy,
+    })
+}
+
+/// A clear message in place of a part of the page that could not be built.
+fn failed(what: &str, error: &ModelError) -> AnyView {
+    view! { <p class="error" role="alert">{format!("{what} could not be loaded: {error}")}</p> }.into_any()
+}
 
 /// The whole page.
 #[component]
 pub fn App() -> impl IntoView {
+    let loaded = load();
+    let config = loaded.as_ref().map(|l| l.card.config.clone()).unwrap_or_else(|_| GptConfig::new());
+    let progress = Progress::new(&config);
+    let (bars, kv, greedy, gpt) = match &loaded {
+        Ok(l) => (Ok(l.bars), Ok(l.kv), Ok(l.greedy.clone()), Ok(Rc::clone(&l.gpt))),
+        Err(e) => (Err(e.clone()), Err(e.clone()), Err(e.clone()), Err(e.clone())),
+    };
+    let with_bars = move |f: fn(RwSignal<BigramBars>) -> AnyView| match &bars {
+        Ok(b) => f(*b),
+        Err(e) => failed("The bigram", e),
+    };
+
     view! {
         <main class="lesson">
             <header>
                 <p class="kicker">"Tokenization, training and sampling"</p>
                 <h1>"How distributions become text"</h1>
                 <p class="lede">
-                    "A language model does not write. It hands back a score for every token it knows, and a "
-                    "small, separate procedure turns those scores into one choice. Repeat that choice, and "
-                    "text appears. This page is about that procedure."
+                    "A language model does not write. For every token it knows it hands back a score, a logit, and "
+                    "a small separate procedure turns those scores into one choice. Repeat the choice and text "
+                    "appears. This page is about that procedure: greedy choice and why it loops, temperature, "
+                    "top-k and top-p as edits of the logits in a fixed order, why beam search is left out, and the "
+                    "key/value cache that keeps generation linear."
                 </p>
+                <p class="progress">"Questions answered: "<span data-testid="progress">{move || progress.readout()}</span></p>
             </header>
-            <widgets::temperature::TemperatureExample />
-            <BigramSection />
-            <KvSection />
-        </main>
-    }
-}
 
-/// The widgets that run on the bigram, or a clear message if its weights do not load.
-#[component]
-fn BigramSection() -> impl IntoView {
-    match Bigram::shipped(&device()).and_then(|b| b.table()) {
-        Ok(table) => {
-            let context = interesting_context(&table);
-            let bars = RwSignal::new(BigramBars::new(table, context));
-            view! {
-                <section aria-labelledby="bars-title">
-                    <h2 id="bars-title">"Temperature and top-k on a real bigram"</h2>
-                    <widgets::bars::BigramBarsWidget state=bars />
-                    <widgets::stages::StageView state=bars />
-                </section>
-                <section aria-labelledby="nucleus-title">
-                    <h2 id="nucleus-title">"Top-p: the nucleus"</h2>
-                    <widgets::nucleus::NucleusView bars />
-                </section>
-            }
-            .into_any()
-        }
-        Err(e) => {
-            view! { <p class="error" role="alert">{format!("The bigram could not be loaded: {e}")}</p> }.into_any()
-        }
-    }
-}
+            <section aria-labelledby="loop-title">
+                <h2 id="loop-title">"The same forward pass, no loss"</h2>
+                <p>
+                    "Training and generation run the very same forward pass. Training compares its logits with the "
+                    "true next tokens, takes a loss, and steps the weights. Generation keeps no loss and changes no "
+                    "weight: it reads only the logits of the last position, turns them into one token, appends "
+                    "that token to the context, and runs the model again. It stops at a length limit or at a stop "
+                    "symbol; here, the end of a name."
+                </p>
+                <ol class="steps">
+                    <li>"Crop the context to the model's window."</li>
+                    <li>"Run the model; keep the last position's logits."</li>
+                    <li>"Pick one token from them (the subject of this page)."</li>
+                    <li>"Append it, and repeat."</li>
+                </ol>
+                <p>"In Rust, with this project's sampling core (the code runs as a test):"</p>
+                <Code markdown=include_str!("../snippets/loop.md") />
+            </section>
 
-/// The KV-cache step-through on the trained transformer, or a clear message if it does not load.
-#[component]
-fn KvSection() -> impl IntoView {
-    let loaded = Gpt::shipped(&device()).and_then(|model| {
-        let config = GptCard::shipped()?.config;
-        let demo = KvDemo::record(&model, config)?;
-        Ok((model, demo))
-    });
-    match loaded {
-        Ok((model, demo)) => view! {
+            <section aria-labelledby="greedy-title">
+                <h2 id="greedy-title">"Greedy: why deterministic decoding loops"</h2>
+                <p>
+                    "The simplest way to pick is to take the largest logit every time: argmax, or greedy decoding. "
+                    "It has no randomness, so the same context always leads to the same next token, and once a "
+                    "context comes back, everything after it comes back too. Small models fall into such loops "
+                    "quickly; large ones repeat phrases."
+                </p>
+                <p>
+                    "Holtzman and colleagues (2020) showed that for open-ended text the most likely continuation, "
+                    "the one that maximizes the product of the step probabilities, is rarely a good one: it "
+                    "collects repetitive, dull text, because each step's safest token tends to lead back to where it "
+                    "came from. Translation suffers less, since the source sentence pins the output down; open-ended "
+                    "writing, where variety is the point, suffers most."
+                </p>
+                {match greedy {
+                    Ok(demo) => view! { <GreedyView demo /> }.into_any(),
+                    Err(e) => failed("The transformer", &e),
+                }}
+                <QuizView progress index=0 />
+            </section>
+
+            <section aria-labelledby="temperature-title">
+                <h2 id="temperature-title">"Temperature: divide before softmax"</h2>
+                <p>
+                    "Temperature is one division. Every logit is divided by τ, and softmax runs as usual:"
+                </p>
+                <Formula mathml=TEMPERATURE_FORMULA />
+                <ul>
+                    <li>"τ = 1 leaves the model's distribution as it is."</li>
+                    <li>"τ below 1 stretches the gaps between logits; as τ approaches 0 the largest logit takes all the mass, which is greedy."</li>
+                    <li>"τ above 1 shrinks the gaps; as τ grows, every token approaches the same probability, 1/|V|."</li>
+                </ul>
+                <widgets::temperature::TemperatureExample />
+                <p>
+                    "The same division works on any logits. Below it acts on a real model: a character bigram fit to "
+                    "US census names, which gives the probability of each next symbol given only the current one. "
+                    "Because dividing by a positive τ never reorders the logits, the most likely symbol stays the "
+                    "most likely at every temperature; only its lead changes."
+                </p>
+                {with_bars(|bars| view! { <widgets::bars::BigramBarsWidget state=bars /> }.into_any())}
+                <QuizView progress index=1 />
+                <QuizView progress index=2 />
+            </section>
+
+            <section aria-labelledby="top-k-title">
+                <h2 id="top-k-title">"Top-k: cut the tail by rank"</h2>
+                <p>
+                    "Temperature reshapes the whole distribution but keeps every token possible. Over a large "
+                    "vocabulary the many unlikely tokens add up: each is rare, together they are drawn often enough "
+                    "to derail a sentence. Top-k keeps only the k largest logits, sets the rest to −∞ (probability "
+                    "0 after softmax) and renormalizes:"
+                </p>
+                <Formula mathml=TOP_K_FORMULA />
+                <p>
+                    "k = 1 is greedy; k = |V| changes nothing. Deployed models often use k between 40 and 200. Slide "
+                    "top-k in the bars above and watch the short bars vanish."
+                </p>
+            </section>
+
+            <section aria-labelledby="top-p-title">
+                <h2 id="top-p-title">"Top-p, the nucleus: cut the tail by mass"</h2>
+                <p>
+                    "A fixed k ignores how sure the model is. When one token holds nearly all the mass, k = 50 still "
+                    "lets 49 poor ones in; when the mass is spread over many, k = 10 throws good ones away. Top-p "
+                    "sorts the tokens from most to least likely and keeps the shortest run whose mass reaches p:"
+                </p>
+                <Formula mathml=TOP_P_FORMULA />
+                <p>"The first n* tokens are kept and renormalized; the size of the kept set follows the model's confidence."</p>
+                {with_bars(|bars| view! { <widgets::nucleus::NucleusView bars /> }.into_any())}
+                <p>"Common settings are p = 0.9 or 0.95."</p>
+                <QuizView progress index=3 />
+            </section>
+
+            <section aria-labelledby="order-title">
+                <h2 id="order-title">"The order of the pipeline"</h2>
+                <ol class="steps">
+                    <li><strong>"Temperature"</strong>" reshapes the whole distribution."</li>
+                    <li><strong>"Top-k"</strong>" masks all but the k largest logits."</li>
+                    <li><strong>"Top-p"</strong>" masks, among the survivors, everything past the nucleus of their renormalized mass."</li>
+                    <li><strong>"Sample"</strong>": one softmax over what is left, one categorical draw."</li>
+                </ol>
+                <p>
+                    "Each step only writes −∞ into the same vector of logits; none needs to know about the others. "
+                    "Libraries differ in the details (which ties top-k keeps, whether temperature comes first, "
+                    "whether top-p measures mass before or after renormalizing); this page's core documents its "
+                    "choices. The same pipeline in Rust, and the bigram row after each stage:"
+                </p>
+                <Code markdown=include_str!("../snippets/pipeline.md") />
+                {with_bars(|bars| view! { <widgets::stages::StageView state=bars /> }.into_any())}
+            </section>
+
+            <section aria-labelledby="beam-title">
+                <h2 id="beam-title">"Why not beam search"</h2>
+                <p>
+                    "Beam search keeps the B most likely partial sequences, extends each by every token, and prunes "
+                    "back to the B best by joint probability. For translation, where the source leaves little "
+                    "freedom and the likeliest output is usually the right one, it is the standard."
+                </p>
+                <p>
+                    "For open-ended text it makes greedy's problem worse: it searches harder for the likeliest "
+                    "sequence, and the likeliest sequences are the repetitive ones. Generative chat and story models "
+                    "sample instead. Beam search stays useful wherever one best answer exists: translation, "
+                    "summaries, constrained outputs."
+                </p>
+            </section>
+
             <section aria-labelledby="kv-title">
                 <h2 id="kv-title">"The KV cache"</h2>
-                <widgets::kv::KvCacheWidget model=std::rc::Rc::new(model) demo=RwSignal::new(demo) />
+                <p>
+                    "Every step of generation runs the model on the whole context. Without care, step t recomputes "
+                    "the keys and values of all t tokens, although those of the first t − 1 have not changed since "
+                    "the step before. The cache keeps every key and value once computed; each step then projects "
+                    "only the new token and attends from it over the cache. The output is the same, the work is far "
+                    "smaller. (Keys and values are what attention compares against and averages: each token "
+                    "contributes one of each per layer and head.)"
+                </p>
+                {match (gpt, kv) {
+                    (Ok(model), Ok(demo)) => view! { <widgets::kv::KvCacheWidget model demo /> }.into_any(),
+                    (Err(e), _) | (_, Err(e)) => failed("The transformer", &e),
+                }}
+                <p>
+                    "Without the cache, the total work of T tokens grows as T², since every step redoes the past; "
+                    "with it, each step costs work proportional to the context, dominated by the new token's "
+                    "attention over the cache. Training needs no cache: it processes all positions at once in one "
+                    "pass, so there is no past to keep."
+                </p>
+                <QuizView progress index=4 />
             </section>
-        }
-        .into_any(),
-        Err(e) => {
-            view! { <p class="error" role="alert">{format!("The transformer could not be loaded: {e}")}</p> }.into_any()
-        }
+
+            <section aria-labelledby="control-title">
+                <h2 id="control-title">"Prompt, sampler, seed: the whole control surface"</h2>
+                <p>"Once the weights are fixed, three things decide the output:"</p>
+                <ol class="steps">
+                    <li><strong>"The prompt"</strong>": what the model conditions on."</li>
+                    <li><strong>"The sampler"</strong>": τ, k and p."</li>
+                    <li><strong>"The seed"</strong>": where the random number generator starts."</li>
+                </ol>
+                <p>
+                    "The same three give the same text, byte for byte; change any one and the same model takes "
+                    "another path. There is no fourth knob at inference time, and none of them makes the model "
+                    "know more: they only choose differently from the distributions it already gives."
+                </p>
+            </section>
+
+            <section aria-labelledby="summary-title">
+                <h2 id="summary-title">"Summary"</h2>
+                <p>
+                    "A model turns a context into logits; the sampler turns logits into one token: temperature, then "
+                    "top-k, then top-p, then a single draw. Greedy choice loops, beam search loops harder, sampling "
+                    "keeps text varied, and the KV cache keeps each step cheap. The distributions themselves came "
+                    "from training on data; everything on this page only decides how to read them."
+                </p>
+            </section>
+        </main>
     }
 }

@@ -92,3 +92,9 @@ pub(crate) fn descending_order(values: &[f64], candidates: impl Iterator<Item = 
     order.sort_unstable_by(|&a, &b| values[b].total_cmp(&values[a]).then(a.cmp(&b)));
     order
 }
+
+/// The code the lesson page shows, kept compiling and passing as doctests.
+#[doc = include_str!("../../../web/snippets/loop.md")]
+#[doc = include_str!("../../../web/snippets/pipeline.md")]
+#[allow(dead_code)]
+mod shown_on_the_page {}

@@ -60,7 +60,7 @@ pub fn test(kinds: &[String]) -> Result {
     if wanted("lint") {
         step("format (cargo fmt --check)", || run(cmd("cargo", &["fmt", "--all", "--", "--check"])))?;
         step("clippy, native", || {
-            run(cmd("cargo", &["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]))
+            run(cmd("cargo", &["clippy", "--workspace", "--all-targets", "--all-features", "--", "-D", "warnings"]))
         })?;
         step("clippy, wasm32", || {
             let mut args = vec!["clippy", "--target", WASM, "--lib", "--bins", "--tests"];

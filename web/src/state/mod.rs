@@ -1,9 +1,11 @@
 //! Plain state behind the widgets: no Leptos, no DOM, tested natively.
 
 pub mod bars;
+pub mod greedy;
 pub mod kv;
 pub mod nucleus;
 pub mod projection;
+pub mod quiz;
 pub mod samples;
 pub mod sliders;
 pub mod temperature;

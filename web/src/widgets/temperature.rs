@@ -22,7 +22,7 @@ pub fn TemperatureExample() -> impl IntoView {
 
     view! {
         <section class="widget" aria-labelledby="temperature-example-title">
-            <h2 id="temperature-example-title">"Temperature, worked"</h2>
+            <h3 id="temperature-example-title">"Temperature, worked"</h3>
             <p>
                 "Three tokens with logits 2, 1 and 0. Every logit is divided by τ, then softmax turns "
                 "them into probabilities."

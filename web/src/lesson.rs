@@ -1,0 +1,139 @@
+//! The lesson's prose, formulas, code, quizzes and the greedy demonstration, in the source's order.
+
+use leptos::prelude::*;
+use model::GptConfig;
+
+use crate::state::greedy::{GreedyDemo, split_at_cycle};
+use crate::state::quiz::{Quiz, Verdict, progress, quizzes, shown_code};
+
+/// softmax_τ(ℓ)ᵢ = exp(ℓᵢ/τ) / Σⱼ exp(ℓⱼ/τ), as MathML.
+pub const TEMPERATURE_FORMULA: &str = r#"<math display="block"><mrow><msub><mi>softmax</mi><mi>τ</mi></msub><msub><mrow><mo>(</mo><mi>ℓ</mi><mo>)</mo></mrow><mi>i</mi></msub><mo>=</mo><mfrac><mrow><mi>exp</mi><mo>(</mo><msub><mi>ℓ</mi><mi>i</mi></msub><mo>/</mo><mi>τ</mi><mo>)</mo></mrow><mrow><munder><mo>∑</mo><mi>j</mi></munder><mi>exp</mi><mo>(</mo><msub><mi>ℓ</mi><mi>j</mi></msub><mo>/</mo><mi>τ</mi><mo>)</mo></mrow></mfrac></mrow></math>"#;
+
+/// The top-k mask, as MathML.
+pub const TOP_K_FORMULA: &str = r#"<math display="block"><mrow><msubsup><mi>ℓ</mi><mi>i</mi><mo>′</mo></msubsup><mo>=</mo><mrow><mo>{</mo><mtable><mtr><mtd><msub><mi>ℓ</mi><mi>i</mi></msub></mtd><mtd><mtext>if </mtext><mi>i</mi><mo>∈</mo><mi>TopK</mi><mo>(</mo><mi>ℓ</mi><mo>,</mo><mi>k</mi><mo>)</mo></mtd></mtr><mtr><mtd><mo>−</mo><mi>∞</mi></mtd><mtd><mtext>otherwise</mtext></mtd></mtr></mtable></mrow></mrow></math>"#;
+
+/// The nucleus, as MathML.
+pub const TOP_P_FORMULA: &str = r#"<math display="block"><mrow><mi>π</mi><mo>=</mo><msub><mi>argsort</mi><mo>↓</mo></msub><mo>(</mo><mi>p</mi><mo>)</mo><mo>,</mo><mspace width="1em"/><msub><mi>C</mi><mi>j</mi></msub><mo>=</mo><munderover><mo>∑</mo><mrow><mi>i</mi><mo>=</mo><mn>1</mn></mrow><mi>j</mi></munderover><msub><mi>p</mi><msub><mi>π</mi><mi>i</mi></msub></msub><mo>,</mo><mspace width="1em"/><msup><mi>n</mi><mo>*</mo></msup><mo>=</mo><mi>min</mi><mo>{</mo><mi>j</mi><mo>:</mo><msub><mi>C</mi><mi>j</mi></msub><mo>≥</mo><mi>p</mi><mo>}</mo></mrow></math>"#;
+
+/// A formula, rendered by the browser's own MathML.
+#[component]
+pub fn Formula(
+    /// The MathML.
+    mathml: &'static str,
+) -> impl IntoView {
+    view! { <div class="formula" inner_html=mathml></div> }
+}
+
+/// Code the core really runs (the same text is a doctest of the sampling crate).
+#[component]
+pub fn Code(
+    /// The markdown snippet, fences and hidden lines included.
+    markdown: &'static str,
+) -> impl IntoView {
+    view! { <pre class="code"><code>{shown_code(markdown)}</code></pre> }
+}
+
+/// The quizzes and which have been answered right, shared by the page.
+#[derive(Debug, Clone, Copy)]
+pub struct Progress {
+    quizzes: StoredValue<Vec<Quiz>>,
+    answered: RwSignal<Vec<bool>>,
+}
+
+impl Progress {
+    /// The quizzes for the shipped transformer's shape, none answered.
+    pub fn new(config: &GptConfig) -> Self {
+        let quizzes = quizzes(config);
+        let answered = RwSignal::new(vec![false; quizzes.len()]);
+        Self { quizzes: StoredValue::new(quizzes), answered }
+    }
+
+    /// "answered / asked".
+    pub fn readout(&self) -> String {
+        self.answered.with(|a| progress(a.iter().filter(|x| **x).count(), a.len()))
+    }
+}
+
+/// One inline quiz.
+#[component]
+pub fn QuizView(
+    /// The page's progress.
+    progress: Progress,
+    /// Which quiz.
+    index: usize,
+) -> impl IntoView {
+    let quiz = progress.quizzes.with_value(|q| q[index].clone());
+    let typed = RwSignal::new(String::new());
+    let verdict = RwSignal::new(None::<Verdict>);
+    let check = {
+        let quiz = quiz.clone();
+        move |ev: leptos::ev::SubmitEvent| {
+            ev.prevent_default();
+            let v = quiz.check(&typed.get_untracked());
+            if v == Verdict::Right {
+                progress.answered.update(|a| a[index] = true);
+            }
+            verdict.set(Some(v));
+        }
+    };
+    let input_id = format!("quiz-{index}");
+    let title_id = format!("quiz-{index}-title");
+    let labelled_by = title_id.clone();
+    let label_for = input_id.clone();
+    let explanation = quiz.explanation.clone();
+    view! {
+        <aside class="quiz" aria-labelledby=labelled_by>
+            <h3 id=title_id>{quiz.title}</h3>
+            <form on:submit=check>
+                <label for=label_for>{quiz.question.clone()}</label>
+                <div class="answer">
+                    <input id=input_id type="text" inputmode="decimal" autocomplete="off"
+                        prop:value=move || typed.get() on:input=move |ev| typed.set(event_target_value(&ev)) />
+                    <button type="submit">"Check"</button>
+                </div>
+            </form>
+            <p class="feedback" aria-live="polite" data-testid=format!("quiz-{index}-feedback")>
+                {move || match verdict.get() {
+                    None => String::new(),
+                    Some(Verdict::Right) => format!("Right. {explanation}"),
+                    Some(Verdict::Wrong) => "Not quite: try again.".to_string(),
+                    Some(Verdict::NotANumber) => "Type a number, such as 0.5 or 3.".to_string(),
+                }}
+            </p>
+        </aside>
+    }
+}
+
+/// Greedy against sampling on the trained transformer.
+#[component]
+pub fn GreedyView(
+    /// Both runs, computed once.
+    demo: GreedyDemo,
+) -> impl IntoView {
+    let (before, looped) = split_at_cycle(&demo.greedy, demo.cycle);
+    let (sampled, _) = split_at_cycle(&demo.sampled, None);
+    let cycle_text = match demo.cycle {
+        Some((start, period)) => format!("From token {} on, it repeats with period {period}.", start + 1),
+        None => "No cycle within these tokens.".to_string(),
+    };
+    let sampled_text = match demo.sampled_cycle {
+        Some((start, period)) => format!("It repeats from token {} with period {period}.", start + 1),
+        None => "It never repeats.".to_string(),
+    };
+    view! {
+        <figure class="widget greedy">
+            <p><strong>"Greedy"</strong>" from "<code>"·"</code>": "
+                <code class="run" data-testid="greedy-run">{before}<mark class="cycle">{looped}</mark></code></p>
+            <p data-testid="greedy-cycle">{cycle_text}</p>
+            <p><strong>"Sampling"</strong>" (τ = 1, seed "{crate::state::greedy::SEED.to_string()}") from the same start: "
+                <code class="run" data-testid="sampled-run">{sampled}</code></p>
+            <p data-testid="sampled-cycle">{sampled_text}</p>
+            <figcaption>
+                "Both runs come from the trained transformer, which reads one name at a time and starts afresh "
+                "after each ·. Greedy takes the most likely symbol every time, so every name it writes is the "
+                "same name: the highlighted part is the loop. Sampling draws from the same distributions and "
+                "writes a different name each time."
+            </figcaption>
+        </figure>
+    }
+}

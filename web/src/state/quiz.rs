@@ -1,0 +1,148 @@
+//! Inline quizzes: a question, an answer computed by the core, and a check of what the learner typed.
+
+use model::{Cache, GptConfig};
+use sampling::{Distribution, Logits, Nucleus, Temperature, TopP, softmax};
+
+/// One question with a numeric answer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Quiz {
+    /// A short title.
+    pub title: &'static str,
+    /// The question.
+    pub question: String,
+    /// The right answer.
+    pub answer: f64,
+    /// How far off an answer may be and still count (half of the last shown decimal).
+    pub tolerance: f64,
+    /// Shown after a right answer.
+    pub explanation: String,
+}
+
+/// What the learner's answer was.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Verdict {
+    /// Right.
+    Right,
+    /// A number, but not the answer.
+    Wrong,
+    /// Not a number at all.
+    NotANumber,
+}
+
+impl Quiz {
+    /// Checks typed text: a number within the tolerance of the answer.
+    pub fn check(&self, typed: &str) -> Verdict {
+        match typed.trim().replace(',', ".").parse::<f64>() {
+            Ok(v) if (v - self.answer).abs() <= self.tolerance + 1e-9 => Verdict::Right,
+            Ok(_) => Verdict::Wrong,
+            Err(_) => Verdict::NotANumber,
+        }
+    }
+}
+
+/// p₁ of softmax((2, 1, 0) / τ), to two decimals.
+fn top_probability(tau: f64) -> f64 {
+    let logits = Logits::new(vec![2.0, 1.0, 0.0]).expect("finite logits");
+    let p = softmax(&Temperature::new(tau).expect("a valid τ").apply(&logits)).probs()[0];
+    (p * 100.0).round() / 100.0
+}
+
+/// The growth exponent of the uncached work: log₂ of how much the total grows when T doubles to the
+/// window, rounded.
+fn uncached_exponent(config: &GptConfig) -> f64 {
+    let t = config.context;
+    let ratio = config.cumulative_flops(t, Cache::Off) as f64 / config.cumulative_flops(t / 2, Cache::Off) as f64;
+    ratio.log2().round()
+}
+
+/// The five quizzes, in the order of the page. Every answer is computed by the core.
+pub fn quizzes(config: &GptConfig) -> Vec<Quiz> {
+    let six = Distribution::from_probs(vec![0.50, 0.20, 0.15, 0.08, 0.05, 0.02]).expect("a distribution");
+    let nucleus = Nucleus::new(&six, TopP::new(0.9).expect("a valid p"));
+    vec![
+        Quiz {
+            title: "Greedy as a degenerate top-k",
+            question: "Greedy decoding is the same as top-k sampling with which k?".into(),
+            answer: 1.0,
+            tolerance: 0.0,
+            explanation: "With k = 1 only the largest logit survives, so the draw always returns the argmax.".into(),
+        },
+        Quiz {
+            title: "Temperature 1, top probability",
+            question: "Logits (2, 1, 0) at τ = 1: what is p₁, to two decimals?".into(),
+            answer: top_probability(1.0),
+            tolerance: 0.005,
+            explanation: "e² / (e² + e + 1) = 7.39 / 11.11.".into(),
+        },
+        Quiz {
+            title: "Temperature 0.5, top probability",
+            question: "The same logits at τ = 0.5: what is p₁, to two decimals?".into(),
+            answer: top_probability(0.5),
+            tolerance: 0.005,
+            explanation: "Halving τ doubles the logits to (4, 2, 0): e⁴ / (e⁴ + e² + 1) = 54.6 / 63.0.".into(),
+        },
+        Quiz {
+            title: "Nucleus on the confident step",
+            question: "Sorted probabilities (0.50, 0.20, 0.15, 0.08, 0.05, 0.02) and p = 0.9: how many tokens are in the nucleus?".into(),
+            answer: nucleus.size() as f64,
+            tolerance: 0.0,
+            explanation: format!(
+                "The running sums are 0.50, 0.70, 0.85, 0.93: the fourth token is the first to reach 0.9, so {} tokens with mass {:.2}.",
+                nucleus.size(),
+                nucleus.kept_mass()
+            ),
+        },
+        Quiz {
+            title: "The cost of not caching",
+            question: "Without a KV cache, generating T tokens costs O(T^?) in all. What is the exponent?".into(),
+            answer: uncached_exponent(config),
+            tolerance: 0.0,
+            explanation: "Step t redoes the work of all t tokens before it, and 1 + 2 + … + T grows as T².".into(),
+        },
+    ]
+}
+
+/// "answered / asked", the page's progress readout.
+pub fn progress(answered: usize, asked: usize) -> String {
+    format!("{answered} / {asked}")
+}
+
+/// The code of a markdown snippet as the page shows it: without the fences and the lines hidden from
+/// readers (`# ` lines, which only make the doctest run).
+pub fn shown_code(markdown: &str) -> String {
+    markdown.lines().filter(|l| !l.starts_with("```") && !l.starts_with("# ")).collect::<Vec<_>>().join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn all() -> Vec<Quiz> {
+        quizzes(&GptConfig::new())
+    }
+
+    #[test]
+    fn the_answers_are_the_lessons() {
+        let answers: Vec<f64> = all().iter().map(|q| q.answer).collect();
+        assert_eq!(answers, vec![1.0, 0.67, 0.87, 4.0, 2.0]);
+    }
+
+    #[test]
+    fn checking_accepts_the_answer_in_any_spelling() {
+        let q = &all()[1];
+        for typed in ["0.67", " .67", "0,67", "0.670", "0.665"] {
+            assert_eq!(q.check(typed), Verdict::Right, "{typed}");
+        }
+        assert_eq!(q.check("0.7"), Verdict::Wrong);
+        assert_eq!(q.check("two thirds"), Verdict::NotANumber);
+        assert_eq!(q.check(""), Verdict::NotANumber);
+        assert_eq!(all()[0].check("1"), Verdict::Right);
+        assert_eq!(all()[0].check("1.5"), Verdict::Wrong);
+    }
+
+    #[test]
+    fn progress_and_code() {
+        assert_eq!(progress(0, 5), "0 / 5");
+        assert_eq!(shown_code("```rust\nlet a = 1;\n# hidden\n```"), "let a = 1;");
+    }
+}
