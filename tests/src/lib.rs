@@ -82,6 +82,11 @@ impl Page {
     /// Opens the lesson and waits until the app has mounted.
     pub async fn open(&self) {
         self.client.goto(&self.base).await.expect("the page loads");
+        self.open_here().await;
+    }
+
+    /// Waits until the app has mounted on the page already loading.
+    pub async fn open_here(&self) {
         self.wait_for("the app to mount", || async { self.client.find(Locator::Css("main h1")).await.is_ok() }).await;
     }
 

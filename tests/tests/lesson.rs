@@ -86,3 +86,93 @@ async fn greedy_loops_and_sampling_does_not() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn progress_survives_a_reload_and_bad_storage_is_dropped() {
+    with_page(|page| async move {
+        page.open().await;
+        answer(&page, QUIZZES[0].0, "1").await;
+        answer(&page, QUIZZES[3].0, "4").await;
+        page.wait_for_text("[data-testid=progress]", "2 / 5").await;
+        page.client.refresh().await.unwrap();
+        page.open().await;
+        page.wait_for_text("[data-testid=progress]", "2 / 5").await;
+        for (question, right) in &QUIZZES[1..3] {
+            answer(&page, question, right).await;
+        }
+        answer(&page, QUIZZES[4].0, "2").await;
+        page.wait_for_text("[data-testid=progress]", "5 / 5").await;
+        page.wait_for_text("[data-testid=complete]", "· Lesson complete: every question answered.").await;
+
+        page.client
+            .execute("localStorage.setItem('how-distributions-become-text/progress/v1', 'garbage')", vec![])
+            .await
+            .unwrap();
+        page.client.refresh().await.unwrap();
+        page.open().await;
+        page.wait_for_text("[data-testid=progress]", "0 / 5").await;
+        let left = page
+            .client
+            .execute("return localStorage.getItem('how-distributions-become-text/progress/v1')", vec![])
+            .await
+            .unwrap();
+        assert!(left.is_null(), "the unreadable entry is removed, found {left}");
+    })
+    .await;
+}
+
+async fn generate(page: &Page) -> (String, String) {
+    let before = page.client.find_all(Locator::Css("[data-testid=control-runs] li")).await.unwrap().len();
+    page.by_role("button", "Generate").await.click().await.unwrap();
+    page.wait_for("a run", || async {
+        page.client.find_all(Locator::Css("[data-testid=control-runs] li")).await.unwrap().len() > before.min(4)
+            || page.text("[data-testid=control-error]").await.len() > 0
+    })
+    .await;
+    (
+        page.text("[data-testid=control-runs] li:first-child .name").await,
+        page.text("[data-testid=control-runs] li:first-child .hash").await,
+    )
+}
+
+async fn set_field(page: &Page, name: &str, value: &str) {
+    let field = page.by_role("textbox", name).await;
+    field.clear().await.unwrap();
+    field.send_keys(value).await.unwrap();
+}
+
+#[tokio::test]
+async fn prompt_sampler_and_seed_decide_the_output() {
+    with_page(|page| async move {
+        page.open().await;
+        set_field(&page, "Prompt", "jo").await;
+        set_field(&page, "Seed", "11").await;
+        let first = generate(&page).await;
+        let again = generate(&page).await;
+        assert!(first.0.starts_with("jo"), "{first:?}");
+        assert_eq!(first, again, "same prompt, sampler and seed: the same bytes");
+        let mut others = Vec::new();
+        for seed in ["12", "13", "14"] {
+            set_field(&page, "Seed", seed).await;
+            others.push(generate(&page).await);
+        }
+        assert!(others.iter().any(|o| o.1 != first.1), "another seed takes another path: {others:?}");
+
+        // The address now holds the last settings; opening it reproduces the run.
+        let url = page.client.current_url().await.unwrap();
+        assert!(url.as_str().contains("seed=14"), "{url}");
+        let last = others.last().unwrap().clone();
+        page.client.goto(url.as_str()).await.unwrap();
+        page.open_here().await;
+        assert_eq!(generate(&page).await, last);
+
+        set_field(&page, "Prompt", "jo3").await;
+        page.by_role("button", "Generate").await.click().await.unwrap();
+        page.wait_for_text(
+            "[data-testid=control-error]",
+            "“3” (at position 2) is not in the vocabulary: only a–z and · are",
+        )
+        .await;
+    })
+    .await;
+}

@@ -4,7 +4,14 @@ use leptos::prelude::*;
 use model::GptConfig;
 
 use crate::state::greedy::{GreedyDemo, split_at_cycle};
-use crate::state::quiz::{Quiz, Verdict, progress, quizzes, shown_code};
+use crate::state::quiz::{Quiz, Verdict, decode_progress, encode_progress, progress, quizzes, shown_code};
+
+/// Where the browser keeps the learner's progress; the version changes when the quizzes do.
+const STORAGE_KEY: &str = "how-distributions-become-text/progress/v1";
+
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window().and_then(|w| w.local_storage().ok().flatten())
+}
 
 /// softmax_τ(ℓ)ᵢ = exp(ℓᵢ/τ) / Σⱼ exp(ℓⱼ/τ), as MathML.
 pub const TEMPERATURE_FORMULA: &str = r#"<math display="block"><mrow><msub><mi>softmax</mi><mi>τ</mi></msub><msub><mrow><mo>(</mo><mi>ℓ</mi><mo>)</mo></mrow><mi>i</mi></msub><mo>=</mo><mfrac><mrow><mi>exp</mi><mo>(</mo><msub><mi>ℓ</mi><mi>i</mi></msub><mo>/</mo><mi>τ</mi><mo>)</mo></mrow><mrow><munder><mo>∑</mo><mi>j</mi></munder><mi>exp</mi><mo>(</mo><msub><mi>ℓ</mi><mi>j</mi></msub><mo>/</mo><mi>τ</mi><mo>)</mo></mrow></mfrac></mrow></math>"#;
@@ -41,16 +48,42 @@ pub struct Progress {
 }
 
 impl Progress {
-    /// The quizzes for the shipped transformer's shape, none answered.
+    /// The quizzes for the shipped transformer's shape, with the progress stored in this browser (stored
+    /// data that cannot be read is dropped, and the learner starts afresh).
     pub fn new(config: &GptConfig) -> Self {
         let quizzes = quizzes(config);
-        let answered = RwSignal::new(vec![false; quizzes.len()]);
+        let stored = storage().and_then(|s| s.get_item(STORAGE_KEY).ok().flatten());
+        let restored = stored.as_deref().and_then(|text| decode_progress(text, quizzes.len()));
+        if stored.is_some() && restored.is_none() {
+            if let Some(s) = storage() {
+                let _ = s.remove_item(STORAGE_KEY);
+            }
+        }
+        let answered = RwSignal::new(restored.unwrap_or_else(|| vec![false; quizzes.len()]));
         Self { quizzes: StoredValue::new(quizzes), answered }
+    }
+
+    /// Marks quiz `index` answered and stores the progress.
+    fn answer(&self, index: usize) {
+        self.answered.update(|a| a[index] = true);
+        if let Some(s) = storage() {
+            let _ = s.set_item(STORAGE_KEY, &self.answered.with_untracked(|a| encode_progress(a)));
+        }
     }
 
     /// "answered / asked".
     pub fn readout(&self) -> String {
         self.answered.with(|a| progress(a.iter().filter(|x| **x).count(), a.len()))
+    }
+
+    /// Whether every quiz is answered.
+    pub fn is_complete(&self) -> bool {
+        self.answered.with(|a| a.iter().all(|x| *x))
+    }
+
+    /// Whether quiz `index` is answered.
+    pub fn is_answered(&self, index: usize) -> bool {
+        self.answered.with(|a| a.get(index).copied().unwrap_or(false))
     }
 }
 
@@ -71,7 +104,7 @@ pub fn QuizView(
             ev.prevent_default();
             let v = quiz.check(&typed.get_untracked());
             if v == Verdict::Right {
-                progress.answered.update(|a| a[index] = true);
+                progress.answer(index);
             }
             verdict.set(Some(v));
         }
@@ -83,7 +116,7 @@ pub fn QuizView(
     let explanation = quiz.explanation.clone();
     view! {
         <aside class="quiz" aria-labelledby=labelled_by>
-            <h3 id=title_id>{quiz.title}</h3>
+            <h3 id=title_id>{quiz.title}{move || progress.is_answered(index).then_some(" ✓")}</h3>
             <form on:submit=check>
                 <label for=label_for>{quiz.question.clone()}</label>
                 <div class="answer">

@@ -58,6 +58,7 @@ pub fn App() -> impl IntoView {
         Ok(l) => (Ok(l.bars), Ok(l.kv), Ok(l.greedy.clone()), Ok(Rc::clone(&l.gpt))),
         Err(e) => (Err(e.clone()), Err(e.clone()), Err(e.clone()), Err(e.clone())),
     };
+    let control_model = gpt.clone();
     let with_bars = move |f: fn(RwSignal<BigramBars>) -> AnyView| match &bars {
         Ok(b) => f(*b),
         Err(e) => failed("The bigram", e),
@@ -75,7 +76,12 @@ pub fn App() -> impl IntoView {
                     "top-k and top-p as edits of the logits in a fixed order, why beam search is left out, and the "
                     "key/value cache that keeps generation linear."
                 </p>
-                <p class="progress">"Questions answered: "<span data-testid="progress">{move || progress.readout()}</span></p>
+                <p class="progress">
+                    "Questions answered: "<span data-testid="progress">{move || progress.readout()}</span>
+                    <span class="complete" data-testid="complete">
+                        {move || progress.is_complete().then_some(" · Lesson complete: every question answered.")}
+                    </span>
+                </p>
             </header>
 
             <section aria-labelledby="loop-title">
@@ -238,8 +244,13 @@ pub fn App() -> impl IntoView {
                 <p>
                     "The same three give the same text, byte for byte; change any one and the same model takes "
                     "another path. There is no fourth knob at inference time, and none of them makes the model "
-                    "know more: they only choose differently from the distributions it already gives."
+                    "know more: they only choose differently from the distributions it already gives. Try it on "
+                    "the transformer: a prompt is the start of a name, in a–z."
                 </p>
+                {match &control_model {
+                    Ok(model) => view! { <widgets::control::ControlSurface model=Rc::clone(model) /> }.into_any(),
+                    Err(e) => failed("The transformer", e),
+                }}
             </section>
 
             <section aria-labelledby="summary-title">

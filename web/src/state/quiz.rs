@@ -47,6 +47,23 @@ fn top_probability(tau: f64) -> f64 {
     (p * 100.0).round() / 100.0
 }
 
+/// "e^a / (e^a + e^b + e^c) = x / y = p" for the logits (2, 1, 0) divided by τ, every number computed.
+fn softmax_explanation(tau: f64) -> String {
+    let scaled = [2.0 / tau, 1.0 / tau, 0.0];
+    let exps = scaled.map(f64::exp);
+    let total: f64 = exps.iter().sum();
+    format!(
+        "e^{} / (e^{} + e^{} + e^{}) = {:.2} / {:.2} = {:.3}.",
+        scaled[0],
+        scaled[0],
+        scaled[1],
+        scaled[2],
+        exps[0],
+        total,
+        exps[0] / total
+    )
+}
+
 /// The growth exponent of the uncached work: log₂ of how much the total grows when T doubles to the
 /// window, rounded.
 fn uncached_exponent(config: &GptConfig) -> f64 {
@@ -72,14 +89,14 @@ pub fn quizzes(config: &GptConfig) -> Vec<Quiz> {
             question: "Logits (2, 1, 0) at τ = 1: what is p₁, to two decimals?".into(),
             answer: top_probability(1.0),
             tolerance: 0.005,
-            explanation: "e² / (e² + e + 1) = 7.39 / 11.11.".into(),
+            explanation: softmax_explanation(1.0),
         },
         Quiz {
             title: "Temperature 0.5, top probability",
             question: "The same logits at τ = 0.5: what is p₁, to two decimals?".into(),
             answer: top_probability(0.5),
             tolerance: 0.005,
-            explanation: "Halving τ doubles the logits to (4, 2, 0): e⁴ / (e⁴ + e² + 1) = 54.6 / 63.0.".into(),
+            explanation: format!("Halving τ doubles the logits to (4, 2, 0): {}", softmax_explanation(0.5)),
         },
         Quiz {
             title: "Nucleus on the confident step",
@@ -100,6 +117,24 @@ pub fn quizzes(config: &GptConfig) -> Vec<Quiz> {
             explanation: "Step t redoes the work of all t tokens before it, and 1 + 2 + … + T grows as T².".into(),
         },
     ]
+}
+
+/// Progress as stored in the browser: one digit per quiz, 1 for answered.
+pub fn encode_progress(answered: &[bool]) -> String {
+    answered.iter().map(|&a| if a { '1' } else { '0' }).collect()
+}
+
+/// Stored progress for `n` quizzes, or `None` if it is unreadable or from another version of the page.
+pub fn decode_progress(stored: &str, n: usize) -> Option<Vec<bool>> {
+    let answered: Option<Vec<bool>> = stored
+        .chars()
+        .map(|c| match c {
+            '1' => Some(true),
+            '0' => Some(false),
+            _ => None,
+        })
+        .collect();
+    answered.filter(|a| a.len() == n)
 }
 
 /// "answered / asked", the page's progress readout.
@@ -138,6 +173,22 @@ mod tests {
         assert_eq!(q.check(""), Verdict::NotANumber);
         assert_eq!(all()[0].check("1"), Verdict::Right);
         assert_eq!(all()[0].check("1.5"), Verdict::Wrong);
+    }
+
+    #[test]
+    fn explanations_show_the_computed_numbers() {
+        assert_eq!(all()[1].explanation, "e^2 / (e^2 + e^1 + e^0) = 7.39 / 11.11 = 0.665.");
+        assert!(all()[2].explanation.ends_with("= 54.60 / 62.99 = 0.867."), "{}", all()[2].explanation);
+        assert!(all()[3].explanation.contains("4 tokens with mass 0.93"));
+    }
+
+    #[test]
+    fn stored_progress_round_trips_and_junk_is_dropped() {
+        let answered = vec![true, false, true, false, false];
+        assert_eq!(decode_progress(&encode_progress(&answered), 5), Some(answered));
+        assert_eq!(decode_progress("10", 5), None);
+        assert_eq!(decode_progress("1x101", 5), None);
+        assert_eq!(decode_progress("", 5), None);
     }
 
     #[test]

@@ -1,0 +1,149 @@
+//! Prompt, sampler and seed: the whole control surface, and a fingerprint of what they produce.
+
+use model::{END, LanguageModel, ModelError, START, Vocab, generate};
+use sampling::{Sampler, SamplingError, Strategy, Temperature, TopK, TopP, seeded_rng};
+
+/// The most symbols one run may add.
+pub const MAX_LENGTH: usize = 40;
+
+/// Everything that decides the output once the weights are fixed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Settings {
+    /// The start of the name, a–z only (may be empty).
+    pub prompt: String,
+    /// τ.
+    pub tau: f64,
+    /// Top-k (0 = off).
+    pub k: usize,
+    /// Top-p (1 = off).
+    pub p: f64,
+    /// The seed of the draws.
+    pub seed: u64,
+    /// How many symbols to add at most.
+    pub length: usize,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self { prompt: "ma".into(), tau: 0.8, k: 0, p: 0.95, seed: 7, length: 20 }
+    }
+}
+
+/// What a run produced.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Output {
+    /// The prompt followed by what the model added (without the closing `·`).
+    pub text: String,
+    /// A short fingerprint of the text's bytes.
+    pub hash: String,
+}
+
+/// FNV-1a over bytes, 64 bits. Written out because the fingerprint must be the same on every platform
+/// and in every Rust version, which `std`'s hasher does not promise.
+pub fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
+}
+
+impl Settings {
+    /// The sampler these settings describe.
+    ///
+    /// # Errors
+    /// [`SamplingError`] for a τ or p out of range.
+    pub fn sampler(&self) -> Result<Sampler, SamplingError> {
+        Ok(Sampler::new(Temperature::new(self.tau)?, TopK::new(self.k), TopP::new(self.p)?))
+    }
+
+    /// Runs the model: `·` and the prompt as context, then up to `length` symbols, ending at `·`.
+    ///
+    /// # Errors
+    /// [`ModelError::OutOfVocabulary`] naming the first character of the prompt that is not a–z, or a
+    /// sampling error for invalid settings. Nothing runs then.
+    pub fn run<M: LanguageModel>(&self, model: &M) -> Result<Output, ModelError> {
+        let prompt = Vocab.encode(&self.prompt)?;
+        if let Some(position) = prompt.iter().position(|&t| t == START) {
+            let character = self.prompt.chars().nth(position).unwrap_or('·');
+            return Err(ModelError::OutOfVocabulary { character, position });
+        }
+        let strategy = Strategy::Sample(self.sampler()?);
+        let mut context = vec![START];
+        context.extend(&prompt);
+        let added = generate(model, &context, self.length.min(MAX_LENGTH), &strategy, &mut seeded_rng(self.seed))?;
+        let added: Vec<_> = added.into_iter().take_while(|&t| t != END).collect();
+        let text = format!("{}{}", self.prompt, Vocab.decode(&added)?);
+        let hash = format!("{:016x}", fnv1a(text.as_bytes()));
+        Ok(Output { text, hash: hash[..8].to_string() })
+    }
+
+    /// The settings as a URL query, so that a link reproduces the same output.
+    pub fn to_query(&self) -> String {
+        format!(
+            "?prompt={}&t={}&k={}&p={}&seed={}&len={}",
+            self.prompt, self.tau, self.k, self.p, self.seed, self.length
+        )
+    }
+
+    /// Settings from a URL query; missing or unreadable values keep their defaults. The prompt is kept
+    /// as written (a–z or not) so that a bad one is reported, not silently changed.
+    pub fn from_query(query: &str) -> Self {
+        let mut s = Self::default();
+        for pair in query.trim_start_matches('?').split('&') {
+            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+            match key {
+                "prompt" => s.prompt = value.chars().take(MAX_LENGTH).collect(),
+                "t" => s.tau = value.parse().ok().filter(|t: &f64| t.is_finite() && *t > 0.0).unwrap_or(s.tau),
+                "k" => s.k = value.parse().unwrap_or(s.k),
+                "p" => s.p = value.parse().ok().filter(|p: &f64| *p > 0.0 && *p <= 1.0).unwrap_or(s.p),
+                "seed" => s.seed = value.parse().unwrap_or(s.seed),
+                "len" => s.length = value.parse::<usize>().map(|l| l.clamp(1, MAX_LENGTH)).unwrap_or(s.length),
+                _ => {}
+            }
+        }
+        s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use model::{Bigram, device};
+
+    fn bigram() -> Bigram {
+        Bigram::shipped(&device()).unwrap()
+    }
+
+    #[test]
+    fn the_same_settings_give_the_same_bytes() {
+        let s = Settings::default();
+        let a = s.run(&bigram()).unwrap();
+        assert_eq!(a, s.run(&bigram()).unwrap());
+        assert!(a.text.starts_with("ma"));
+        assert_eq!(a.hash.len(), 8);
+        let others: Vec<Output> = (8..13).map(|seed| Settings { seed, ..s.clone() }.run(&bigram()).unwrap()).collect();
+        assert!(others.iter().any(|o| o.hash != a.hash), "another seed takes another path");
+    }
+
+    #[test]
+    fn a_bad_prompt_is_named_and_nothing_runs() {
+        let s = Settings { prompt: "ma1".into(), ..Settings::default() };
+        assert_eq!(s.run(&bigram()), Err(ModelError::OutOfVocabulary { character: '1', position: 2 }));
+        let dot = Settings { prompt: "a.b".into(), ..Settings::default() };
+        assert!(matches!(dot.run(&bigram()), Err(ModelError::OutOfVocabulary { position: 1, .. })));
+        let bad_tau = Settings { tau: 0.0, ..Settings::default() };
+        assert!(matches!(bad_tau.run(&bigram()), Err(ModelError::Sampling(_))));
+    }
+
+    #[test]
+    fn settings_round_trip_through_the_url() {
+        let s = Settings { prompt: "jo".into(), tau: 1.3, k: 5, p: 0.9, seed: 42, length: 12 };
+        assert_eq!(Settings::from_query(&s.to_query()), s);
+        assert_eq!(Settings::from_query(""), Settings::default());
+        let junk = Settings::from_query("?t=-1&p=7&seed=x&len=999&k=&zzz=1");
+        assert_eq!((junk.tau, junk.p, junk.seed, junk.length), (0.8, 0.95, 7, MAX_LENGTH));
+    }
+
+    #[test]
+    fn fnv_matches_its_reference_values() {
+        assert_eq!(fnv1a(b""), 0xcbf2_9ce4_8422_2325);
+        assert_eq!(fnv1a(b"a"), 0xaf63_dc4c_8601_ec8c);
+    }
+}

@@ -1,0 +1,129 @@
+//! The control surface: prompt, sampler and seed in, a name and its fingerprint out.
+
+use std::rc::Rc;
+
+use leptos::prelude::*;
+use model::Gpt;
+
+use crate::state::control::{MAX_LENGTH, Output, Settings};
+
+/// The settings in the page's address, if any.
+fn settings_from_address() -> Settings {
+    let query = web_sys::window().and_then(|w| w.location().search().ok()).unwrap_or_default();
+    Settings::from_query(&query)
+}
+
+/// Puts the settings in the address without reloading, so the link reproduces the run.
+fn settings_to_address(settings: &Settings) {
+    if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
+        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&settings.to_query()));
+    }
+}
+
+/// A labelled text field bound to a string signal.
+#[component]
+fn Field(
+    /// The visible label, also the accessible name.
+    label: &'static str,
+    /// The value.
+    value: RwSignal<String>,
+    /// A hint for on-screen keyboards.
+    #[prop(default = "text")]
+    inputmode: &'static str,
+) -> impl IntoView {
+    view! {
+        <label class="field">
+            <span>{label}</span>
+            <input type="text" inputmode=inputmode autocomplete="off" spellcheck="false"
+                prop:value=move || value.get() on:input=move |ev| value.set(event_target_value(&ev)) />
+        </label>
+    }
+}
+
+/// The control surface on the trained transformer.
+#[component]
+pub fn ControlSurface(
+    /// The trained transformer.
+    model: Rc<Gpt>,
+) -> impl IntoView {
+    let initial = settings_from_address();
+    let prompt = RwSignal::new(initial.prompt.clone());
+    let tau = RwSignal::new(initial.tau.to_string());
+    let k = RwSignal::new(initial.k.to_string());
+    let p = RwSignal::new(initial.p.to_string());
+    let seed = RwSignal::new(initial.seed.to_string());
+    let length = RwSignal::new(initial.length.to_string());
+    let runs = RwSignal::new(Vec::<(String, Output)>::new());
+    let error = RwSignal::new(None::<String>);
+
+    let read = move || -> Result<Settings, String> {
+        let number =
+            |name: &str, text: String| text.trim().parse::<f64>().map_err(|_| format!("{name} must be a number"));
+        let whole =
+            |name: &str, text: String| text.trim().parse::<u64>().map_err(|_| format!("{name} must be a whole number"));
+        Ok(Settings {
+            prompt: prompt.get_untracked().trim().to_string(),
+            tau: number("τ", tau.get_untracked())?,
+            k: whole("k", k.get_untracked())? as usize,
+            p: number("p", p.get_untracked())?,
+            seed: whole("The seed", seed.get_untracked())?,
+            length: (whole("The length", length.get_untracked())? as usize).clamp(1, MAX_LENGTH),
+        })
+    };
+    let generate = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let outcome = read().and_then(|settings| {
+            let output = settings.run(model.as_ref()).map_err(|e| e.to_string())?;
+            settings_to_address(&settings);
+            Ok((settings.to_query(), output))
+        });
+        match outcome {
+            Ok(run) => {
+                error.set(None);
+                runs.update(|r| {
+                    r.insert(0, run);
+                    r.truncate(5);
+                });
+            }
+            Err(message) => error.set(Some(message)),
+        }
+    };
+
+    view! {
+        <figure class="widget control">
+            <form on:submit=generate>
+                <div class="controls">
+                    <Field label="Prompt" value=prompt />
+                    <Field label="Temperature τ" value=tau inputmode="decimal" />
+                    <Field label="Top-k (0 = off)" value=k inputmode="numeric" />
+                    <Field label="Top-p (1 = off)" value=p inputmode="decimal" />
+                    <Field label="Seed" value=seed inputmode="numeric" />
+                    <Field label="Length" value=length inputmode="numeric" />
+                </div>
+                <button type="submit">"Generate"</button>
+            </form>
+            <p class="error" role="alert" data-testid="control-error">{move || error.get()}</p>
+            <ol class="runs" aria-live="polite" data-testid="control-runs">
+                {move || {
+                    runs.get()
+                        .into_iter()
+                        .map(|(query, out)| {
+                            view! {
+                                <li>
+                                    <code class="name">{out.text}</code>" "
+                                    <span class="hash" title="FNV-1a of the output bytes">{out.hash}</span>" "
+                                    <a href=query.clone()>{query.clone()}</a>
+                                </li>
+                            }
+                        })
+                        .collect_view()
+                }}
+            </ol>
+            <figcaption>
+                "The newest run is first. Generate twice with the same settings: the name and its fingerprint "
+                "(a hash of the output's bytes) repeat exactly. Change only the seed, and the same model writes "
+                "another name. The settings are kept in the page's address, so a link reproduces a run."
+            </figcaption>
+        </figure>
+    }
+}
