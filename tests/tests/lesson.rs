@@ -39,6 +39,19 @@ async fn the_sections_follow_the_source_lesson() {
             "Summary",
         ];
         assert_eq!(titles, expected);
+        // A table of contents links every section's anchor; the header gives a reading time.
+        let links = page.client.find_all(Locator::Css("nav.toc a")).await.unwrap();
+        assert_eq!(links.len(), expected.len());
+        for (link, title) in links.iter().zip(expected) {
+            assert_eq!(link.text().await.unwrap(), title);
+            let target = page.attr(link, "href").await;
+            let heading = page.text(&format!("{target} > h2")).await;
+            assert_eq!(heading, title);
+        }
+        page.wait_for("the reading time", || async {
+            page.text("[data-testid=reading-time]").await.ends_with("min read")
+        })
+        .await;
         // Formulas are MathML, rendered by the browser.
         assert_eq!(page.client.find_all(Locator::Css(".formula math")).await.unwrap().len(), 3);
     })

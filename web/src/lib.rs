@@ -18,6 +18,20 @@ use crate::state::bars::{BigramBars, interesting_context};
 use crate::state::greedy::GreedyDemo;
 use crate::state::kv::KvDemo;
 
+/// The sections, their anchors and titles, in the order of the page.
+const SECTIONS: [(&str, &str); 10] = [
+    ("loop", "The same forward pass, no loss"),
+    ("greedy", "Greedy: why deterministic decoding loops"),
+    ("temperature", "Temperature: divide before softmax"),
+    ("top-k", "Top-k: cut the tail by rank"),
+    ("top-p", "Top-p, the nucleus: cut the tail by mass"),
+    ("order", "The order of the pipeline"),
+    ("beam", "Why not beam search"),
+    ("kv", "The KV cache"),
+    ("control", "Prompt, sampler, seed: the whole control surface"),
+    ("summary", "Summary"),
+];
+
 /// Everything the page computes from the shipped models when it starts.
 struct Loaded {
     bars: RwSignal<BigramBars>,
@@ -59,6 +73,16 @@ pub fn App() -> impl IntoView {
         Err(e) => (Err(e.clone()), Err(e.clone()), Err(e.clone()), Err(e.clone())),
     };
     let control_model = gpt.clone();
+    // The reading time, counted from the page's own words once it has rendered.
+    let reading = RwSignal::new(None::<usize>);
+    request_animation_frame(move || {
+        let words = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.query_selector("main").ok().flatten())
+            .and_then(|m| m.text_content())
+            .map_or(0, |t| t.split_whitespace().count());
+        reading.set(Some(crate::state::quiz::reading_minutes(words)));
+    });
     let with_bars = move |f: fn(RwSignal<BigramBars>) -> AnyView| match &bars {
         Ok(b) => f(*b),
         Err(e) => failed("The bigram", e),
@@ -76,6 +100,17 @@ pub fn App() -> impl IntoView {
                     "top-k and top-p as edits of the logits in a fixed order, why beam search is left out, and the "
                     "key/value cache that keeps generation linear."
                 </p>
+                <p class="meta">
+                    <span data-testid="reading-time">{move || reading.get().map(|m| format!("About {m} min read"))}</span>
+                </p>
+                <nav aria-label="On this page" class="toc">
+                    <ol>
+                        {SECTIONS
+                            .iter()
+                            .map(|(id, title)| view! { <li><a href=format!("#{id}")>{*title}</a></li> })
+                            .collect_view()}
+                    </ol>
+                </nav>
                 <p class="progress">
                     "Questions answered: "<span data-testid="progress">{move || progress.readout()}</span>
                     <span class="complete" data-testid="complete">
@@ -84,7 +119,7 @@ pub fn App() -> impl IntoView {
                 </p>
             </header>
 
-            <section aria-labelledby="loop-title">
+            <section id="loop" aria-labelledby="loop-title">
                 <h2 id="loop-title">"The same forward pass, no loss"</h2>
                 <p>
                     "Training and generation run the very same forward pass. Training compares its logits with the "
@@ -103,7 +138,7 @@ pub fn App() -> impl IntoView {
                 <Code markdown=include_str!("../snippets/loop.md") />
             </section>
 
-            <section aria-labelledby="greedy-title">
+            <section id="greedy" aria-labelledby="greedy-title">
                 <h2 id="greedy-title">"Greedy: why deterministic decoding loops"</h2>
                 <p>
                     "The simplest way to pick is to take the largest logit every time: argmax, or greedy decoding. "
@@ -125,7 +160,7 @@ pub fn App() -> impl IntoView {
                 <QuizView progress index=0 />
             </section>
 
-            <section aria-labelledby="temperature-title">
+            <section id="temperature" aria-labelledby="temperature-title">
                 <h2 id="temperature-title">"Temperature: divide before softmax"</h2>
                 <p>
                     "Temperature is one division. Every logit is divided by τ, and softmax runs as usual:"
@@ -148,7 +183,7 @@ pub fn App() -> impl IntoView {
                 <QuizView progress index=2 />
             </section>
 
-            <section aria-labelledby="top-k-title">
+            <section id="top-k" aria-labelledby="top-k-title">
                 <h2 id="top-k-title">"Top-k: cut the tail by rank"</h2>
                 <p>
                     "Temperature reshapes the whole distribution but keeps every token possible. Over a large "
@@ -163,7 +198,7 @@ pub fn App() -> impl IntoView {
                 </p>
             </section>
 
-            <section aria-labelledby="top-p-title">
+            <section id="top-p" aria-labelledby="top-p-title">
                 <h2 id="top-p-title">"Top-p, the nucleus: cut the tail by mass"</h2>
                 <p>
                     "A fixed k ignores how sure the model is. When one token holds nearly all the mass, k = 50 still "
@@ -177,7 +212,7 @@ pub fn App() -> impl IntoView {
                 <QuizView progress index=3 />
             </section>
 
-            <section aria-labelledby="order-title">
+            <section id="order" aria-labelledby="order-title">
                 <h2 id="order-title">"The order of the pipeline"</h2>
                 <ol class="steps">
                     <li><strong>"Temperature"</strong>" reshapes the whole distribution."</li>
@@ -195,7 +230,7 @@ pub fn App() -> impl IntoView {
                 {with_bars(|bars| view! { <widgets::stages::StageView state=bars /> }.into_any())}
             </section>
 
-            <section aria-labelledby="beam-title">
+            <section id="beam" aria-labelledby="beam-title">
                 <h2 id="beam-title">"Why not beam search"</h2>
                 <p>
                     "Beam search keeps the B most likely partial sequences, extends each by every token, and prunes "
@@ -210,7 +245,7 @@ pub fn App() -> impl IntoView {
                 </p>
             </section>
 
-            <section aria-labelledby="kv-title">
+            <section id="kv" aria-labelledby="kv-title">
                 <h2 id="kv-title">"The KV cache"</h2>
                 <p>
                     "Every step of generation runs the model on the whole context. Without care, step t recomputes "
@@ -233,7 +268,7 @@ pub fn App() -> impl IntoView {
                 <QuizView progress index=4 />
             </section>
 
-            <section aria-labelledby="control-title">
+            <section id="control" aria-labelledby="control-title">
                 <h2 id="control-title">"Prompt, sampler, seed: the whole control surface"</h2>
                 <p>"Once the weights are fixed, three things decide the output:"</p>
                 <ol class="steps">
@@ -253,7 +288,7 @@ pub fn App() -> impl IntoView {
                 }}
             </section>
 
-            <section aria-labelledby="summary-title">
+            <section id="summary" aria-labelledby="summary-title">
                 <h2 id="summary-title">"Summary"</h2>
                 <p>
                     "A model turns a context into logits; the sampler turns logits into one token: temperature, then "

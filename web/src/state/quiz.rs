@@ -137,6 +137,11 @@ pub fn decode_progress(stored: &str, n: usize) -> Option<Vec<bool>> {
     answered.filter(|a| a.len() == n)
 }
 
+/// Minutes to read `words` words at 200 words a minute, at least 1.
+pub fn reading_minutes(words: usize) -> usize {
+    words.div_ceil(200).max(1)
+}
+
 /// "answered / asked", the page's progress readout.
 pub fn progress(answered: usize, asked: usize) -> String {
     format!("{answered} / {asked}")
@@ -189,6 +194,13 @@ mod tests {
         assert_eq!(decode_progress("10", 5), None);
         assert_eq!(decode_progress("1x101", 5), None);
         assert_eq!(decode_progress("", 5), None);
+    }
+
+    #[test]
+    fn reading_time_rounds_up() {
+        assert_eq!(reading_minutes(0), 1);
+        assert_eq!(reading_minutes(200), 1);
+        assert_eq!(reading_minutes(201), 2);
     }
 
     #[test]
