@@ -189,3 +189,22 @@ async fn prompt_sampler_and_seed_decide_the_output() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn the_loop_steps_append_what_was_drawn() {
+    with_page(|page| async move {
+        page.open().await;
+        page.wait_for_text("[data-testid=loop-step]", "step 1 / 12").await;
+        let next = page.by_role("button", "Next step").await;
+        for step in 2..=4 {
+            let appended = page.text("[data-testid=loop-appended]").await;
+            page.press(&next, Key::Enter, 1).await;
+            page.wait_for_text("[data-testid=loop-step]", &format!("step {step} / 12")).await;
+            // This step's context is the previous step's context with the drawn token appended.
+            assert_eq!(page.text("[data-testid=loop-context]").await, appended);
+        }
+        let logits = page.text("[data-testid=loop-logits]").await;
+        assert_eq!(logits.split(", ").count(), 5, "{logits}");
+    })
+    .await;
+}

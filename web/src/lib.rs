@@ -39,6 +39,7 @@ struct Loaded {
     card: GptCard,
     kv: RwSignal<KvDemo>,
     greedy: GreedyDemo,
+    steps: Vec<crate::state::steps::LoopStep>,
 }
 
 fn load() -> Result<Loaded, ModelError> {
@@ -48,7 +49,9 @@ fn load() -> Result<Loaded, ModelError> {
     let gpt = Gpt::shipped(&device())?;
     let kv = KvDemo::record(&gpt, card.config.clone())?;
     let greedy = GreedyDemo::run(&gpt)?;
+    let steps = crate::state::steps::record(&gpt)?;
     Ok(Loaded {
+        steps,
         bars: RwSignal::new(BigramBars::new(table, context)),
         gpt: Rc::new(gpt),
         card,
@@ -73,6 +76,7 @@ pub fn App() -> impl IntoView {
         Err(e) => (Err(e.clone()), Err(e.clone()), Err(e.clone()), Err(e.clone())),
     };
     let control_model = gpt.clone();
+    let loop_steps = loaded.as_ref().map(|l| l.steps.clone()).map_err(Clone::clone);
     // The reading time, counted from the page's own words once it has rendered.
     let reading = RwSignal::new(None::<usize>);
     request_animation_frame(move || {
@@ -134,6 +138,11 @@ pub fn App() -> impl IntoView {
                     <li>"Pick one token from them (the subject of this page)."</li>
                     <li>"Append it, and repeat."</li>
                 </ol>
+                <p>"Here is that loop on this page's trained transformer, one step at a time:"</p>
+                {match loop_steps {
+                    Ok(steps) => view! { <widgets::steps::LoopView steps /> }.into_any(),
+                    Err(e) => failed("The transformer", &e),
+                }}
                 <p>"In Rust, with this project's sampling core (the code runs as a test):"</p>
                 <Code markdown=include_str!("../snippets/loop.md") />
             </section>

@@ -9,4 +9,5 @@ pub mod projection;
 pub mod quiz;
 pub mod samples;
 pub mod sliders;
+pub mod steps;
 pub mod temperature;

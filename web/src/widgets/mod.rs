@@ -6,4 +6,5 @@ pub mod drag;
 pub mod kv;
 pub mod nucleus;
 pub mod stages;
+pub mod steps;
 pub mod temperature;

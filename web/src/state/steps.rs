@@ -1,0 +1,95 @@
+//! The autoregressive loop, one recorded step at a time: what the model sees, what it says, what the
+//! sampler makes of it, and what is appended.
+
+use model::{LanguageModel, ModelError, START, Vocab, next_logits};
+use sampling::{Distribution, Logits, Sampler, SeededRng, Strategy, Temperature, TokenId, TopK, TopP, seeded_rng};
+
+/// How many steps the demonstration records.
+pub const STEPS: usize = 12;
+/// The seed of its draws.
+pub const SEED: u64 = 5;
+
+/// The demonstration's sampler: every stage does something.
+pub fn sampler() -> Sampler {
+    Sampler::new(Temperature::new(0.8).unwrap_or(Temperature::ONE), TopK::new(5), TopP::new(0.9).unwrap_or(TopP::OFF))
+}
+
+/// The five most likely tokens of a distribution (or logits), with their values, most likely first.
+pub fn top(values: &[f64], n: usize) -> Vec<(TokenId, f64)> {
+    let mut order: Vec<TokenId> = (0..values.len()).collect();
+    order.sort_by(|&a, &b| values[b].total_cmp(&values[a]).then(a.cmp(&b)));
+    order.into_iter().take(n).map(|i| (i, values[i])).collect()
+}
+
+/// One turn of the loop.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LoopStep {
+    /// Everything generated so far, before this step.
+    pub context: Vec<TokenId>,
+    /// Where the model's view starts: the current name, cropped to the window.
+    pub view_start: usize,
+    /// The last position's logits.
+    pub logits: Logits,
+    /// After each stage: temperature, top-k, top-p, final.
+    pub stages: [Distribution; 4],
+    /// How many tokens each stage leaves alive.
+    pub alive: [usize; 4],
+    /// The token drawn.
+    pub chosen: TokenId,
+}
+
+/// Runs the loop for [`STEPS`] steps from `·` and records every step.
+///
+/// # Errors
+/// Whatever the model returns.
+pub fn record<M: LanguageModel>(model: &M) -> Result<Vec<LoopStep>, ModelError> {
+    let sampler = sampler();
+    let mut rng: SeededRng = seeded_rng(SEED);
+    let mut context = vec![START];
+    let mut steps = Vec::new();
+    for _ in 0..STEPS {
+        // The model was trained on one name at a time: it reads the current name, cropped to its window.
+        let name_start = context.iter().rposition(|&t| t == START).unwrap_or(0);
+        let view_start = name_start.max(context.len().saturating_sub(model.context_window()));
+        let logits = next_logits(model, &context[view_start..])?;
+        let s = sampler.stages(&logits);
+        let stages = [s.after_temperature(), s.after_top_k(), s.after_top_k(), s.probs.clone()];
+        let alive = [s.scaled.kept_count(), s.top_k.kept_count(), s.top_p.kept_count(), s.top_p.kept_count()];
+        let chosen = Strategy::Sample(sampler).choose(&logits, &mut rng);
+        steps.push(LoopStep { context: context.clone(), view_start, logits, stages, alive, chosen });
+        context.push(chosen);
+    }
+    Ok(steps)
+}
+
+/// Token ids as text.
+pub fn text(tokens: &[TokenId]) -> String {
+    Vocab.decode(tokens).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use model::{Bigram, device};
+
+    #[test]
+    fn every_step_appends_the_chosen_token() {
+        let steps = record(&Bigram::shipped(&device()).unwrap()).unwrap();
+        assert_eq!(steps.len(), STEPS);
+        for pair in steps.windows(2) {
+            let mut expected = pair[0].context.clone();
+            expected.push(pair[0].chosen);
+            assert_eq!(pair[1].context, expected);
+        }
+        for step in &steps {
+            assert!(step.stages[3].probs()[step.chosen] > 0.0, "the chosen token survived every stage");
+            assert!(step.alive[1] <= 5 && step.alive[2] <= step.alive[1]);
+            assert_eq!(step.alive[0], 27);
+        }
+    }
+
+    #[test]
+    fn top_lists_the_largest_first() {
+        assert_eq!(top(&[0.1, 0.5, 0.2, 0.5], 3), vec![(1, 0.5), (3, 0.5), (2, 0.2)]);
+    }
+}
