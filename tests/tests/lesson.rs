@@ -139,7 +139,7 @@ async fn generate(page: &Page) -> (String, String) {
     page.by_role("button", "Generate").await.click().await.unwrap();
     page.wait_for("a run", || async {
         page.client.find_all(Locator::Css("[data-testid=control-runs] li")).await.unwrap().len() > before.min(4)
-            || page.text("[data-testid=control-error]").await.len() > 0
+            || !page.text("[data-testid=control-error]").await.is_empty()
     })
     .await;
     (

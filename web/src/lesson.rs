@@ -54,10 +54,11 @@ impl Progress {
         let quizzes = quizzes(config);
         let stored = storage().and_then(|s| s.get_item(STORAGE_KEY).ok().flatten());
         let restored = stored.as_deref().and_then(|text| decode_progress(text, quizzes.len()));
-        if stored.is_some() && restored.is_none() {
-            if let Some(s) = storage() {
-                let _ = s.remove_item(STORAGE_KEY);
-            }
+        if stored.is_some()
+            && restored.is_none()
+            && let Some(s) = storage()
+        {
+            let _ = s.remove_item(STORAGE_KEY);
         }
         let answered = RwSignal::new(restored.unwrap_or_else(|| vec![false; quizzes.len()]));
         Self { quizzes: StoredValue::new(quizzes), answered }
