@@ -29,7 +29,7 @@ fn probs(root: &HtmlElement) -> Vec<String> {
 }
 
 async fn slide_to(root: &HtmlElement, value: &str) {
-    let input: HtmlInputElement = root.query_selector("input#temperature").unwrap().unwrap().unchecked_into();
+    let input: HtmlInputElement = root.query_selector("input#worked-temperature").unwrap().unwrap().unchecked_into();
     input.set_value(value);
     let init = web_sys::EventInit::new();
     init.set_bubbles(true);

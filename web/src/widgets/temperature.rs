@@ -28,9 +28,9 @@ pub fn TemperatureExample() -> impl IntoView {
                 "them into probabilities."
             </p>
             <div class="control">
-                <label for="temperature">"Temperature"</label>
+                <label for="worked-temperature">"Temperature"</label>
                 <input
-                    id="temperature"
+                    id="worked-temperature"
                     type="range"
                     min=MIN_TAU
                     max=MAX_TAU
@@ -39,7 +39,7 @@ pub fn TemperatureExample() -> impl IntoView {
                     aria-valuetext=move || format!("τ = {}", format_tau(tau.get()))
                     on:input=on_input
                 />
-                <output for="temperature" data-testid="tau">{move || format_tau(tau.get())}</output>
+                <output for="worked-temperature" data-testid="tau">{move || format_tau(tau.get())}</output>
             </div>
             <p class="error" role="alert">{move || error.get()}</p>
             <table class="probs" aria-live="polite">
