@@ -208,3 +208,36 @@ async fn the_loop_steps_append_what_was_drawn() {
     })
     .await;
 }
+
+async fn best_score(page: &Page) -> f64 {
+    page.text("[data-testid=beam-rows] tbody tr:first-child td:nth-child(2)").await.parse().unwrap()
+}
+
+#[tokio::test]
+async fn beam_search_finds_likelier_names_than_sampling() {
+    with_page(|page| async move {
+        page.open().await;
+        let rows = |id: &'static str| {
+            let page = page.clone();
+            async move { page.client.find_all(Locator::Css(&format!("[data-testid={id}] tbody tr"))).await.unwrap().len() }
+        };
+        assert_eq!(rows("beam-rows").await, 4);
+        assert_eq!(rows("sampled-rows").await, 5);
+        let slider = page.by_role("slider", "Beam width").await;
+        page.press(&slider, Key::Home, 1).await;
+        page.wait_for_text("[data-testid=beam-width]", "1").await;
+        page.wait_for("one beam", || async { rows("beam-rows").await == 1 }).await;
+        let greedy = best_score(&page).await;
+        page.press(&slider, Key::End, 1).await;
+        page.wait_for_text("[data-testid=beam-width]", "16").await;
+        page.wait_for("sixteen beams", || async { rows("beam-rows").await == 16 }).await;
+        assert!(best_score(&page).await >= greedy - 1e-9);
+        // Every sampled name scores below the search's best.
+        let best = best_score(&page).await;
+        for cell in page.client.find_all(Locator::Css("[data-testid=sampled-rows] tbody td:nth-child(2)")).await.unwrap() {
+            let score: f64 = cell.text().await.unwrap().parse().unwrap();
+            assert!(score < best, "a sample scored {score}, the best beam {best}");
+        }
+    })
+    .await;
+}

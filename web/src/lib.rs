@@ -76,6 +76,7 @@ pub fn App() -> impl IntoView {
         Err(e) => (Err(e.clone()), Err(e.clone()), Err(e.clone()), Err(e.clone())),
     };
     let control_model = gpt.clone();
+    let beam_model = gpt.clone();
     let loop_steps = loaded.as_ref().map(|l| l.steps.clone()).map_err(Clone::clone);
     // The reading time, counted from the page's own words once it has rendered.
     let reading = RwSignal::new(None::<usize>);
@@ -252,6 +253,10 @@ pub fn App() -> impl IntoView {
                     "sample instead. Beam search stays useful wherever one best answer exists: translation, "
                     "summaries, constrained outputs."
                 </p>
+                {match &beam_model {
+                    Ok(model) => view! { <widgets::beam::BeamView model=Rc::clone(model) /> }.into_any(),
+                    Err(e) => failed("The transformer", e),
+                }}
             </section>
 
             <section id="kv" aria-labelledby="kv-title">

@@ -1,6 +1,7 @@
 //! Plain state behind the widgets: no Leptos, no DOM, tested natively.
 
 pub mod bars;
+pub mod beam;
 pub mod control;
 pub mod greedy;
 pub mod kv;

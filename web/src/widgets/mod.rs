@@ -1,6 +1,7 @@
 //! The page's widgets: thin views over the structs in [`crate::state`].
 
 pub mod bars;
+pub mod beam;
 pub mod control;
 pub mod drag;
 pub mod kv;
