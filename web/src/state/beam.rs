@@ -3,6 +3,20 @@
 use model::{END, LanguageModel, ModelError, START, Vocab, next_logits};
 use sampling::{BeamSearch, Logits, Strategy, TokenId, log_softmax, seeded_rng};
 
+/// The decoding methods compared over 100 names each on the shipped transformer, computed by
+/// `cargo xtask decoding-table` and checked by a test of the model crate.
+///
+/// # Errors
+/// A message if the committed table does not parse.
+pub fn shipped_table() -> Result<model::DecodingTable, String> {
+    let text = include_str!("../../../assets/models/decoding.json");
+    burn_config_load(text)
+}
+
+fn burn_config_load(text: &str) -> Result<model::DecodingTable, String> {
+    <model::DecodingTable as model::Config>::load_binary(text.as_bytes()).map_err(|e| e.to_string())
+}
+
 /// The longest name a search or a sample may write.
 pub const MAX_NAME: usize = 15;
 
@@ -64,6 +78,13 @@ pub fn sampled_names<M: LanguageModel>(model: &M, n: usize, seed: u64) -> Result
 mod tests {
     use super::*;
     use model::{Bigram, device};
+
+    #[test]
+    fn the_shipped_table_parses() {
+        let table = shipped_table().unwrap();
+        assert_eq!(table.rows.len(), 7);
+        assert_eq!(table.rows[0].method, "greedy");
+    }
 
     #[test]
     fn wider_beams_find_likelier_names_than_sampling() {

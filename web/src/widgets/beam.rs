@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use model::Gpt;
 
 use crate::perf::measure;
-use crate::state::beam::{Scored, beam_names, sampled_names};
+use crate::state::beam::{Scored, beam_names, sampled_names, shipped_table};
 
 /// The seed of the sampled names shown beside the beams.
 const SEED: u64 = 11;
@@ -72,7 +72,34 @@ pub fn BeamView(
                     }}
                 </div>
             </div>
+            {match shipped_table() {
+                Ok(table) => view! {
+                    <table class="scores methods" data-testid="decoding-table">
+                        <caption>{format!("{} names per method from the same model (seed {}):", table.generations, table.seed)}</caption>
+                        <thead><tr>
+                            <th scope="col">"method"</th>
+                            <th scope="col">"log-likelihood per symbol"</th>
+                            <th scope="col">"repeated trigrams"</th>
+                            <th scope="col">"distinct names"</th>
+                        </tr></thead>
+                        <tbody>
+                            {table.rows.into_iter().map(|r| view! {
+                                <tr>
+                                    <th scope="row">{r.method}</th>
+                                    <td>{format!("{:.3}", r.log_likelihood)}</td>
+                                    <td>{format!("{:.0} %", r.repeated_trigrams * 100.0)}</td>
+                                    <td>{r.distinct}</td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                }.into_any(),
+                Err(e) => view! { <p class="error" role="alert">{e}</p> }.into_any(),
+            }}
             <figcaption>
+                "The table repeats the comparison of Holtzman et al. (2020) on this page's model: greedy and beam "
+                "search score the highest likelihood and repeat themselves most (one name, a hundred times); "
+                "pure sampling scores lowest and varies most; top-k, temperature and the nucleus sit between. "
                 "Σ log p is the log-probability the model gives the whole name, its closing · included. Beam "
                 "search finds names the model rates far likelier than anything it samples: short, common "
                 "pieces. Widening the beam raises the best score a little more. What it never finds is the "
