@@ -205,6 +205,10 @@ async fn the_loop_steps_append_what_was_drawn() {
         }
         let logits = page.text("[data-testid=loop-logits]").await;
         assert_eq!(logits.split(", ").count(), 5, "{logits}");
+        page.by_role("button", "Run to the end").await.click().await.unwrap();
+        page.wait_for_text("[data-testid=loop-step]", "step 12 / 12").await;
+        let appended = page.text("[data-testid=loop-appended]").await;
+        assert_eq!(appended.chars().count(), 13, "· and twelve drawn symbols: {appended}");
     })
     .await;
 }

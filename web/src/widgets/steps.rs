@@ -30,6 +30,8 @@ pub fn LoopView(
             <div class="controls">
                 <button type="button" on:click=move |_| at.update(|i| *i = i.saturating_sub(1)) disabled=move || at.get() == 0>"Previous step"</button>
                 <button type="button" on:click=move |_| at.update(|i| *i = (*i + 1).min(STEPS - 1)) disabled=move || at.get() + 1 == STEPS>"Next step"</button>
+                <button type="button" on:click=move |_| at.set(STEPS - 1) disabled=move || at.get() + 1 == STEPS>"Run to the end"</button>
+                <button type="button" on:click=move |_| at.set(0) disabled=move || at.get() == 0>"Back to the start"</button>
                 <span data-testid="loop-step" aria-live="polite">{move || format!("step {} / {STEPS}", at.get() + 1)}</span>
             </div>
             <ol class="loop-steps">
