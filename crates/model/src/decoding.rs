@@ -127,7 +127,8 @@ mod tests {
 
     #[test]
     fn repeats_are_counted_after_their_first_occurrence() {
-        assert_eq!(repeated_trigrams(&[vec![1, 2], vec![1, 2]]), 2.0 / 5.0);
+        // ·ab·ab: trigrams ·ab, ab·, b·a, ·ab; the last repeats the first.
+        assert_eq!(repeated_trigrams(&[vec![1, 2], vec![1, 2]]), 1.0 / 4.0);
         assert_eq!(repeated_trigrams(&[vec![1, 2, 3]]), 0.0);
         assert_eq!(repeated_trigrams(&[]), 0.0);
     }
