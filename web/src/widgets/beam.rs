@@ -74,6 +74,7 @@ pub fn BeamView(
             </div>
             {match shipped_table() {
                 Ok(table) => view! {
+                    <div class="table-scroll">
                     <table class="scores methods" data-testid="decoding-table">
                         <caption>{format!("{} names per method from the same model (seed {}):", table.generations, table.seed)}</caption>
                         <thead><tr>
@@ -93,6 +94,7 @@ pub fn BeamView(
                             }).collect_view()}
                         </tbody>
                     </table>
+                    </div>
                 }.into_any(),
                 Err(e) => view! { <p class="error" role="alert">{e}</p> }.into_any(),
             }}
