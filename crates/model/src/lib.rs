@@ -20,7 +20,7 @@ pub use backend::device;
 pub use bigram::{Bigram, BigramCard, BigramCounts};
 pub use burn::config::Config;
 pub use burn::tensor::Device;
-pub use corpus::{Corpus, SPLIT_SEED, Split};
+pub use corpus::{CORPUS_SOURCE, Corpus, SPLIT_SEED, Split, committed_split};
 pub use decoding::{DecodingTable, MethodRow, decoding_table, repeated_trigrams};
 pub use error::ModelError;
 pub use flops::{Cache, StepFlops};

