@@ -2,15 +2,10 @@
 
 use burn::tensor::{Int, Tensor, TensorData};
 use model::{
-    Bigram, BigramCard, BigramCounts, Corpus, LanguageModel, ModelError, VOCAB_SIZE, Vocab, device, generate, mean_nll,
-    next_logits,
+    Bigram, BigramCard, BigramCounts, Corpus, LanguageModel, ModelError, VOCAB_SIZE, Vocab, committed_split, device,
+    generate, mean_nll, next_logits,
 };
 use sampling::{Sampler, Strategy, Temperature, TopK, TopP, seeded_rng, softmax};
-
-fn corpus() -> Corpus {
-    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../assets/corpus/names.txt")).unwrap();
-    Corpus::parse(&text).unwrap()
-}
 
 fn tiny() -> Bigram {
     let names = ["ab".to_string(), "abb".to_string(), "b".to_string()];
@@ -60,9 +55,9 @@ fn next_logits_reads_the_last_symbol() {
 fn the_shipped_weights_load_and_reproduce_the_recorded_validation_loss() {
     let bigram = Bigram::shipped(&device()).unwrap();
     let card = BigramCard::shipped().unwrap();
-    let split = corpus().split();
-    assert_eq!((split.train.len(), split.validation.len()), (card.train_names, card.validation_names));
-    let loss = mean_nll(&bigram, &Corpus::encode(&split.validation).unwrap()).unwrap();
+    let (train, validation) = committed_split().unwrap();
+    assert_eq!((train.len(), validation.len()), (card.train_names, card.validation_names));
+    let loss = mean_nll(&bigram, &validation).unwrap();
     assert!((loss - card.validation_loss).abs() < 1e-4, "loss {loss} vs card {}", card.validation_loss);
     // Far better than guessing uniformly among 27 symbols (ln 27 = 3.30 nats).
     assert!(loss < 2.7, "{loss}");
@@ -70,8 +65,8 @@ fn the_shipped_weights_load_and_reproduce_the_recorded_validation_loss() {
 
 #[test]
 fn the_shipped_weights_are_the_fit_of_the_training_split() {
-    let split = corpus().split();
-    let counts = BigramCounts::from_sequences(&Corpus::encode(&split.train).unwrap()).unwrap();
+    let (train, _) = committed_split().unwrap();
+    let counts = BigramCounts::from_sequences(&train).unwrap();
     let fitted = Bigram::fit(&counts, &device());
     let shipped = Bigram::shipped(&device()).unwrap();
     for (a, b) in fitted.table().unwrap().iter().zip(shipped.table().unwrap()) {

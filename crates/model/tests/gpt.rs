@@ -80,20 +80,15 @@ fn the_cache_holds_one_row_per_token() {
 
 mod shipped {
     use burn::module::Module;
-    use model::{BigramCard, Corpus, Gpt, GptCard, device, mean_nll};
-
-    fn validation() -> Vec<Vec<usize>> {
-        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../assets/corpus/names.txt");
-        let corpus = Corpus::parse(&std::fs::read_to_string(path).unwrap()).unwrap();
-        Corpus::encode(&corpus.split().validation).unwrap()
-    }
+    use model::{BigramCard, Gpt, GptCard, committed_split, device, mean_nll};
 
     #[test]
     fn the_weights_load_and_reproduce_the_cards_validation_loss() {
         let model = Gpt::shipped(&device()).unwrap();
         let card = GptCard::shipped().unwrap();
         assert_eq!(model.num_params(), card.parameters);
-        let loss = mean_nll(&model, &validation()).unwrap();
+        let (_, validation) = committed_split().unwrap();
+        let loss = mean_nll(&model, &validation).unwrap();
         assert!((loss - card.validation_loss).abs() < 0.01, "loss {loss} vs card {}", card.validation_loss);
     }
 
