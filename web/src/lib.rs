@@ -75,8 +75,6 @@ pub fn App() -> impl IntoView {
         Ok(l) => (Ok(l.bars), Ok(l.kv), Ok(l.greedy.clone()), Ok(Rc::clone(&l.gpt))),
         Err(e) => (Err(e.clone()), Err(e.clone()), Err(e.clone()), Err(e.clone())),
     };
-    let control_model = gpt.clone();
-    let beam_model = gpt.clone();
     let loop_steps = loaded.as_ref().map(|l| l.steps.clone()).map_err(Clone::clone);
     // The reading time, counted from the page's own words once it has rendered.
     let reading = RwSignal::new(None::<usize>);
@@ -88,6 +86,10 @@ pub fn App() -> impl IntoView {
             .map_or(0, |t| t.split_whitespace().count());
         reading.set(Some(crate::state::quiz::reading_minutes(words)));
     });
+    let with_gpt = |f: &dyn Fn(Rc<Gpt>) -> AnyView| match &gpt {
+        Ok(model) => f(Rc::clone(model)),
+        Err(e) => failed("The transformer", e),
+    };
     let with_bars = move |f: fn(RwSignal<BigramBars>) -> AnyView| match &bars {
         Ok(b) => f(*b),
         Err(e) => failed("The bigram", e),
@@ -253,10 +255,7 @@ pub fn App() -> impl IntoView {
                     "sample instead. Beam search stays useful wherever one best answer exists: translation, "
                     "summaries, constrained outputs."
                 </p>
-                {match &beam_model {
-                    Ok(model) => view! { <widgets::beam::BeamView model=Rc::clone(model) /> }.into_any(),
-                    Err(e) => failed("The transformer", e),
-                }}
+                {with_gpt(&|model| view! { <widgets::beam::BeamView model /> }.into_any())}
             </section>
 
             <section id="kv" aria-labelledby="kv-title">
@@ -269,9 +268,9 @@ pub fn App() -> impl IntoView {
                     "smaller. (Keys and values are what attention compares against and averages: each token "
                     "contributes one of each per layer and head.)"
                 </p>
-                {match (gpt, kv) {
-                    (Ok(model), Ok(demo)) => view! { <widgets::kv::KvCacheWidget model demo /> }.into_any(),
-                    (Err(e), _) | (_, Err(e)) => failed("The transformer", &e),
+                {match kv {
+                    Ok(demo) => with_gpt(&move |model| view! { <widgets::kv::KvCacheWidget model demo /> }.into_any()),
+                    Err(e) => failed("The transformer", &e),
                 }}
                 <p>
                     "Without the cache, the total work of T tokens grows as T², since every step redoes the past; "
@@ -296,10 +295,7 @@ pub fn App() -> impl IntoView {
                     "know more: they only choose differently from the distributions it already gives. Try it on "
                     "the transformer: a prompt is the start of a name, in a–z."
                 </p>
-                {match &control_model {
-                    Ok(model) => view! { <widgets::control::ControlSurface model=Rc::clone(model) /> }.into_any(),
-                    Err(e) => failed("The transformer", e),
-                }}
+                {with_gpt(&|model| view! { <widgets::control::ControlSurface model /> }.into_any())}
             </section>
 
             <section id="summary" aria-labelledby="summary-title">
