@@ -1,36 +1,84 @@
-//! The pipeline at three vocabulary sizes: the bigram's 27, GPT-2's 50,257 and Qwen2's 151,936.
+//! The pipeline at the vocabulary sizes of the bigram (27), Llama 2 (32,000), GPT-2 (50,257) and
+//! Qwen2 (151,936), against the textbook version and against the two floors no exact method can beat.
+//! Other libraries are measured beside these by the `peers` bench crate, on the same logits.
 
 use std::hint::black_box;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
-use sampling::{Logits, Sampler, Strategy, Temperature, TopK, TopP, seeded_rng, uniform};
+use sampling::{Logits, Sampler, Strategy, Temperature, TopK, TopP, reference, seeded_rng};
 
-/// Logits shaped like a language model's: a few large values over a long, low tail.
+/// The vocabulary sizes.
+const VOCABS: [usize; 4] = [27, 32_000, 50_257, 151_936];
+
 fn logits(vocab: usize) -> Logits {
-    let mut rng = seeded_rng(vocab as u64);
-    Logits::new((0..vocab).map(|_| -(uniform(&mut rng) * 12.0).ln_1p() * 4.0 + uniform(&mut rng)).collect())
-        .expect("finite logits")
+    Logits::from_f32(&reference::model_like_logits(vocab, 42)).expect("finite logits")
+}
+
+fn settings() -> [(&'static str, Strategy); 3] {
+    let t = Temperature::new(0.8).unwrap();
+    [
+        ("tau0.8_k50_p0.95", Strategy::Sample(Sampler::new(t, TopK::new(50), TopP::new(0.95).unwrap()))),
+        ("top_p0.9", Strategy::Sample(Sampler::new(Temperature::ONE, TopK::OFF, TopP::new(0.9).unwrap()))),
+        ("greedy", Strategy::Greedy),
+    ]
+}
+
+/// The memory floor for top-k: one pass that finds the largest value, eight lanes at a time.
+fn max_pass(values: &[f64]) -> f64 {
+    let mut lanes = [f64::NEG_INFINITY; 8];
+    let chunks = values.chunks_exact(8);
+    let rest = chunks.remainder();
+    for chunk in chunks {
+        for (lane, &v) in lanes.iter_mut().zip(chunk) {
+            if v > *lane {
+                *lane = v;
+            }
+        }
+    }
+    lanes.iter().chain(rest).fold(f64::NEG_INFINITY, |m, &v| if v > m { v } else { m })
+}
+
+/// The floor for an exact nucleus: one pass that keeps the running max and the sum of exp(ℓ − max),
+/// rescaling the sum when the max moves (one exponential per logit).
+fn max_sum_exp_pass(values: &[f64]) -> (f64, f64) {
+    let (mut max, mut sum) = (f64::NEG_INFINITY, 0.0);
+    for &v in values {
+        if v > max {
+            sum = sum * (max - v).exp() + 1.0;
+            max = v;
+        } else {
+            sum += (v - max).exp();
+        }
+    }
+    (max, sum)
 }
 
 fn pipeline(c: &mut Criterion) {
-    let strategies = [
-        (
-            "tau0.8_k50_p0.95",
-            Strategy::Sample(Sampler::new(Temperature::new(0.8).unwrap(), TopK::new(50), TopP::new(0.95).unwrap())),
-        ),
-        ("top_p0.9", Strategy::Sample(Sampler::new(Temperature::ONE, TopK::OFF, TopP::new(0.9).unwrap()))),
-        ("greedy", Strategy::Greedy),
-    ];
     let mut group = c.benchmark_group("choose");
-    for vocab in [27, 50_257, 151_936] {
+    for vocab in VOCABS {
         let l = logits(vocab);
         group.throughput(Throughput::Elements(vocab as u64));
-        for (name, strategy) in &strategies {
+        for (name, strategy) in settings() {
             let mut rng = seeded_rng(1);
-            group.bench_with_input(BenchmarkId::new(*name, vocab), &l, |b, l| {
+            group.bench_with_input(BenchmarkId::new(format!("core/{name}"), vocab), &l, |b, l| {
                 b.iter(|| strategy.choose(black_box(l), &mut rng));
             });
+            let mut rng = seeded_rng(1);
+            group.bench_with_input(BenchmarkId::new(format!("textbook/{name}"), vocab), &l, |b, l| {
+                b.iter(|| match strategy {
+                    Strategy::Greedy => {
+                        reference::distribution(&Sampler::new(Temperature::ONE, TopK::new(1), TopP::OFF), l).argmax()
+                    }
+                    Strategy::Sample(sampler) => reference::choose(&sampler, black_box(l), &mut rng),
+                });
+            });
         }
+        group.bench_with_input(BenchmarkId::new("floor/max", vocab), &l, |b, l| {
+            b.iter(|| max_pass(black_box(l.as_slice())));
+        });
+        group.bench_with_input(BenchmarkId::new("floor/max_sum_exp", vocab), &l, |b, l| {
+            b.iter(|| max_sum_exp_pass(black_box(l.as_slice())));
+        });
     }
     group.finish();
 }

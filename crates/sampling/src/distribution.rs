@@ -1,6 +1,6 @@
 //! A probability distribution over token ids, and fast repeated draws from it.
 
-use crate::logits::argmax;
+use crate::fast::argmax;
 use crate::{Result, SamplingError, TokenId, uniform};
 
 /// Probabilities, each finite and at least 0, summing to 1 (up to rounding).
@@ -146,6 +146,6 @@ impl Categorical {
 }
 
 /// u clamped to [0, 1); NaN becomes 0.
-fn clamp_unit(u: f64) -> f64 {
+pub(crate) fn clamp_unit(u: f64) -> f64 {
     if u.is_nan() { 0.0 } else { u.clamp(0.0, 1.0 - f64::EPSILON / 2.0) }
 }

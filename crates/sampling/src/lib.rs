@@ -60,10 +60,12 @@
 mod beam;
 mod distribution;
 mod error;
+mod fast;
 mod generate;
 mod logits;
 mod nucleus;
 mod pipeline;
+pub mod reference;
 mod rng;
 mod temperature;
 mod top_k;

@@ -85,12 +85,12 @@ impl Logits {
 
     /// The largest logit.
     pub fn max(&self) -> f64 {
-        self.0.iter().copied().fold(f64::NEG_INFINITY, f64::max)
+        crate::fast::max(&self.0)
     }
 
     /// The id of the largest logit, the lowest id on ties: the greedy choice.
     pub fn argmax(&self) -> TokenId {
-        argmax(&self.0)
+        crate::fast::argmax(&self.0)
     }
 
     /// Whether token `id` is still alive (its logit is not −∞).
@@ -116,15 +116,4 @@ impl Logits {
         }
         Self::from_checked(out)
     }
-}
-
-/// Position of the largest value, the lowest position on ties. `values` must not be empty.
-pub(crate) fn argmax(values: &[f64]) -> TokenId {
-    let mut best = 0;
-    for (i, v) in values.iter().enumerate().skip(1) {
-        if v.total_cmp(&values[best]).is_gt() {
-            best = i;
-        }
-    }
-    best
 }

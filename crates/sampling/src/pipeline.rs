@@ -1,5 +1,6 @@
 //! The fixed order: temperature → top-k → top-p → softmax → one draw.
 
+use crate::fast::Survivors;
 use crate::{Distribution, Logits, Temperature, TokenId, TopK, TopP};
 
 /// softmax(ℓ)ᵢ = exp(ℓᵢ − max ℓ) / Σⱼ exp(ℓⱼ − max ℓ); masked (−∞) tokens get exactly 0.
@@ -68,9 +69,16 @@ impl Sampler {
         Stages { scaled, top_k, top_p, probs }
     }
 
-    /// The final distribution the draw is made from.
+    /// The final distribution the draw is made from: [`Stages::probs`] without the other stages, computed
+    /// without sorting the vocabulary.
     pub fn distribution(&self, logits: &Logits) -> Distribution {
-        self.stages(logits).probs
+        Survivors::new(self, logits).into_distribution(logits.len())
+    }
+
+    /// One draw from [`Sampler::distribution`], without building it: only the survivors are found, and
+    /// the draw walks them in id order as [`Distribution::pick`] does.
+    pub fn choose<R: rand::Rng + ?Sized>(&self, logits: &Logits, rng: &mut R) -> TokenId {
+        Survivors::new(self, logits).pick(crate::uniform(rng))
     }
 }
 
@@ -88,7 +96,7 @@ impl Strategy {
     pub fn choose<R: rand::Rng + ?Sized>(&self, logits: &Logits, rng: &mut R) -> TokenId {
         match self {
             Self::Greedy => logits.argmax(),
-            Self::Sample(sampler) => sampler.distribution(logits).sample(rng),
+            Self::Sample(sampler) => sampler.choose(logits, rng),
         }
     }
 }

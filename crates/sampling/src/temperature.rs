@@ -36,24 +36,40 @@ impl Temperature {
 
     /// ℓᵢ / τ for every logit; masked tokens stay −∞.
     ///
-    /// Softmax does not change when a constant is added to every logit. So when a quotient would overflow
-    /// (huge logits over a tiny τ), the logits are first shifted so that the largest is 0; then nothing
-    /// overflows and the distribution is the same. (A gap so large that exp of it is 0 may then become
-    /// −∞: such a token had probability 0 in floating point anyway.)
+    /// Softmax does not change when a constant is added to every logit. So when the largest quotient
+    /// would overflow (huge logits over a tiny τ), the logits are first shifted so that the largest is 0;
+    /// then nothing overflows upward and the distribution is the same. A quotient that overflows downward
+    /// becomes −∞: exp of it is 0 in floating point anyway, so that token had no mass to lose.
     pub fn apply(self, logits: &Logits) -> Logits {
-        let tau = self.0;
-        let scaled: Vec<f64> = logits.as_slice().iter().map(|l| l / tau).collect();
-        if !overflowed(logits, &scaled) {
-            return Logits::from_checked(scaled);
-        }
-        let max = logits.max();
-        Logits::from_checked(logits.as_slice().iter().map(|l| (l - max) / tau).collect())
+        let scale = Scale::new(self, logits.max());
+        Logits::from_checked(logits.as_slice().iter().map(|&l| scale.apply(l)).collect())
     }
 }
 
-/// Whether dividing turned a finite logit into ±∞.
-fn overflowed(logits: &Logits, scaled: &[f64]) -> bool {
-    logits.as_slice().iter().zip(scaled).any(|(l, s)| l.is_finite() && !s.is_finite())
+/// ℓ ↦ (ℓ − shift)/τ, where the shift is the largest logit when ℓ/τ would overflow for it, and 0 otherwise.
+/// The one rule both [`Temperature::apply`] and the fast path follow.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Scale {
+    tau: f64,
+    shift: f64,
+}
+
+impl Scale {
+    /// The rule for logits whose largest value is `max`.
+    pub(crate) fn new(tau: Temperature, max: f64) -> Self {
+        let tau = tau.0;
+        Self { tau, shift: if (max / tau).is_infinite() { max } else { 0.0 } }
+    }
+
+    /// Whether every logit stays as it is (τ = 1, no shift).
+    pub(crate) fn is_identity(self) -> bool {
+        self.tau == 1.0 && self.shift == 0.0
+    }
+
+    /// One scaled logit.
+    pub(crate) fn apply(self, logit: f64) -> f64 {
+        (logit - self.shift) / self.tau
+    }
 }
 
 impl Default for Temperature {

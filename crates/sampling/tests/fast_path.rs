@@ -1,0 +1,102 @@
+//! The fast path against the textbook pipeline: the same kept sets and the same probabilities.
+#![cfg(not(target_arch = "wasm32"))]
+
+use sampling::{Logits, Sampler, Temperature, TopK, TopP, reference, seeded_rng, uniform};
+
+/// Probabilities may differ by the order of additions only.
+const CLOSE: f64 = 1e-12;
+
+/// A random case: logits of assorted shapes and sizes, some tied, some masked.
+fn logits(rng: &mut sampling::SeededRng) -> Logits {
+    let pick = |rng: &mut sampling::SeededRng, n: usize| (uniform(rng) * n as f64) as usize;
+    let vocab = match pick(rng, 10) {
+        0 => 1 + pick(rng, 3),
+        1..=7 => 2 + pick(rng, 300),
+        _ => 1_000 + pick(rng, 9_000),
+    };
+    let shape = pick(rng, 6);
+    let mut values: Vec<f64> = (0..vocab)
+        .map(|_| match shape {
+            // Like a model's output, rounded to f32.
+            0 | 1 => f64::from((-(uniform(rng) * 12.0).ln_1p() * 4.0 + uniform(rng)) as f32),
+            // Coarse steps: many exact ties.
+            2 => (uniform(rng) * 6.0).floor() * 0.5,
+            // All equal.
+            3 => 1.25,
+            // Wide.
+            4 => (uniform(rng) - 0.5) * 200.0,
+            // Huge magnitudes: temperature may overflow.
+            _ => (uniform(rng) - 0.5) * 1e308,
+        })
+        .collect();
+    if pick(rng, 4) == 0 {
+        for _ in 0..=pick(rng, vocab) {
+            let i = pick(rng, vocab);
+            values[i] = f64::NEG_INFINITY;
+        }
+        if values.iter().all(|v| v.is_infinite()) {
+            values[0] = 0.0;
+        }
+    }
+    Logits::new(values).expect("finite or masked, one alive")
+}
+
+fn sampler(rng: &mut sampling::SeededRng, logits: &Logits) -> Sampler {
+    let vocab = logits.len();
+    let tau = [0.05, 0.5, 0.8, 1.0, 1.7, 10.0, 1e-300][(uniform(rng) * 7.0) as usize];
+    let k = match (uniform(rng) * 6.0) as usize {
+        0 => 0,
+        1 => 1,
+        2 => vocab.saturating_sub(1),
+        3 => vocab + 3,
+        _ => 1 + (uniform(rng) * vocab as f64) as usize,
+    };
+    let mut sampler = Sampler::new(Temperature::new(tau).unwrap(), TopK::new(k), TopP::OFF);
+    sampler.top_p = match (uniform(rng) * 5.0) as usize {
+        0 => TopP::OFF,
+        1 | 2 => TopP::new(0.01 + 0.98 * uniform(rng)).unwrap(),
+        // Exactly on, just above and just below a cumulative mass of the survivors.
+        _ => {
+            let after_k = reference::distribution(&sampler, logits);
+            let mut probs: Vec<f64> = after_k.probs().iter().copied().filter(|&q| q > 0.0).collect();
+            probs.sort_by(|a, b| b.total_cmp(a));
+            let j = (uniform(rng) * probs.len() as f64) as usize;
+            let on: f64 = probs[..=j].iter().sum();
+            let nudge = [0.0, 1e-3, -1e-3][(uniform(rng) * 3.0) as usize];
+            TopP::new((on + nudge).clamp(1e-6, 1.0)).unwrap()
+        }
+    };
+    sampler
+}
+
+#[test]
+fn fast_path_matches_the_textbook_on_ten_thousand_cases() {
+    let mut rng = seeded_rng(6);
+    for case in 0..10_000 {
+        let logits = logits(&mut rng);
+        let sampler = sampler(&mut rng, &logits);
+        let (fast, textbook) = (sampler.distribution(&logits), reference::distribution(&sampler, &logits));
+        for (id, (p, q)) in fast.probs().iter().zip(textbook.probs()).enumerate() {
+            assert_eq!(*p > 0.0, *q > 0.0, "case {case}: token {id} kept differently, {sampler:?}, V={}", logits.len());
+            assert!((p - q).abs() <= CLOSE * q.max(1e-300).max(1.0), "case {case}: token {id}: {p} vs {q}");
+        }
+        let token = sampler.choose(&logits, &mut seeded_rng(case));
+        assert!(textbook.probs()[token] > 0.0, "case {case}: drew {token}, which the textbook masks");
+    }
+}
+
+#[test]
+fn draws_follow_the_textbook_draw_for_the_same_uniform() {
+    let mut rng = seeded_rng(7);
+    let mut same = 0;
+    for case in 0..2_000 {
+        let logits = logits(&mut rng);
+        let sampler = sampler(&mut rng, &logits);
+        let textbook = reference::distribution(&sampler, &logits);
+        let seed = case as u64;
+        let u = uniform(&mut seeded_rng(seed));
+        same += usize::from(sampler.choose(&logits, &mut seeded_rng(seed)) == textbook.pick(u));
+    }
+    // Inverse transform in the same id order: only a u within rounding of a boundary may differ.
+    assert!(same >= 1_998, "{same} of 2,000 draws agree");
+}
