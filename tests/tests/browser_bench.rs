@@ -12,12 +12,12 @@ async fn measures(page: &Page, name: &str) -> Vec<f64> {
     value.as_array().into_iter().flatten().filter_map(serde_json::Value::as_f64).collect()
 }
 
+/// One row of the table: how many, the median and the 95th percentile.
 fn summary(label: &str, ms: &[f64]) -> String {
     let mut sorted = ms.to_vec();
     sorted.sort_by(f64::total_cmp);
-    let median = sorted.get(sorted.len() / 2).copied().unwrap_or(f64::NAN);
-    let mean = ms.iter().sum::<f64>() / ms.len().max(1) as f64;
-    format!("{label}: n = {}, median {median:.3} ms, mean {mean:.3} ms", ms.len())
+    let at = |q: f64| sorted.get(((sorted.len() as f64 - 1.0) * q).round() as usize).copied().unwrap_or(f64::NAN);
+    format!("| {label} | {} | {:.3} ms | {:.3} ms |", ms.len(), at(0.5), at(0.95))
 }
 
 #[tokio::test]
@@ -30,26 +30,31 @@ async fn widget_speed_in_chromium() {
             draw.click().await.unwrap();
         }
         page.wait_for_text("[data-testid=bars-samples]", "100000").await;
+        let mut rows = vec![
+            "\n### The page in Chromium (the page's own performance measures)\n".to_string(),
+            "| measure | n | median | 95th percentile |".to_string(),
+            "|---|---:|---:|---:|".to_string(),
+        ];
         let batches = measures(&page, "draw-10000").await;
         let mean = batches.iter().sum::<f64>() / batches.len() as f64;
-        println!("{}", summary("10,000 draws (sampling and counts)", &batches));
-        println!("draws per second: {:.2e}", 10_000.0 / mean * 1000.0);
+        rows.push(summary("10,000 draws from the bigram row (sampling and counts)", &batches));
+        let draws_per_second = 10_000.0 / mean * 1000.0;
 
         page.by_role("button", "Play samples").await.click().await.unwrap();
         tokio::time::sleep(Duration::from_secs(2)).await;
         page.by_role("button", "Pause samples").await.click().await.unwrap();
-        println!("{}", summary("one animation frame of 200 draws", &measures(&page, "draw-frame").await));
+        rows.push(summary("one animation frame of 200 draws", &measures(&page, "draw-frame").await));
 
         let bar = page.by_role("slider", "P(e)").await;
         page.press(&bar, Key::Up, 30).await;
         page.drag(&bar, 0.0, -40.0, Pointer::Mouse).await;
         tokio::time::sleep(Duration::from_millis(200)).await;
-        println!("{}", summary("one bar update, until rendered", &measures(&page, "drag-update").await));
+        rows.push(summary("one bar drag update, until rendered", &measures(&page, "drag-update").await));
 
         let line = page.by_role("slider", "p threshold").await;
         page.drag(&line, 0.0, 80.0, Pointer::Mouse).await;
         tokio::time::sleep(Duration::from_millis(200)).await;
-        println!("{}", summary("one p-line update, until rendered", &measures(&page, "p-line-update").await));
+        rows.push(summary("one p-line drag update, until rendered", &measures(&page, "p-line-update").await));
 
         let measure = page.by_role("button", "Measure both paths").await;
         for _ in 0..5 {
@@ -58,10 +63,18 @@ async fn widget_speed_in_chromium() {
                 page.text("[data-testid=kv-measured]").await.contains("speedup")
             })
             .await;
-            println!("KV cache: {}", page.text("[data-testid=kv-measured]").await);
         }
-        println!("{}", summary("a full window with the cache", &measures(&page, "kv-cache-on").await));
-        println!("{}", summary("a full window without the cache", &measures(&page, "kv-cache-off").await));
+        let measured = page.text("[data-testid=kv-measured]").await;
+        rows.push(summary("a full window with the KV cache", &measures(&page, "kv-cache-on").await));
+        rows.push(summary("a full window without the KV cache", &measures(&page, "kv-cache-off").await));
+        rows.push(format!(
+            "\nDraws per second (V = 27): {draws_per_second:.2e}. KV cache, last of five runs: {measured}\n"
+        ));
+        let table = rows.join("\n");
+        println!("{table}");
+        if let Some(path) = std::env::var_os("BENCH_OUT") {
+            std::fs::write(path, &table).expect("BENCH_OUT is writable");
+        }
     })
     .await;
 }

@@ -4,7 +4,7 @@
 //! ([`crate::Sampler::distribution`], [`crate::Sampler::choose`]) to it, and the benchmarks measure how
 //! far the fast path is from it.
 
-use crate::{Distribution, Logits, Sampler, TokenId};
+use crate::{Distribution, Logits, Sampler, Strategy, Temperature, TokenId, TopK, TopP};
 
 /// The final distribution of `sampler` over `logits`, step by step.
 ///
@@ -59,6 +59,19 @@ pub fn choose<R: rand::Rng + ?Sized>(sampler: &Sampler, logits: &Logits, rng: &m
     distribution(sampler, logits).sample(rng)
 }
 
+/// The memory floor for top-k: one pass that finds the largest value, with eight running maxima so that
+/// it compiles to vector instructions. No exact top-k can read less.
+pub fn max_pass(values: &[f64]) -> f64 {
+    crate::fast::max(values)
+}
+
+/// The floor for an exact nucleus over the whole vocabulary: the maximum, then the sum of exp(ℓ − max),
+/// four exponentials at a time. Every exact top-p needs at least these V exponentials.
+pub fn max_sum_exp_pass(values: &[f64]) -> (f64, f64) {
+    let max = crate::fast::max(values);
+    (max, crate::fast::sum_exp(values, max))
+}
+
 /// Logits shaped like a language model's, the same on every platform for a seed: a long low tail and a
 /// few large values, rounded to `f32` as a model would produce them. The inputs of the tests and of every
 /// benchmark (native, in the browser, and against other libraries).
@@ -70,4 +83,19 @@ pub fn model_like_logits(vocab: usize, seed: u64) -> Vec<f32> {
             (-(a * 12.0).ln_1p() * 4.0 + b) as f32
         })
         .collect()
+}
+
+/// The vocabulary sizes every benchmark runs at: Llama 2's 32,000, GPT-2's 50,257 and Qwen2's 151,936.
+pub const BENCH_VOCABS: [usize; 3] = [32_000, 50_257, 151_936];
+
+/// The settings every benchmark runs, by name: τ = 0.8 with top-k 50 and top-p 0.95; top-p 0.9 alone;
+/// greedy.
+pub fn bench_settings() -> [(&'static str, Strategy); 3] {
+    let (tau, p95, p90) = (Temperature::new(0.8), TopP::new(0.95), TopP::new(0.9));
+    let (Ok(tau), Ok(p95), Ok(p90)) = (tau, p95, p90) else { unreachable!("constant settings are valid") };
+    [
+        ("tau0.8_k50_p0.95", Strategy::Sample(Sampler::new(tau, TopK::new(50), p95))),
+        ("top_p0.9", Strategy::Sample(Sampler::new(Temperature::ONE, TopK::OFF, p90))),
+        ("greedy", Strategy::Greedy),
+    ]
 }

@@ -66,6 +66,16 @@ impl Scale {
         self.tau == 1.0 && self.shift == 0.0
     }
 
+    /// The shift subtracted before dividing.
+    pub(crate) fn shift(self) -> f64 {
+        self.shift
+    }
+
+    /// τ.
+    pub(crate) fn tau(self) -> f64 {
+        self.tau
+    }
+
     /// One scaled logit.
     pub(crate) fn apply(self, logit: f64) -> f64 {
         (logit - self.shift) / self.tau

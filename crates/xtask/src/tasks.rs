@@ -31,20 +31,6 @@ pub fn build() -> Result {
     step("release bundle (trunk build --release)", || release_bundle(&tools))
 }
 
-/// Runs the criterion benchmarks of the core, then the widget benchmark in Chromium.
-pub fn bench(args: &[String]) -> Result {
-    let mut c = cmd("cargo", &["bench", "-p", "sampling", "--bench", "pipeline", "--"]);
-    c.args(args);
-    step("core benchmarks (criterion)", || run(c))?;
-    let tools = tools::ensure()?;
-    step("release bundle (trunk build --release)", || release_bundle(&tools))?;
-    step("widget benchmark in Chromium (performance measures)", || {
-        let mut c = cmd("cargo", &["test", "-p", "e2e", "--test", "browser_bench", "--", "--ignored", "--nocapture"]);
-        c.env("E2E_DIST", dist()).env("CHROMEDRIVER", &tools.chromedriver).env("CHROMIUM", &tools.chromium);
-        run(c)
-    })
-}
-
 /// The kinds of test, in the order `cargo xtask test` runs them.
 const KINDS: [&str; 4] = ["lint", "native", "wasm", "e2e"];
 
@@ -102,11 +88,11 @@ fn fetch() -> Result {
     run(cmd("cargo", &["fetch"]))
 }
 
-fn dist() -> PathBuf {
+pub fn dist() -> PathBuf {
     root().join("dist")
 }
 
-fn release_bundle(tools: &Tools) -> Result {
+pub fn release_bundle(tools: &Tools) -> Result {
     run(trunk(tools, &["build", "--release"]))?;
     report_sizes()
 }

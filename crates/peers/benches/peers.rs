@@ -1,0 +1,99 @@
+//! The sampling core against the libraries a user might pick instead, on identical seeded logits, in one
+//! run: candle-transformers' `LogitsProcessor`, llm-samplers' chains, the textbook pipeline
+//! (`sampling::reference`: full softmax, full sort) and the two floors no exact method can beat.
+//!
+//! Every contender gets its input already built, as it would from a model: the core a validated
+//! `Logits`, candle a `Tensor`, llm-samplers its `Logits` list (cloned outside the timing, because its
+//! samplers sort it in place). Criterion writes the medians under `target/criterion/peers`; `cargo xtask
+//! bench` turns them into the table in the README.
+
+use std::hint::black_box;
+
+use candle_core::{Device, Tensor};
+use candle_transformers::generation::{LogitsProcessor, Sampling};
+use criterion::{BatchSize, BenchmarkId, Criterion, criterion_group, criterion_main};
+use llm_samplers::prelude::{
+    Logits as LlmLogits, SampleGreedy, SampleRandDistrib, SampleTemperature, SampleTopK, SampleTopP, Sampler as _,
+    SamplerChain, SimpleSamplerResources,
+};
+use rand08::SeedableRng as _;
+use sampling::{Logits, Strategy, reference, seeded_rng};
+
+/// candle's equivalent of each of the core's settings.
+fn candle_sampling(name: &str) -> Sampling {
+    match name {
+        "tau0.8_k50_p0.95" => Sampling::TopKThenTopP { k: 50, p: 0.95, temperature: 0.8 },
+        "top_p0.9" => Sampling::TopP { p: 0.9, temperature: 1.0 },
+        _ => Sampling::ArgMax,
+    }
+}
+
+/// llm-samplers' equivalent, in the core's order: temperature, top-k, top-p, then one draw.
+fn llm_chain(name: &str) -> SamplerChain {
+    match name {
+        "tau0.8_k50_p0.95" => {
+            SamplerChain::new()
+                + SampleTemperature::new(0.8)
+                + SampleTopK::new(50, 1)
+                + SampleTopP::new(0.95, 1)
+                + SampleRandDistrib::new()
+        }
+        "top_p0.9" => SamplerChain::new() + SampleTopP::new(0.9, 1) + SampleRandDistrib::new(),
+        _ => SamplerChain::new() + SampleGreedy::new(),
+    }
+}
+
+fn peers(c: &mut Criterion) {
+    let mut group = c.benchmark_group("peers");
+    for vocab in reference::BENCH_VOCABS {
+        let raw = reference::model_like_logits(vocab, 42);
+        let logits = Logits::from_f32(&raw).expect("finite logits");
+        let tensor = Tensor::from_slice(&raw, vocab, &Device::Cpu).expect("a tensor of the logits");
+        let list = LlmLogits::try_from_iter(raw.iter().copied()).expect("llm-samplers logits");
+        for (name, strategy) in reference::bench_settings() {
+            let mut rng = seeded_rng(1);
+            group.bench_with_input(BenchmarkId::new(format!("core/{name}"), vocab), &logits, |b, l| {
+                b.iter(|| strategy.choose(black_box(l), &mut rng));
+            });
+            let mut rng = seeded_rng(1);
+            group.bench_with_input(BenchmarkId::new(format!("textbook/{name}"), vocab), &logits, |b, l| {
+                b.iter(|| match strategy {
+                    Strategy::Greedy => reference::distribution(
+                        &sampling::Sampler::new(
+                            sampling::Temperature::ONE,
+                            sampling::TopK::new(1),
+                            sampling::TopP::OFF,
+                        ),
+                        black_box(l),
+                    )
+                    .argmax(),
+                    Strategy::Sample(sampler) => reference::choose(&sampler, black_box(l), &mut rng),
+                });
+            });
+            let mut processor = LogitsProcessor::from_sampling(1, candle_sampling(name));
+            group.bench_with_input(BenchmarkId::new(format!("candle/{name}"), vocab), &tensor, |b, t| {
+                b.iter(|| processor.sample(black_box(t)).expect("candle samples"));
+            });
+            let mut chain = llm_chain(name);
+            let mut resources =
+                SimpleSamplerResources::new(Some(Box::new(rand08::rngs::StdRng::seed_from_u64(1))), None);
+            group.bench_with_input(BenchmarkId::new(format!("llm-samplers/{name}"), vocab), &list, |b, list| {
+                b.iter_batched_ref(
+                    || list.clone(),
+                    |l| chain.sample_token(&mut resources, l).expect("llm-samplers samples"),
+                    BatchSize::LargeInput,
+                );
+            });
+        }
+        group.bench_with_input(BenchmarkId::new("floor/max", vocab), &logits, |b, l| {
+            b.iter(|| reference::max_pass(black_box(l.as_slice())));
+        });
+        group.bench_with_input(BenchmarkId::new("floor/max_sum_exp", vocab), &logits, |b, l| {
+            b.iter(|| reference::max_sum_exp_pass(black_box(l.as_slice())));
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, peers);
+criterion_main!(benches);

@@ -1,0 +1,60 @@
+//! The core benchmarks of `crates/peers`, compiled to WebAssembly and timed in Chromium with
+//! `performance.now()`. A benchmark, not a test: it is ignored by the test run, and `cargo xtask bench`
+//! runs it and reads its lines `bench <id> <nanoseconds per call>`.
+#![cfg(target_arch = "wasm32")]
+
+use std::hint::black_box;
+
+use sampling::{Logits, reference, seeded_rng};
+use wasm_bindgen_test::{console_log, wasm_bindgen_test, wasm_bindgen_test_configure};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn now_ms() -> f64 {
+    web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
+}
+
+/// Median nanoseconds per call over 11 batches of at least 20 ms each (the browser's clock is coarse).
+fn median_ns(mut f: impl FnMut()) -> f64 {
+    let mut calls = 1;
+    loop {
+        let start = now_ms();
+        (0..calls).for_each(|_| f());
+        if now_ms() - start >= 20.0 {
+            break;
+        }
+        calls *= 2;
+    }
+    let mut per_call: Vec<f64> = (0..11)
+        .map(|_| {
+            let start = now_ms();
+            (0..calls).for_each(|_| f());
+            (now_ms() - start) * 1e6 / f64::from(calls)
+        })
+        .collect();
+    per_call.sort_by(f64::total_cmp);
+    per_call[per_call.len() / 2]
+}
+
+#[wasm_bindgen_test]
+#[ignore = "a benchmark: run it with `cargo xtask bench`"]
+fn core_benchmarks_in_chromium() {
+    for vocab in reference::BENCH_VOCABS {
+        let logits = Logits::from_f32(&reference::model_like_logits(vocab, 42)).expect("finite logits");
+        for (name, strategy) in reference::bench_settings() {
+            let mut rng = seeded_rng(1);
+            let ns = median_ns(|| {
+                black_box(strategy.choose(black_box(&logits), &mut rng));
+            });
+            console_log!("bench core/{name}/{vocab} {ns:.1}");
+        }
+        let ns = median_ns(|| {
+            black_box(reference::max_pass(black_box(logits.as_slice())));
+        });
+        console_log!("bench floor/max/{vocab} {ns:.1}");
+        let ns = median_ns(|| {
+            black_box(reference::max_sum_exp_pass(black_box(logits.as_slice())));
+        });
+        console_log!("bench floor/max_sum_exp/{vocab} {ns:.1}");
+    }
+}

@@ -1,0 +1,225 @@
+//! `cargo xtask bench`: every benchmark in one run, and one Markdown table of the results.
+//!
+//! 1. The core against candle-transformers, llm-samplers, the textbook pipeline and the floors
+//!    (criterion, `crates/peers`).
+//! 2. The same core benchmarks compiled to wasm32, timed in headless Chromium.
+//! 3. The release bundle, part by part, raw and gzipped.
+//! 4. The widgets in Chromium (the page's own performance measures).
+//!
+//! The table goes to `bench/latest.md` and between the bench markers of the README.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+use crate::run::{Result, cmd, output, root, run, step};
+use crate::tasks::{dist, release_bundle};
+use crate::tools::{self, Tools};
+
+const WASM: &str = "wasm32-unknown-unknown";
+const VOCABS: [u64; 3] = [32_000, 50_257, 151_936];
+const SETTINGS: [(&str, &str, &str); 3] = [
+    ("tau0.8_k50_p0.95", "τ 0.8, top-k 50, top-p 0.95", "max"),
+    ("top_p0.9", "top-p 0.9", "max_sum_exp"),
+    ("greedy", "greedy", "max"),
+];
+const README_BEGIN: &str = "<!-- bench:begin -->";
+const README_END: &str = "<!-- bench:end -->";
+
+/// Runs everything and writes the table. Extra arguments go to criterion.
+pub fn bench(args: &[String]) -> Result {
+    let tools = tools::ensure()?;
+    let manifest = root().join("crates/peers/Cargo.toml");
+    step("the core against other libraries (criterion, crates/peers)", || {
+        let mut c = cmd("cargo", &["bench", "--manifest-path"]);
+        c.arg(&manifest).args(["--bench", "peers", "--"]).args(args);
+        // Every contender compiled alike, for this machine's CPU (vector exponentials need AVX to pay).
+        c.env("RUSTFLAGS", NATIVE_FLAGS).env("CARGO_TARGET_DIR", bench_target());
+        run(c)
+    })?;
+    let native = step("read criterion's medians", criterion_medians)?;
+    let wasm = step("the core in Chromium (wasm32, wasm-bindgen-test)", || wasm_medians(&tools))?;
+    step("release bundle (trunk build --release)", || release_bundle(&tools))?;
+    let page = step("widget benchmark in Chromium (performance measures)", || browser_figures(&tools))?;
+    let table = [machine(), sampler_table(&native, &wasm), bundle_table()?, page].join("\n");
+    let out = root().join("bench/latest.md");
+    std::fs::create_dir_all(root().join("bench")).map_err(|e| format!("cannot create bench/: {e}"))?;
+    std::fs::write(&out, &table).map_err(|e| format!("cannot write {}: {e}", out.display()))?;
+    update_readme(&table)?;
+    println!("\n{table}\nwritten to {} and the README", out.display());
+    Ok(())
+}
+
+/// The flags of the native benchmark build.
+const NATIVE_FLAGS: &str = "-C target-cpu=native";
+
+/// A target folder of its own for the native-CPU build, beside the usual one, so neither rebuilds the other.
+fn bench_target() -> PathBuf {
+    let mut c = cmd("cargo", &["metadata", "--format-version", "1", "--no-deps"]);
+    c.env_remove("RUSTFLAGS");
+    let meta = output(c).and_then(|m| serde_json::from_str::<Value>(&m).ok());
+    let target =
+        meta.as_ref().and_then(|m| m["target_directory"].as_str()).map_or_else(|| root().join("target"), PathBuf::from);
+    target.join("bench-native")
+}
+
+/// Median nanoseconds by benchmark id ("core/top_p0.9/50257"), from criterion's files.
+fn criterion_medians() -> Result<BTreeMap<String, f64>> {
+    let target = bench_target();
+    let mut medians = BTreeMap::new();
+    for function in read_dir(&target.join("criterion/peers"))? {
+        for param in read_dir(&function)? {
+            let new = param.join("new");
+            let (Ok(id), Ok(est)) = (
+                std::fs::read_to_string(new.join("benchmark.json")),
+                std::fs::read_to_string(new.join("estimates.json")),
+            ) else {
+                continue;
+            };
+            let id: Value = serde_json::from_str(&id).map_err(|e| e.to_string())?;
+            let est: Value = serde_json::from_str(&est).map_err(|e| e.to_string())?;
+            let name =
+                format!("{}/{}", id["function_id"].as_str().unwrap_or("?"), id["value_str"].as_str().unwrap_or("?"));
+            if let Some(ns) = est["median"]["point_estimate"].as_f64() {
+                medians.insert(name, ns);
+            }
+        }
+    }
+    Ok(medians)
+}
+
+fn read_dir(dir: &Path) -> Result<Vec<PathBuf>> {
+    let entries = std::fs::read_dir(dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
+    Ok(entries.flatten().map(|e| e.path()).filter(|p| p.is_dir()).collect())
+}
+
+/// Runs the wasm benchmark in Chromium and reads its `bench <id> <ns>` lines.
+fn wasm_medians(tools: &Tools) -> Result<BTreeMap<String, f64>> {
+    let mut c = cmd("cargo", &["test", "--release", "--target", WASM, "-p", "sampling", "--test", "wasm_bench"]);
+    c.args(["--", "--include-ignored", "--nocapture"]);
+    c.env("PATH", &tools.path).env("CHROMEDRIVER", &tools.chromedriver);
+    let out = output(c).ok_or("the wasm benchmark failed")?;
+    Ok(out
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("bench "))
+        .filter_map(|l| l.split_once(' '))
+        .filter_map(|(id, ns)| Some((id.to_string(), ns.trim().parse().ok()?)))
+        .collect())
+}
+
+/// Runs the widget benchmark; it writes its figures as Markdown to the file named by BENCH_OUT.
+fn browser_figures(tools: &Tools) -> Result<String> {
+    let out = std::env::temp_dir().join("distributions-become-text-page-bench.md");
+    let mut c =
+        cmd("cargo", &["test", "--release", "-p", "e2e", "--test", "browser_bench", "--", "--ignored", "--nocapture"]);
+    c.env("E2E_DIST", dist()).env("CHROMEDRIVER", &tools.chromedriver).env("CHROMIUM", &tools.chromium);
+    c.env("BENCH_OUT", &out);
+    run(c)?;
+    let figures = std::fs::read_to_string(&out).map_err(|e| format!("no page figures: {e}"))?;
+    let _ = std::fs::remove_file(&out);
+    Ok(figures)
+}
+
+fn machine() -> String {
+    let cpuinfo = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
+    let cpu = cpuinfo
+        .lines()
+        .find_map(|l| l.strip_prefix("model name"))
+        .map_or("unknown CPU", |m| m.trim_start_matches([' ', '\t', ':']));
+    let cores = std::thread::available_parallelism().map_or(0, usize::from);
+    let date = output(cmd("date", &["-u", "+%Y-%m-%d"])).unwrap_or_default();
+    let rustc = output(cmd("rustc", &["--version"])).unwrap_or_default();
+    let chromium = output(cmd("chromium", &["--version"])).unwrap_or_default();
+    format!(
+        "Measured {} on {cpu} ({cores} cores), {}, {}; all figures from one run of `cargo xtask bench`.\n",
+        date.trim(),
+        rustc.trim(),
+        chromium.trim()
+    )
+}
+
+/// Microseconds with three significant digits.
+fn us(ns: f64) -> String {
+    let us = ns / 1000.0;
+    if us >= 100.0 {
+        format!("{us:.0} µs")
+    } else if us >= 10.0 {
+        format!("{us:.1} µs")
+    } else {
+        format!("{us:.2} µs")
+    }
+}
+
+fn ratio(a: Option<f64>, b: Option<f64>) -> String {
+    match (a, b) {
+        (Some(a), Some(b)) if b > 0.0 => format!("{:.1}×", a / b),
+        _ => "–".into(),
+    }
+}
+
+fn sampler_table(native: &BTreeMap<String, f64>, wasm: &BTreeMap<String, f64>) -> String {
+    let mut t = String::from(
+        "\n### The sampler: one token from V logits (median per call)\n\n\
+         Natively every contender is compiled with `-C target-cpu=native`; in Chromium the core is plain wasm32. \
+         Floor: one pass for the maximum (top-k, greedy), or the maximum and V exponentials (top-p alone).\n\n\
+         | setting | V | core | floor | core ÷ floor | candle | candle ÷ core | llm-samplers | llm-samplers ÷ core | textbook | core in Chromium | wasm ÷ native |\n\
+         |---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n",
+    );
+    for (id, label, floor) in SETTINGS {
+        for v in VOCABS {
+            let get = |who: &str| native.get(&format!("{who}/{id}/{v}")).copied();
+            let core = get("core");
+            let floor = native.get(&format!("floor/{floor}/{v}")).copied();
+            let (candle, llm, textbook) = (get("candle"), get("llm-samplers"), get("textbook"));
+            let in_wasm = wasm.get(&format!("core/{id}/{v}")).copied();
+            let show = |x: Option<f64>| x.map_or("–".into(), us);
+            t += &format!(
+                "| {label} | {v} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n",
+                show(core),
+                show(floor),
+                ratio(core, floor),
+                show(candle),
+                ratio(candle, core),
+                show(llm),
+                ratio(llm, core),
+                show(textbook),
+                show(in_wasm),
+                ratio(in_wasm, core),
+            );
+        }
+    }
+    t
+}
+
+/// What the page fetches on first load, part by part.
+fn bundle_table() -> Result<String> {
+    let mut t =
+        String::from("\n### First load: every file the page fetches\n\n| file | bytes | gzip -9 |\n|---|---:|---:|\n");
+    let mut files: Vec<PathBuf> =
+        std::fs::read_dir(dist()).map_err(|e| format!("cannot read dist/: {e}"))?.flatten().map(|e| e.path()).collect();
+    files.sort();
+    let (mut raw_total, mut gz_total) = (0, 0);
+    for path in files.iter().filter(|p| p.is_file()) {
+        let raw = std::fs::metadata(path).map_or(0, |m| m.len() as usize);
+        let mut gzip = cmd("gzip", &["-9", "-c"]);
+        gzip.arg(path);
+        let gz = gzip.output().map_or(0, |o| o.stdout.len());
+        let name = path.file_name().unwrap_or_default().to_string_lossy();
+        t += &format!("| {name} | {raw} | {gz} |\n");
+        raw_total += raw;
+        gz_total += gz;
+    }
+    t += &format!("| **total** | **{raw_total}** | **{gz_total}** |\n");
+    Ok(t)
+}
+
+fn update_readme(table: &str) -> Result {
+    let path = root().join("README.md");
+    let readme = std::fs::read_to_string(&path).map_err(|e| format!("cannot read README.md: {e}"))?;
+    let (Some(begin), Some(end)) = (readme.find(README_BEGIN), readme.find(README_END)) else {
+        return Err(format!("README.md has no {README_BEGIN} … {README_END} section"));
+    };
+    let updated = format!("{}{README_BEGIN}\n{table}\n{}", &readme[..begin], &readme[end..]);
+    std::fs::write(&path, updated).map_err(|e| format!("cannot write README.md: {e}"))
+}
