@@ -7,9 +7,9 @@
 //!   compares eight values at a time against the threshold, and a selection in the buffer whenever it
 //!   fills. Temperature is applied to the candidates only (dividing by τ > 0 keeps the order).
 //! * **Top-p without top-k** needs every exponential once (that is the floor for an exact nucleus): one
-//!   pass computes them and, alongside, the mass in each of 1,024 buckets of the weight's binary exponent
-//!   and top four mantissa bits. The bucket where the running mass crosses p is the only one that needs
-//!   ordering, and a weighted quickselect orders just enough of it.
+//!   pass computes them, four at a time. A small sorted sample guesses where the nucleus ends; one pass
+//!   sums the mass above seven thresholds around the guess, which brackets the exact end; only the
+//!   weights inside the bracket are ranked, by a weighted quickselect.
 //! * **The draw** walks the survivors in id order, the same inverse transform as
 //!   [`crate::Distribution::pick`].
 //!
@@ -58,8 +58,9 @@ pub(crate) fn argmax(values: &[f64]) -> TokenId {
 pub(crate) enum Survivors {
     /// A short list (what top-k leaves), in id order.
     Listed { ids: Vec<TokenId>, weights: Vec<f64>, mass: f64 },
-    /// A weight for every token; those ranked below `cut` (by weight, then id) are out.
-    Dense { weights: Vec<f64>, cut: Option<Cut>, mass: f64 },
+    /// A weight for every token; those ranked below `cut` (by weight, then id) are out. `blocks` holds the
+    /// kept mass of each run of [`BLOCK`] tokens, so that a draw skips whole blocks.
+    Dense { weights: Vec<f64>, cut: Option<Cut>, mass: f64, blocks: Vec<f64> },
 }
 
 /// The last token kept by top-p in the order weight descending, id ascending.
@@ -129,37 +130,40 @@ impl Survivors {
         Self::Listed { ids, weights, mass }
     }
 
-    /// Without top-k: every weight once, and the nucleus from a histogram of them.
+    /// Without top-k: every weight once, then the nucleus without sorting them.
     fn dense(sampler: &Sampler, values: &[f64]) -> Self {
         let max = max(values);
         let scale = Scale::new(sampler.temperature, max);
         let top = scale.apply(max);
-        let histogram = !sampler.top_p.is_off();
+        let p = sampler.top_p;
         // τ = 1 with no shift divides by 1: skip the division, which costs as much as the exponential.
-        let (weights, total, mass_in) = if scale.is_identity() {
+        let weighed = if scale.is_identity() {
             let max = f64x4::splat(max);
-            weigh(values, |v| v - max, histogram)
+            weigh(values, |v| v - max, p)
         } else {
             let (shift, tau, top) = (f64x4::splat(scale.shift()), f64x4::splat(scale.tau()), f64x4::splat(top));
-            weigh(values, |v| (v - shift) / tau - top, histogram)
+            weigh(values, |v| (v - shift) / tau - top, p)
         };
-        if !histogram {
-            return Self::Dense { weights, cut: None, mass: total };
+        let Weighed { weights, total, blocks, brackets } = weighed;
+        if p.is_off() {
+            return Self::Dense { weights, cut: None, mass: total, blocks };
         }
-        let need = need(sampler.top_p, total);
-        let mut above = 0.0;
-        let mut edge = BUCKETS - 1;
-        for (b, &m) in mass_in.iter().enumerate() {
-            if above + m >= need {
-                edge = b;
-                break;
-            }
-            above += m;
-        }
-        let mut items: Vec<(f64, TokenId)> =
-            weights.iter().enumerate().filter(|&(_, &w)| bucket(w) == edge && w > 0.0).map(|(i, &w)| (w, i)).collect();
-        let (cut, mass) = weighted_cut(&mut items, above, need);
-        Self::Dense { weights, cut, mass }
+        let need = need(p, total);
+        let (cut, mass, blocks) = brackets.and_then(|b| bracketed(&weights, total, need, &b)).unwrap_or_else(|| {
+            let mut items: Vec<(f64, TokenId)> =
+                weights.iter().enumerate().filter(|&(_, &w)| w > 0.0).map(|(i, &w)| (w, i)).collect();
+            let (cut, mass) = weighted_cut(&mut items, 0.0, need);
+            let blocks = weights
+                .chunks(BLOCK)
+                .enumerate()
+                .map(|(b, block)| {
+                    let kept = |&(j, &w): &(usize, &f64)| cut.is_none_or(|c| c.keeps(w, b * BLOCK + j));
+                    block.iter().enumerate().filter(kept).map(|(_, w)| w).sum()
+                })
+                .collect();
+            (cut, mass, blocks)
+        });
+        Self::Dense { weights, cut, mass, blocks }
     }
 
     /// The token for a uniform `u` in [0, 1): the first survivor, in id order, at which the running sum of
@@ -183,20 +187,29 @@ impl Survivors {
                     .or(ids.iter().zip(weights).next())
                     .map_or(0, |(&id, _)| id)
             }
-            Self::Dense { weights, cut, mass } => {
+            Self::Dense { weights, cut, mass, blocks } => {
                 let target = u * mass;
+                let kept = |id: TokenId| weights[id] > 0.0 && cut.is_none_or(|c| c.keeps(weights[id], id));
+                // Whole blocks while the running sum stays at or below the target, then token by token.
                 let mut sum = 0.0;
+                let Some(first) = blocks.iter().position(|&m| {
+                    let crosses = sum + m > target;
+                    if !crosses {
+                        sum += m;
+                    }
+                    crosses
+                }) else {
+                    return (0..weights.len()).rev().find(|&id| kept(id)).unwrap_or(0);
+                };
                 let mut last = None;
-                for (id, &w) in weights.iter().enumerate() {
-                    if w > 0.0 && cut.is_none_or(|c| c.keeps(w, id)) {
-                        sum += w;
-                        last = Some(id);
-                        if sum > target {
-                            return id;
-                        }
+                for id in (first * BLOCK..weights.len()).filter(|&id| kept(id)) {
+                    sum += weights[id];
+                    last = Some(id);
+                    if sum > target {
+                        return id;
                     }
                 }
-                last.unwrap_or(0)
+                last.or_else(|| (0..first * BLOCK).rev().find(|&id| kept(id))).unwrap_or(0)
             }
         }
     }
@@ -210,7 +223,7 @@ impl Survivors {
                     probs[id] = w / mass;
                 }
             }
-            Self::Dense { weights, cut, mass } => {
+            Self::Dense { weights, cut, mass, .. } => {
                 for (id, w) in weights.into_iter().enumerate() {
                     if cut.is_none_or(|c| c.keeps(w, id)) {
                         probs[id] = w / mass;
@@ -293,8 +306,13 @@ fn cut_at(items: &mut [(f64, TokenId)], p: TopP, total: f64) -> Option<(Cut, f64
 }
 
 /// Ranks `items` (weight descending, id ascending) just enough to find the first at which `above` plus
-/// the running sum reaches `need`: expected linear time, like quickselect. Returns that item as the cut and
-/// the mass up to and including it; the last item when rounding keeps the sum short of `need`.
+/// the running sum reaches `need`. Returns that item as the cut and the mass up to and including it; the
+/// last item when rounding keeps the sum short of `need`.
+///
+/// Weights are never negative, so their bit patterns order as they do. Each round spreads the items over
+/// 256 buckets of their bit patterns (heaviest first), sums the mass of each, and keeps only the bucket
+/// where the running mass reaches `need`; equal weights, which no bucketing separates, go to a quickselect
+/// by id. Linear time, a few passes over a shrinking list.
 fn weighted_cut(mut items: &mut [(f64, TokenId)], mut above: f64, need: f64) -> (Option<Cut>, f64) {
     const SMALL: usize = 32;
     loop {
@@ -310,45 +328,183 @@ fn weighted_cut(mut items: &mut [(f64, TokenId)], mut above: f64, need: f64) -> 
             }
             return (last, above);
         }
-        let half = items.len() / 2;
-        items.select_nth_unstable_by(half, ranked); // items[..half] are the half best, unordered
-        let upper: f64 = items[..half].iter().map(|x| x.0).sum();
-        if above + upper >= need {
-            items = &mut items[..half];
-        } else {
-            above += upper;
-            items = &mut items[half..];
+        let (low, high) =
+            items.iter().fold((u64::MAX, 0), |(lo, hi), x| (lo.min(x.0.to_bits()), hi.max(x.0.to_bits())));
+        if low == high {
+            // All equal: the order is by id alone.
+            let half = items.len() / 2;
+            items.select_nth_unstable_by(half, ranked); // items[..half] are the half best, unordered
+            let upper: f64 = items[..half].iter().map(|x| x.0).sum();
+            if above + upper >= need {
+                items = &mut items[..half];
+            } else {
+                above += upper;
+                items = &mut items[half..];
+            }
+            continue;
         }
+        let shift = (64 - (high - low).leading_zeros()).saturating_sub(8);
+        let bucket = |w: f64| ((high - w.to_bits()) >> shift) as usize;
+        let mut mass = [0.0; 256];
+        for x in items.iter() {
+            mass[bucket(x.0)] += x.0;
+        }
+        let mut edge = None;
+        for (b, &m) in mass.iter().enumerate() {
+            if above + m >= need {
+                edge = Some(b);
+                break;
+            }
+            above += m;
+        }
+        // Rounding may keep the whole sum short of `need`: then the lightest bucket holds the cut.
+        let edge = edge.unwrap_or_else(|| {
+            let last = mass.iter().rposition(|&m| m > 0.0).unwrap_or(255);
+            above -= mass[last];
+            last
+        });
+        let mut kept = 0;
+        for i in 0..items.len() {
+            if bucket(items[i].0) == edge {
+                items.swap(i, kept);
+                kept += 1;
+            }
+        }
+        items = &mut items[..kept];
     }
 }
 
-/// The weight exp(`exponent`(ℓ)) of every logit, four at a time, their sum, and (when asked) the mass in
-/// each bucket.
-fn weigh(values: &[f64], exponent: impl Fn(f64x4) -> f64x4, histogram: bool) -> (Vec<f64>, f64, Box<[f64; BUCKETS]>) {
-    let mut weights = vec![0.0; values.len()];
-    let mut mass_in = Box::new([0.0; BUCKETS]);
-    let mut sums = f64x4::ZERO;
-    let (chunks, rest) = values.as_chunks::<4>();
-    let (out, out_rest) = weights.as_chunks_mut::<4>();
-    for (out, &chunk) in out.iter_mut().zip(chunks) {
-        let w = exponent(f64x4::from(chunk)).exp();
-        sums += w;
-        *out = w.to_array();
-        if histogram {
-            for &x in out.iter() {
-                mass_in[bucket(x)] += x;
+/// Tokens per block of the running sums a draw skips through.
+const BLOCK: usize = 256;
+
+/// What one pass of exponentials finds.
+struct Weighed {
+    /// exp(`exponent`(ℓ)) of every logit.
+    weights: Vec<f64>,
+    /// Their sum.
+    total: f64,
+    /// The sum of each block of [`BLOCK`] weights.
+    blocks: Vec<f64>,
+    /// For top-p over many weights: thresholds placed from a sample, and the mass above each, per block.
+    brackets: Option<Brackets>,
+}
+
+/// Thresholds around the weight at which the nucleus probably ends, and the mass above each.
+struct Brackets {
+    /// From high to low: +∞ (nothing above), seven guesses, 0 (everything above).
+    thresholds: [f64; STEPS.len() + 2],
+    /// The mass of each block strictly above each of the seven guesses.
+    by_block: Vec<[f64; STEPS.len()]>,
+}
+
+/// Below this many weights the plain weighted quickselect is as quick as bracketing.
+const BRACKET_MIN: usize = 4096;
+/// Weights sampled to place the brackets.
+const SAMPLE: usize = 512;
+/// Where the brackets go: the sample's share of mass p plus these steps.
+const STEPS: [f64; 7] = [-0.12, -0.06, -0.03, 0.0, 0.03, 0.06, 0.12];
+
+/// The weight exp(`exponent`(ℓ)) of every logit, four at a time, their sum and the sum of each block; for
+/// top-p over many weights, also the mass above seven thresholds placed from a sorted sample of 512
+/// weights, in the same pass (see [`bracketed`]).
+fn weigh(values: &[f64], exponent: impl Fn(f64x4) -> f64x4, p: TopP) -> Weighed {
+    let one = |v: f64| exponent(f64x4::splat(v)).exp().to_array()[0];
+    let thresholds = (!p.is_off() && values.len() >= BRACKET_MIN).then(|| {
+        // Weights are never negative, so their bit patterns sort as they do: sort integers, largest first.
+        let mut bits: Vec<u64> = values.iter().step_by(values.len() / SAMPLE).map(|&v| one(v).to_bits()).collect();
+        bits.sort_unstable_by(|a, b| b.cmp(a));
+        let sample: Vec<f64> = bits.into_iter().map(f64::from_bits).collect();
+        let sample_total: f64 = sample.iter().sum();
+        let mut thresholds = [0.0; STEPS.len() + 2];
+        thresholds[0] = f64::INFINITY;
+        let (mut running, mut j) = (0.0, 0);
+        for (t, step) in thresholds[1..=STEPS.len()].iter_mut().zip(STEPS) {
+            let goal = (p.get() + step) * sample_total;
+            while j < sample.len() && running + sample[j] < goal {
+                running += sample[j];
+                j += 1;
             }
+            *t = if goal <= 0.0 { f64::INFINITY } else { sample.get(j).copied().unwrap_or(0.0) };
+        }
+        thresholds
+    });
+    let inner: [f64x4; STEPS.len()] = std::array::from_fn(|i| f64x4::splat(thresholds.map_or(0.0, |t| t[i + 1])));
+    let mut weights = Vec::with_capacity(values.len());
+    let mut blocks = Vec::with_capacity(values.len().div_ceil(BLOCK));
+    let mut by_block = Vec::new();
+    for block in values.chunks(BLOCK) {
+        let (chunks, rest) = block.as_chunks::<4>();
+        let start = weights.len();
+        let mut sums = f64x4::ZERO;
+        for &chunk in chunks {
+            let w = exponent(f64x4::from(chunk)).exp();
+            sums += w;
+            weights.extend_from_slice(&w.to_array());
+        }
+        let [a, b, c, d] = sums.to_array();
+        let mut sum = (a + b) + (c + d);
+        for &v in rest {
+            let w = one(v);
+            sum += w;
+            weights.push(w);
+        }
+        blocks.push(sum);
+        // The block's weights are still in cache: sum the mass above each threshold now.
+        if let Some(t) = &thresholds {
+            let (chunks, rest) = weights[start..].as_chunks::<4>();
+            let mut above = [f64x4::ZERO; STEPS.len()];
+            for &chunk in chunks {
+                let w = f64x4::from(chunk);
+                for (sum, &t) in above.iter_mut().zip(&inner) {
+                    *sum += w.simd_gt(t).select(w, f64x4::ZERO);
+                }
+            }
+            by_block.push(std::array::from_fn(|i| {
+                let [a, b, c, d] = above[i].to_array();
+                rest.iter().filter(|&&w| w > t[i + 1]).fold((a + b) + (c + d), |s, &w| s + w)
+            }));
         }
     }
-    let mut total = sums.reduce_add();
-    for (out, &v) in out_rest.iter_mut().zip(rest) {
-        *out = exponent(f64x4::splat(v)).exp().to_array()[0];
-        total += *out;
-        if histogram {
-            mass_in[bucket(*out)] += *out;
+    let total = blocks.iter().sum();
+    Weighed { weights, total, blocks, brackets: thresholds.map(|thresholds| Brackets { thresholds, by_block }) }
+}
+
+/// Top-p over many weights without sorting them: the end of the nucleus, bracketed.
+///
+/// The mass above each threshold tells between which two neighbouring thresholds the exact end lies: the
+/// mass above the higher one falls short of p, the mass above the lower one does not. Only the weights
+/// inside that bracket are gathered and ranked, by a weighted quickselect. `None` when `need` is not
+/// positive (the caller ranks all weights).
+fn bracketed(weights: &[f64], total: f64, need: f64, brackets: &Brackets) -> Option<(Option<Cut>, f64, Vec<f64>)> {
+    if need <= 0.0 {
+        return None;
+    }
+    let Brackets { thresholds, by_block } = brackets;
+    let mut above = [0.0; STEPS.len() + 2];
+    above[STEPS.len() + 1] = total;
+    for (i, mass) in above[1..=STEPS.len()].iter_mut().enumerate() {
+        *mass = by_block.iter().map(|b| b[i]).sum();
+    }
+    let end = (1..above.len()).find(|&i| above[i] >= need)?;
+    let (high, low, base) = (thresholds[end - 1], thresholds[end], above[end - 1]);
+    let inside = |w: f64| w > low && w <= high;
+    let mut items = Vec::new();
+    let (chunks, rest) = weights.as_chunks::<4>();
+    for (c, chunk) in chunks.iter().enumerate() {
+        if chunk.iter().fold(false, |any, &w| any | inside(w)) {
+            items.extend(chunk.iter().enumerate().filter(|&(_, &w)| inside(w)).map(|(j, &w)| (w, c * 4 + j)));
         }
     }
-    (weights, total, mass_in)
+    let at = weights.len() - rest.len();
+    items.extend(rest.iter().enumerate().filter(|&(_, &w)| inside(w)).map(|(j, &w)| (w, at + j)));
+    let (cut, mass) = weighted_cut(&mut items, base, need);
+    // Each block keeps its mass above `high` and its kept tokens of the bracket.
+    let mut blocks: Vec<f64> =
+        if end == 1 { vec![0.0; by_block.len()] } else { by_block.iter().map(|b| b[end - 2]).collect() };
+    for &(w, id) in items.iter().filter(|&&(w, id)| cut.is_some_and(|c| c.keeps(w, id))) {
+        blocks[id / BLOCK] += w;
+    }
+    Some((cut, mass, blocks))
 }
 
 /// exp of every value, four at a time (the floor benchmark's exponentials are the fast path's).
@@ -357,15 +513,4 @@ pub(crate) fn sum_exp(values: &[f64], max: f64) -> f64 {
     let top = f64x4::splat(max);
     let sums = chunks.iter().fold(f64x4::ZERO, |sum, &chunk| sum + (f64x4::from(chunk) - top).exp());
     rest.iter().fold(sums.reduce_add(), |sum, &v| sum + (f64x4::splat(v - max)).exp().to_array()[0])
-}
-
-/// Buckets of weights in [0, 1]: sixteen per power of two, the heaviest first.
-const BUCKETS: usize = 1024;
-
-/// The bucket of a weight in [0, 1]: how far its bit pattern (exponent and top four mantissa bits) lies
-/// below that of 1.0. Larger weights land in lower buckets; tiny weights and 0 share the last.
-fn bucket(weight: f64) -> usize {
-    const ONE: u64 = 0x3FF0_0000_0000_0000;
-    let steps = ONE.saturating_sub(weight.to_bits()) >> 48;
-    (steps as usize).min(BUCKETS - 1)
 }
