@@ -159,6 +159,13 @@ impl Page {
     /// steps, and releases: a real drag, with mouse or touch pointer events.
     pub async fn drag(&self, element: &Element, dy0: f64, dy: f64, pointer: Pointer) {
         let steps = 5;
+        let path: Vec<f64> = (1..=steps).map(|step| dy * f64::from(step) / f64::from(steps)).collect();
+        self.drag_along(element, dy0, &path, Duration::from_millis(20), pointer).await;
+    }
+
+    /// Presses `dy0` pixels below the centre of `element`, then visits each vertical offset of `path`
+    /// (from the press point) taking `step` for each move, and releases.
+    pub async fn drag_along(&self, element: &Element, dy0: f64, path: &[f64], step: Duration, pointer: Pointer) {
         let arg = serde_json::to_value(element).expect("an element serializes");
         let centre = self
             .client
@@ -174,10 +181,7 @@ impl Page {
         let (x, y) = (at(0).round(), (at(1) + dy0).round());
         let mut actions =
             vec![PointerAction::MoveTo { duration: None, x, y }, PointerAction::Down { button: MOUSE_BUTTON_LEFT }];
-        for step in 1..=steps {
-            let to = y + dy * f64::from(step) / f64::from(steps);
-            actions.push(PointerAction::MoveTo { duration: Some(Duration::from_millis(20)), x, y: to.round() });
-        }
+        actions.extend(path.iter().map(|dy| PointerAction::MoveTo { duration: Some(step), x, y: (y + dy).round() }));
         actions.push(PointerAction::Up { button: MOUSE_BUTTON_LEFT });
         match pointer {
             Pointer::Mouse => {

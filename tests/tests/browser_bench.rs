@@ -4,6 +4,7 @@
 use std::time::Duration;
 
 use e2e::{Key, Page, Pointer, with_page};
+use fantoccini::elements::Element;
 
 /// The durations (ms) of every performance measure named `name`.
 async fn measures(page: &Page, name: &str) -> Vec<f64> {
@@ -13,6 +14,29 @@ async fn measures(page: &Page, name: &str) -> Vec<f64> {
 }
 
 /// One row of the table: how many, the median and the 95th percentile.
+/// Drags `element` up and down for ten seconds, 20 ms a move, and returns the durations (ms) of the long
+/// tasks (over 50 ms) Chromium saw meanwhile, and of every update measured as `measure`.
+async fn ten_second_drag(page: &Page, element: &Element, measure: &str, pointer: Pointer) -> (Vec<f64>, Vec<f64>) {
+    page.client
+        .execute(
+            &format!(
+                "performance.clearMeasures('{measure}'); window.longTasks = []; \
+                 new PerformanceObserver(list => {{ for (const e of list.getEntries()) window.longTasks.push(e.duration); }}) \
+                   .observe({{type: 'longtask'}});"
+            ),
+            vec![],
+        )
+        .await
+        .expect("the observer starts");
+    // A triangle wave of ±60 px, 500 moves of 20 ms each.
+    let path: Vec<f64> = (0..500).map(|i| 60.0 - (f64::from(i % 100) - 50.0).abs() * 2.4).collect();
+    page.drag_along(element, 0.0, &path, Duration::from_millis(20), pointer).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let long = page.client.execute("return window.longTasks", vec![]).await.expect("the long tasks are read");
+    let long = long.as_array().into_iter().flatten().filter_map(serde_json::Value::as_f64).collect();
+    (long, measures(page, measure).await)
+}
+
 fn summary(label: &str, ms: &[f64]) -> String {
     let mut sorted = ms.to_vec();
     sorted.sort_by(f64::total_cmp);
@@ -55,6 +79,18 @@ async fn widget_speed_in_chromium() {
         page.drag(&line, 0.0, 80.0, Pointer::Mouse).await;
         tokio::time::sleep(Duration::from_millis(200)).await;
         rows.push(summary("one p-line drag update, until rendered", &measures(&page, "p-line-update").await));
+
+        for (label, role, name, measure) in
+            [("the bar P(e)", "slider", "P(e)", "drag-update"), ("the p-line", "slider", "p threshold", "p-line-update")]
+        {
+            for pointer in [Pointer::Mouse, Pointer::Touch] {
+                let element = page.by_role(role, name).await;
+                let (long, updates) = ten_second_drag(&page, &element, measure, pointer).await;
+                let worst = long.iter().copied().fold(0.0, f64::max);
+                rows.push(summary(&format!("10-second {pointer:?} drag on {label}: one update"), &updates));
+                rows.push(format!("| … long tasks over 50 ms during it | {} | longest {worst:.0} ms | |", long.len()));
+            }
+        }
 
         let measure = page.by_role("button", "Measure both paths").await;
         for _ in 0..5 {
