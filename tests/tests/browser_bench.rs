@@ -80,9 +80,10 @@ async fn widget_speed_in_chromium() {
         tokio::time::sleep(Duration::from_millis(200)).await;
         rows.push(summary("one p-line drag update, until rendered", &measures(&page, "p-line-update").await));
 
-        for (label, role, name, measure) in
-            [("the bar P(e)", "slider", "P(e)", "drag-update"), ("the p-line", "slider", "p threshold", "p-line-update")]
-        {
+        for (label, role, name, measure) in [
+            ("the bar P(e)", "slider", "P(e)", "drag-update"),
+            ("the p-line", "slider", "p threshold", "p-line-update"),
+        ] {
             for pointer in [Pointer::Mouse, Pointer::Touch] {
                 let element = page.by_role(role, name).await;
                 let (long, updates) = ten_second_drag(&page, &element, measure, pointer).await;
