@@ -55,12 +55,76 @@ pub(crate) fn argmax(values: &[f64]) -> TokenId {
 
 /// The tokens that survive the pipeline, with unnormalized weights exp(sᵢ − max s).
 #[derive(Debug)]
-pub(crate) enum Survivors {
+pub(crate) enum Survivors<'a> {
     /// A short list (what top-k leaves), in id order.
     Listed { ids: Vec<TokenId>, weights: Vec<f64>, mass: f64 },
-    /// A weight for every token; those ranked below `cut` (by weight, then id) are out. `blocks` holds the
-    /// kept mass of each run of [`BLOCK`] tokens, so that a draw skips whole blocks.
-    Dense { weights: Vec<f64>, cut: Option<Cut>, mass: f64, blocks: Vec<f64> },
+    /// Every token of `values`, weighed by `weight`; those ranked below `cut` (by weight, then id) are out.
+    /// `blocks` holds the kept mass of each run of [`BLOCK`] tokens, so that a draw skips whole blocks and
+    /// weighs only the tokens of one. Weights are recomputed when needed, never stored: recomputing one
+    /// block is cheaper than writing and reading back the whole vocabulary.
+    Dense { values: &'a [f64], weight: Weight, cut: Option<Cut>, mass: f64, blocks: Vec<f64> },
+}
+
+/// How a logit becomes its weight: exp((ℓ − shift)/τ − top), or exp(ℓ − top) when τ = 1 and nothing is
+/// shifted (dividing by 1 costs as much as the exponential). The same lane-wise vector operations every
+/// time, so a weight recomputed is bit for bit the weight first computed.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Weight {
+    plain: bool,
+    shift: f64,
+    tau: f64,
+    top: f64,
+}
+
+impl Weight {
+    fn new(scale: Scale, max: f64) -> Self {
+        let plain = scale.is_identity();
+        Self { plain, shift: scale.shift(), tau: scale.tau(), top: if plain { max } else { scale.apply(max) } }
+    }
+
+    /// The exponent of four logits.
+    fn exponent(self, v: f64x4) -> f64x4 {
+        if self.plain {
+            v - f64x4::splat(self.top)
+        } else {
+            (v - f64x4::splat(self.shift)) / f64x4::splat(self.tau) - f64x4::splat(self.top)
+        }
+    }
+
+    /// The weights of four logits.
+    fn of4(self, v: f64x4) -> f64x4 {
+        self.exponent(v).exp()
+    }
+
+    /// The weight of one logit.
+    fn of(self, v: f64) -> f64 {
+        self.of4(f64x4::splat(v)).to_array()[0]
+    }
+
+    /// The weights of `values`, in order.
+    fn all(self, values: &[f64]) -> Vec<f64> {
+        let (chunks, rest) = values.as_chunks::<4>();
+        let mut out = Vec::with_capacity(values.len());
+        for &chunk in chunks {
+            out.extend_from_slice(&self.of4(f64x4::from(chunk)).to_array());
+        }
+        out.extend(rest.iter().map(|&v| self.of(v)));
+        out
+    }
+
+    /// The logits that may weigh inside (`low`, `high`]: the exact inverses, widened by a margin far above
+    /// rounding. Everything, when the logits are too large for the margin to be safe.
+    fn logits_between(self, low: f64, high: f64) -> (f64, f64) {
+        const MARGIN: f64 = 1e-6;
+        let tame = self.top.abs() < 1e6 && self.shift == 0.0 && (1e-3..=1e3).contains(&self.tau);
+        if !tame {
+            return (f64::NEG_INFINITY, f64::INFINITY);
+        }
+        let logit = |e: f64| if self.plain { e + self.top } else { (e + self.top) * self.tau };
+        let from = if low > 0.0 { logit(low.ln() - MARGIN) } else { f64::NEG_INFINITY };
+        let to = if high.is_finite() { logit(high.ln() + MARGIN) } else { f64::INFINITY };
+        (from, to)
+    }
 }
 
 /// The last token kept by top-p in the order weight descending, id ascending.
@@ -76,9 +140,9 @@ impl Cut {
     }
 }
 
-impl Survivors {
+impl<'a> Survivors<'a> {
     /// Runs temperature → top-k → top-p on `logits`.
-    pub(crate) fn new(sampler: &Sampler, logits: &Logits) -> Self {
+    pub(crate) fn new(sampler: &Sampler, logits: &'a Logits) -> Self {
         let values = logits.as_slice();
         match sampler.top_k.get().filter(|&k| k < values.len()) {
             Some(k) => Self::top_k(sampler, values, k),
@@ -131,39 +195,39 @@ impl Survivors {
     }
 
     /// Without top-k: every weight once, then the nucleus without sorting them.
-    fn dense(sampler: &Sampler, values: &[f64]) -> Self {
+    fn dense(sampler: &Sampler, values: &'a [f64]) -> Self {
         let max = max(values);
-        let scale = Scale::new(sampler.temperature, max);
-        let top = scale.apply(max);
+        let weight = Weight::new(Scale::new(sampler.temperature, max), max);
         let p = sampler.top_p;
-        // τ = 1 with no shift divides by 1: skip the division, which costs as much as the exponential.
-        let weighed = if scale.is_identity() {
-            let max = f64x4::splat(max);
-            weigh(values, |v| v - max, p)
+        // Two copies of the pass, so that the plain one carries no division and no branch.
+        let Weighed { total, blocks, brackets } = if weight.plain {
+            let top = f64x4::splat(weight.top);
+            weigh(values, weight, p, |v| v - top)
         } else {
-            let (shift, tau, top) = (f64x4::splat(scale.shift()), f64x4::splat(scale.tau()), f64x4::splat(top));
-            weigh(values, |v| (v - shift) / tau - top, p)
+            let (shift, tau, top) = (f64x4::splat(weight.shift), f64x4::splat(weight.tau), f64x4::splat(weight.top));
+            weigh(values, weight, p, |v| (v - shift) / tau - top)
         };
-        let Weighed { weights, total, blocks, brackets } = weighed;
         if p.is_off() {
-            return Self::Dense { weights, cut: None, mass: total, blocks };
+            return Self::Dense { values, weight, cut: None, mass: total, blocks };
         }
         let need = need(p, total);
-        let (cut, mass, blocks) = brackets.and_then(|b| bracketed(&weights, total, need, &b)).unwrap_or_else(|| {
-            let mut items: Vec<(f64, TokenId)> =
-                weights.iter().enumerate().filter(|&(_, &w)| w > 0.0).map(|(i, &w)| (w, i)).collect();
-            let (cut, mass) = weighted_cut(&mut items, 0.0, need);
-            let blocks = weights
-                .chunks(BLOCK)
-                .enumerate()
-                .map(|(b, block)| {
-                    let kept = |&(j, &w): &(usize, &f64)| cut.is_none_or(|c| c.keeps(w, b * BLOCK + j));
-                    block.iter().enumerate().filter(kept).map(|(_, w)| w).sum()
-                })
-                .collect();
-            (cut, mass, blocks)
-        });
-        Self::Dense { weights, cut, mass, blocks }
+        let (cut, mass, blocks) =
+            brackets.and_then(|b| bracketed(values, weight, need, total, &b)).unwrap_or_else(|| {
+                let weights = weight.all(values);
+                let mut items: Vec<(f64, TokenId)> =
+                    weights.iter().enumerate().filter(|&(_, &w)| w > 0.0).map(|(i, &w)| (w, i)).collect();
+                let (cut, mass) = weighted_cut(&mut items, 0.0, need);
+                let blocks = weights
+                    .chunks(BLOCK)
+                    .enumerate()
+                    .map(|(b, block)| {
+                        let kept = |&(j, &w): &(usize, &f64)| cut.is_none_or(|c| c.keeps(w, b * BLOCK + j));
+                        block.iter().enumerate().filter(kept).map(|(_, w)| w).sum()
+                    })
+                    .collect();
+                (cut, mass, blocks)
+            });
+        Self::Dense { values, weight, cut, mass, blocks }
     }
 
     /// The token for a uniform `u` in [0, 1): the first survivor, in id order, at which the running sum of
@@ -187,29 +251,40 @@ impl Survivors {
                     .or(ids.iter().zip(weights).next())
                     .map_or(0, |(&id, _)| id)
             }
-            Self::Dense { weights, cut, mass, blocks } => {
+            Self::Dense { values, weight, cut, mass, blocks } => {
                 let target = u * mass;
-                let kept = |id: TokenId| weights[id] > 0.0 && cut.is_none_or(|c| c.keeps(weights[id], id));
-                // Whole blocks while the running sum stays at or below the target, then token by token.
+                let kept = |id: TokenId, w: f64| w > 0.0 && cut.is_none_or(|c| c.keeps(w, id));
+                // Whole blocks while the running sum stays at or below the target, then token by token,
+                // weighing only the tokens walked.
                 let mut sum = 0.0;
-                let Some(first) = blocks.iter().position(|&m| {
+                let first = blocks.iter().position(|&m| {
                     let crosses = sum + m > target;
                     if !crosses {
                         sum += m;
                     }
                     crosses
-                }) else {
-                    return (0..weights.len()).rev().find(|&id| kept(id)).unwrap_or(0);
-                };
+                });
                 let mut last = None;
-                for id in (first * BLOCK..weights.len()).filter(|&id| kept(id)) {
-                    sum += weights[id];
-                    last = Some(id);
-                    if sum > target {
-                        return id;
+                if let Some(first) = first {
+                    for block in (first..blocks.len()).map(|b| b * BLOCK) {
+                        let end = (block + BLOCK).min(values.len());
+                        for (j, w) in weight.all(&values[block..end]).into_iter().enumerate() {
+                            if kept(block + j, w) {
+                                sum += w;
+                                last = Some(block + j);
+                                if sum > target {
+                                    return block + j;
+                                }
+                            }
+                        }
                     }
                 }
-                last.or_else(|| (0..first * BLOCK).rev().find(|&id| kept(id))).unwrap_or(0)
+                // Rounding kept the sum at or below the target: the last kept token.
+                last.or_else(|| {
+                    let weights = weight.all(values);
+                    (0..values.len()).rev().find(|&id| kept(id, weights[id]))
+                })
+                .unwrap_or(0)
             }
         }
     }
@@ -223,8 +298,8 @@ impl Survivors {
                     probs[id] = w / mass;
                 }
             }
-            Self::Dense { weights, cut, mass, .. } => {
-                for (id, w) in weights.into_iter().enumerate() {
+            Self::Dense { values, weight, cut, mass, .. } => {
+                for (id, w) in weight.all(values).into_iter().enumerate() {
                     if cut.is_none_or(|c| c.keeps(w, id)) {
                         probs[id] = w / mass;
                     }
@@ -379,9 +454,7 @@ const BLOCK: usize = 256;
 
 /// What one pass of exponentials finds.
 struct Weighed {
-    /// exp(`exponent`(ℓ)) of every logit.
-    weights: Vec<f64>,
-    /// Their sum.
+    /// The sum of all weights.
     total: f64,
     /// The sum of each block of [`BLOCK`] weights.
     blocks: Vec<f64>,
@@ -391,9 +464,9 @@ struct Weighed {
 
 /// Thresholds around the weight at which the nucleus probably ends, and the mass above each.
 struct Brackets {
-    /// From high to low: +∞ (nothing above), seven guesses, 0 (everything above).
+    /// From high to low: +∞ (nothing above), the guesses, 0 (everything above).
     thresholds: [f64; STEPS.len() + 2],
-    /// The mass of each block strictly above each of the seven guesses.
+    /// The mass of each block strictly above each guess.
     by_block: Vec<[f64; STEPS.len()]>,
 }
 
@@ -402,16 +475,17 @@ const BRACKET_MIN: usize = 4096;
 /// Weights sampled to place the brackets.
 const SAMPLE: usize = 512;
 /// Where the brackets go: the sample's share of mass p plus these steps.
-const STEPS: [f64; 7] = [-0.12, -0.06, -0.03, 0.0, 0.03, 0.06, 0.12];
+const STEPS: [f64; 5] = [-0.06, -0.02, 0.0, 0.02, 0.06];
 
-/// The weight exp(`exponent`(ℓ)) of every logit, four at a time, their sum and the sum of each block; for
+/// Every weight once, four at a time, without storing them: their sum and the sum of each block; for
 /// top-p over many weights, also the mass above seven thresholds placed from a sorted sample of 512
-/// weights, in the same pass (see [`bracketed`]).
-fn weigh(values: &[f64], exponent: impl Fn(f64x4) -> f64x4, p: TopP) -> Weighed {
-    let one = |v: f64| exponent(f64x4::splat(v)).exp().to_array()[0];
+/// weights (see [`bracketed`]). `exponent` is `weight`'s, written out so that each copy of the loop is
+/// straight-line code.
+fn weigh(values: &[f64], weight: Weight, p: TopP, exponent: impl Fn(f64x4) -> f64x4) -> Weighed {
     let thresholds = (!p.is_off() && values.len() >= BRACKET_MIN).then(|| {
         // Weights are never negative, so their bit patterns sort as they do: sort integers, largest first.
-        let mut bits: Vec<u64> = values.iter().step_by(values.len() / SAMPLE).map(|&v| one(v).to_bits()).collect();
+        let mut bits: Vec<u64> =
+            values.iter().step_by(values.len() / SAMPLE).map(|&v| weight.of(v).to_bits()).collect();
         bits.sort_unstable_by(|a, b| b.cmp(a));
         let sample: Vec<f64> = bits.into_iter().map(f64::from_bits).collect();
         let sample_total: f64 = sample.iter().sum();
@@ -429,53 +503,56 @@ fn weigh(values: &[f64], exponent: impl Fn(f64x4) -> f64x4, p: TopP) -> Weighed 
         thresholds
     });
     let inner: [f64x4; STEPS.len()] = std::array::from_fn(|i| f64x4::splat(thresholds.map_or(0.0, |t| t[i + 1])));
-    let mut weights = Vec::with_capacity(values.len());
     let mut blocks = Vec::with_capacity(values.len().div_ceil(BLOCK));
     let mut by_block = Vec::new();
     for block in values.chunks(BLOCK) {
         let (chunks, rest) = block.as_chunks::<4>();
-        let start = weights.len();
         let mut sums = f64x4::ZERO;
-        for &chunk in chunks {
-            let w = exponent(f64x4::from(chunk)).exp();
-            sums += w;
-            weights.extend_from_slice(&w.to_array());
-        }
-        let [a, b, c, d] = sums.to_array();
-        let mut sum = (a + b) + (c + d);
-        for &v in rest {
-            let w = one(v);
-            sum += w;
-            weights.push(w);
-        }
-        blocks.push(sum);
-        // The block's weights are still in cache: sum the mass above each threshold now.
-        if let Some(t) = &thresholds {
-            let (chunks, rest) = weights[start..].as_chunks::<4>();
-            let mut above = [f64x4::ZERO; STEPS.len()];
+        let mut above = [f64x4::ZERO; STEPS.len()];
+        if thresholds.is_some() {
             for &chunk in chunks {
-                let w = f64x4::from(chunk);
+                let w = exponent(f64x4::from(chunk)).exp();
+                sums += w;
                 for (sum, &t) in above.iter_mut().zip(&inner) {
                     *sum += w.simd_gt(t).select(w, f64x4::ZERO);
                 }
             }
+        } else {
+            for &chunk in chunks {
+                sums += exponent(f64x4::from(chunk)).exp();
+            }
+        }
+        let [a, b, c, d] = sums.to_array();
+        let mut tail = [0.0; 4];
+        for (w, &v) in tail.iter_mut().zip(rest) {
+            *w = weight.of(v);
+        }
+        let tail = &tail[..rest.len()];
+        blocks.push(tail.iter().fold((a + b) + (c + d), |s, &w| s + w));
+        if let Some(t) = &thresholds {
             by_block.push(std::array::from_fn(|i| {
                 let [a, b, c, d] = above[i].to_array();
-                rest.iter().filter(|&&w| w > t[i + 1]).fold((a + b) + (c + d), |s, &w| s + w)
+                tail.iter().filter(|&&w| w > t[i + 1]).fold((a + b) + (c + d), |s, &w| s + w)
             }));
         }
     }
     let total = blocks.iter().sum();
-    Weighed { weights, total, blocks, brackets: thresholds.map(|thresholds| Brackets { thresholds, by_block }) }
+    Weighed { total, blocks, brackets: thresholds.map(|thresholds| Brackets { thresholds, by_block }) }
 }
 
 /// Top-p over many weights without sorting them: the end of the nucleus, bracketed.
 ///
 /// The mass above each threshold tells between which two neighbouring thresholds the exact end lies: the
-/// mass above the higher one falls short of p, the mass above the lower one does not. Only the weights
-/// inside that bracket are gathered and ranked, by a weighted quickselect. `None` when `need` is not
-/// positive (the caller ranks all weights).
-fn bracketed(weights: &[f64], total: f64, need: f64, brackets: &Brackets) -> Option<(Option<Cut>, f64, Vec<f64>)> {
+/// mass above the higher one falls short of p, the mass above the lower one does not. Only the tokens
+/// inside that bracket are gathered (found by their logits, then weighed exactly) and ranked, by
+/// [`weighted_cut`]. `None` when `need` is not positive (the caller ranks all weights).
+fn bracketed(
+    values: &[f64],
+    weight: Weight,
+    need: f64,
+    total: f64,
+    brackets: &Brackets,
+) -> Option<(Option<Cut>, f64, Vec<f64>)> {
     if need <= 0.0 {
         return None;
     }
@@ -487,16 +564,28 @@ fn bracketed(weights: &[f64], total: f64, need: f64, brackets: &Brackets) -> Opt
     }
     let end = (1..above.len()).find(|&i| above[i] >= need)?;
     let (high, low, base) = (thresholds[end - 1], thresholds[end], above[end - 1]);
-    let inside = |w: f64| w > low && w <= high;
-    let mut items = Vec::new();
-    let (chunks, rest) = weights.as_chunks::<4>();
+    // Logits that may weigh inside (low, high]: a comparison eight at a time, then the exact weight.
+    let (from, to) = weight.logits_between(low, high);
+    let maybe = |v: f64| v >= from && v <= to;
+    let mut maybes: Vec<(f64, TokenId)> = Vec::new();
+    let (chunks, rest) = values.as_chunks::<LANES>();
     for (c, chunk) in chunks.iter().enumerate() {
-        if chunk.iter().fold(false, |any, &w| any | inside(w)) {
-            items.extend(chunk.iter().enumerate().filter(|&(_, &w)| inside(w)).map(|(j, &w)| (w, c * 4 + j)));
+        if chunk.iter().fold(false, |any, &v| any | maybe(v)) {
+            maybes.extend(chunk.iter().enumerate().filter(|&(_, &v)| maybe(v)).map(|(j, &v)| (v, c * LANES + j)));
         }
     }
-    let at = weights.len() - rest.len();
-    items.extend(rest.iter().enumerate().filter(|&(_, &w)| inside(w)).map(|(j, &w)| (w, at + j)));
+    let at = values.len() - rest.len();
+    maybes.extend(rest.iter().enumerate().filter(|&(_, &v)| maybe(v)).map(|(j, &v)| (v, at + j)));
+    // Weigh them four at a time, exactly as the pass did, and keep those inside.
+    let mut items = Vec::with_capacity(maybes.len());
+    for group in maybes.chunks(4) {
+        let mut v = [0.0; 4];
+        for (v, &(logit, _)) in v.iter_mut().zip(group) {
+            *v = logit;
+        }
+        let w = weight.of4(f64x4::from(v)).to_array();
+        items.extend(group.iter().zip(w).filter(|&(_, w)| w > low && w <= high).map(|(&(_, id), w)| (w, id)));
+    }
     let (cut, mass) = weighted_cut(&mut items, base, need);
     // Each block keeps its mass above `high` and its kept tokens of the bracket.
     let mut blocks: Vec<f64> =
