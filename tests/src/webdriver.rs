@@ -21,23 +21,39 @@ pub struct Driver {
 
 impl Driver {
     /// Starts ChromeDriver (`CHROMEDRIVER`, default `/usr/bin/chromedriver`) and waits until it listens.
+    ///
+    /// Tests run in parallel, and a free port can be taken by another test's ChromeDriver between
+    /// choosing it and binding it; the loser exits at once. So the port counts as ours only while our
+    /// own process is alive and something listens on it; otherwise another port is tried.
     pub async fn start() -> Self {
         let binary = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
-        let port = free_port();
-        let child = Command::new(&binary)
-            .arg(format!("--port={port}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap_or_else(|e| panic!("cannot start {binary}: {e} (install Debian's chromium-driver)"));
-        let profile = std::env::temp_dir().join(format!("e2e-chromium-{}-{port}", std::process::id()));
-        let driver = Self { child, port, profile };
-        let start = Instant::now();
-        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(start.elapsed() < Duration::from_secs(20), "ChromeDriver did not start listening");
-            tokio::time::sleep(Duration::from_millis(50)).await;
+        for _attempt in 0..5 {
+            let port = free_port();
+            let child = Command::new(&binary)
+                .arg(format!("--port={port}"))
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .unwrap_or_else(|e| panic!("cannot start {binary}: {e} (install Debian's chromium-driver)"));
+            let profile = std::env::temp_dir().join(format!("e2e-chromium-{}-{port}", std::process::id()));
+            let mut driver = Self { child, port, profile };
+            let start = Instant::now();
+            loop {
+                if matches!(driver.child.try_wait(), Ok(Some(_))) {
+                    break; // lost the port to another ChromeDriver: try another
+                }
+                if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                    if matches!(driver.child.try_wait(), Ok(None)) {
+                        return driver;
+                    }
+                    break;
+                }
+                assert!(start.elapsed() < Duration::from_secs(20), "ChromeDriver did not start listening");
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
         }
-        driver
+        panic!("ChromeDriver could not get a port in five attempts")
     }
 
     /// Opens a new headless Chromium session.
