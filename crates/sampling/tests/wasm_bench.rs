@@ -14,8 +14,13 @@ fn now_ms() -> f64 {
     web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
 }
 
-/// Median nanoseconds per call over 11 batches of at least 20 ms each (the browser's clock is coarse).
+/// Median nanoseconds per call over 11 batches of at least 20 ms each (the browser's clock is coarse),
+/// after 100 ms of warm-up so that the engine has compiled the optimized code.
 fn median_ns(mut f: impl FnMut()) -> f64 {
+    let warm = now_ms();
+    while now_ms() - warm < 100.0 {
+        f();
+    }
     let mut calls = 1;
     loop {
         let start = now_ms();
