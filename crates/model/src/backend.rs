@@ -1,12 +1,14 @@
 //! The one place the compute backend is chosen.
 //!
-//! NdArray: a CPU backend that builds for the browser without threads. burn marks it deprecated in
-//! favour of Flex; the performance issue weighs the two by measurement, and switching is this line.
+//! Flex: burn's pure-Rust CPU backend, which builds for the browser without threads. Measured against
+//! NdArray (deprecated upstream) on this lesson's models: in Chromium the cached transformer step runs
+//! about 3.6 times faster (its fixed cost per tensor operation is much lower), training natively is about
+//! 10 % faster, and the bundle is about 3 % larger. Figures in the README; switching back is this line and
+//! the burn feature in the workspace manifest.
 
 use burn::tensor::Device;
 
 /// The device every model in the lesson runs on.
-#[allow(deprecated)] // NdArray is the stack's chosen backend until the performance issue measures Flex.
 pub fn device() -> Device {
-    Device::ndarray()
+    Device::flex()
 }
