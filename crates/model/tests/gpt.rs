@@ -78,6 +78,26 @@ fn the_cache_holds_one_row_per_token() {
     assert!(cache.keys(5).is_empty());
 }
 
+mod rounding {
+    use model::round_mantissa;
+
+    #[test]
+    fn rounding_keeps_ten_mantissa_bits_to_the_nearest() {
+        assert_eq!(round_mantissa(1.0 + 2f32.powi(-10), 10), 1.0 + 2f32.powi(-10)); // representable: kept
+        assert_eq!(round_mantissa(1.0 + 2f32.powi(-12), 10), 1.0); // below half a step: down
+        assert_eq!(round_mantissa(1.0 + 3.0 * 2f32.powi(-12), 10), 1.0 + 2f32.powi(-10)); // above half: up
+        assert_eq!(round_mantissa(1.0 + 2f32.powi(-11), 10), 1.0); // a tie goes to the even mantissa
+        assert_eq!(round_mantissa(-0.3, 10), -round_mantissa(0.3, 10));
+        assert!(round_mantissa(f32::NAN, 10).is_nan());
+        for x in [0.1f32, -7.77, 1e-20, 3.3e30] {
+            let r = round_mantissa(x, 10);
+            assert!(((r - x) / x).abs() <= 2f32.powi(-11), "{x} → {r}");
+            assert_eq!(round_mantissa(r, 10), r); // idempotent
+            assert_eq!(r.to_bits() & 0x1FFF, 0);
+        }
+    }
+}
+
 mod shipped {
     use burn::module::Module;
     use model::{BigramCard, Gpt, GptCard, committed_split, device, mean_nll};
@@ -90,6 +110,22 @@ mod shipped {
         let (_, validation) = committed_split().unwrap();
         let loss = mean_nll(&model, &validation).unwrap();
         assert!((loss - card.validation_loss).abs() < 0.01, "loss {loss} vs card {}", card.validation_loss);
+    }
+
+    #[test]
+    fn the_shipped_weights_keep_half_precision_mantissas() {
+        // Every float weight has its low 13 mantissa bits zero: that is what halves the download.
+        struct Check(usize, usize);
+        impl burn::module::ModuleVisitor for Check {
+            fn visit_float<const D: usize>(&mut self, param: &burn::module::Param<burn::tensor::Tensor<D>>) {
+                let values: Vec<f32> = param.val().into_data().try_to_vec().unwrap();
+                self.0 += values.len();
+                self.1 += values.iter().filter(|v| v.to_bits() & 0x1FFF != 0).count();
+            }
+        }
+        let mut check = Check(0, 0);
+        Gpt::shipped(&device()).unwrap().visit(&mut check);
+        assert_eq!((check.0, check.1), (GptCard::shipped().unwrap().parameters, 0));
     }
 
     #[test]
