@@ -102,8 +102,8 @@ async fn widget_speed_in_chromium() {
             .await;
         }
         let measured = page.text("[data-testid=kv-measured]").await;
-        rows.push(summary("a full window with the KV cache", &measures(&page, "kv-cache-on").await));
-        rows.push(summary("a full window without the KV cache", &measures(&page, "kv-cache-off").await));
+        rows.push(summary("two windows (32 tokens) with the KV cache", &measures(&page, "kv-cache-on").await));
+        rows.push(summary("two windows (32 tokens) without the KV cache", &measures(&page, "kv-cache-off").await));
         rows.push(format!(
             "\nDraws per second (V = 27): {draws_per_second:.2e}. KV cache, last of five runs: {measured}\n"
         ));

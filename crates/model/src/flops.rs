@@ -40,7 +40,27 @@ pub enum Cache {
 impl GptConfig {
     /// The work of producing the next token when the context holds `t` tokens (the new one included),
     /// cropped to the window.
+    ///
+    /// Past the window (t > context) the oldest token leaves and every other one moves a position. Keys
+    /// and values carry their positions, so with the cache the last context − 1 tokens are run again in
+    /// one batched pass (no output head: only their keys and values are wanted), then the new token
+    /// steps as usual. Without the cache nothing changes: the cropped window runs, as always.
     pub fn step_flops(&self, t: usize, cache: Cache) -> StepFlops {
+        if cache == Cache::On && t > self.context {
+            let rebuild = if self.context > 1 {
+                StepFlops { head: 0, ..self.step_flops(self.context - 1, Cache::Off) }
+            } else {
+                StepFlops::default()
+            };
+            let step = self.step_flops(self.context, Cache::On);
+            return StepFlops {
+                projections: rebuild.projections + step.projections,
+                scores: rebuild.scores + step.scores,
+                weighted_sum: rebuild.weighted_sum + step.weighted_sum,
+                mlp: rebuild.mlp + step.mlp,
+                head: rebuild.head + step.head,
+            };
+        }
         let t = t.clamp(1, self.context) as u64;
         let (c, v, l) = (self.width as u64, self.vocab as u64, self.layers as u64);
         // Per position and layer: qkv (c → 3c) and output (c → c) projections; the MLP (c → 4c → c).
@@ -105,6 +125,19 @@ mod tests {
     #[test]
     fn the_first_step_costs_the_same_both_ways() {
         assert_eq!(tiny().step_flops(1, Cache::On), tiny().step_flops(1, Cache::Off));
+    }
+
+    #[test]
+    fn past_the_window_the_cache_rebuilds() {
+        // Window 4: at t = 5 the cache reruns 3 tokens without the head (Off at 3 is 96 + 24 + 24 + 192
+        // + 36; less the head's 36 that is 336), then steps at t = 4 (32 + 16 + 16 + 64 + 12 = 140).
+        assert_eq!(tiny().step_flops(5, Cache::On).total(), 336 + 140);
+        assert_eq!(tiny().step_flops(9, Cache::On), tiny().step_flops(5, Cache::On));
+        assert_eq!(tiny().step_flops(9, Cache::Off), tiny().step_flops(4, Cache::Off));
+        // So the saving over two windows is smaller than over one.
+        let config = GptConfig::new().with_context(16).with_width(48).with_layers(2);
+        let ratio = |t| config.cumulative_flops(t, Cache::Off) as f64 / config.cumulative_flops(t, Cache::On) as f64;
+        assert!(ratio(32) < ratio(16) && ratio(32) > 1.0, "{} vs {}", ratio(32), ratio(16));
     }
 
     #[test]

@@ -161,6 +161,20 @@ impl Block {
         self.mlp(x)
     }
 
+    /// The block over a whole sequence, as [`Block::forward`], filling the layer's cache with the keys and
+    /// values of every position: a rebuild in one batched pass.
+    ///
+    /// # Shapes
+    /// - `x`: `[1, time, width]` → `[1, time, width]`
+    fn prefill(&self, x: Tensor<3>, cache: &mut LayerCache) -> Tensor<3> {
+        let time = x.dims()[1];
+        let [q, k, v] = self.qkv(x.clone()); // 3 × [1, heads, time, head_dim]
+        cache.set(k.clone(), v.clone());
+        let future = Tensor::<2, Bool>::tril_mask([time, time], 0, &x.device()); // [time, time]
+        let x = x + self.attend(q, k, v, Some(future)); // [1, time, width]
+        self.mlp(x)
+    }
+
     /// The block for one new position, reading and extending the layer's cache.
     ///
     /// # Shapes
@@ -216,14 +230,31 @@ impl Gpt {
             return Err(ModelError::BadToken(token));
         }
         if cache.len() == self.context {
+            // The oldest token leaves the window and every other one moves one position: their keys and
+            // values (which carry their positions) are all recomputed, in one batched pass.
             let keep = cache.tokens()[1..].to_vec();
             *cache = self.new_cache();
-            for &t in &keep {
-                self.step_unchecked(t, cache);
-            }
+            self.prefill(&keep, cache);
         }
         let logits = self.step_unchecked(token, cache); // [vocab]
         Ok(Logits::from_f32(&to_vec(logits)?)?)
+    }
+
+    /// Fills an empty `cache` with `tokens` (at positions 0, 1, …) in one pass per block.
+    fn prefill(&self, tokens: &[TokenId], cache: &mut KvCache) {
+        if tokens.is_empty() {
+            return;
+        }
+        let device = self.head.weight.val().device();
+        let ids: Vec<i64> = tokens.iter().map(|&t| t as i64).collect();
+        let ids = Tensor::<2, Int>::from_data(TensorData::new(ids, [1, tokens.len()]), &device); // [1, time]
+        let mut x = self.embed(ids, 0); // [1, time, width]
+        for (block, layer) in self.blocks.iter().zip(cache.layers_mut()) {
+            x = block.prefill(x, layer); // [1, time, width]
+        }
+        for &t in tokens {
+            cache.push_token(t);
+        }
     }
 
     /// One position through every block with the cache.

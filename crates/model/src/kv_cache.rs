@@ -37,6 +37,12 @@ impl LayerCache {
         (keys, values)
     }
 
+    /// Replaces everything cached with `k` and `v` (`[1, heads, t, head_dim]` each): a rebuild.
+    pub(crate) fn set(&mut self, k: Tensor<4>, v: Tensor<4>) {
+        self.keys = Some(k);
+        self.values = Some(v);
+    }
+
     /// The cached keys as rows, one per position: `[t][heads × head_dim]`.
     fn rows(tensor: Option<&Tensor<4>>) -> Vec<Vec<f32>> {
         let Some(t) = tensor else { return Vec::new() };

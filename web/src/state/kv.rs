@@ -139,9 +139,10 @@ impl KvDemo {
     }
 }
 
-/// How many tokens the speed comparison runs: a full context window's worth.
+/// How many tokens the speed comparison runs: two context windows' worth, so that it shows both what the
+/// cache saves inside the window and what it costs to rebuild past it.
 pub fn comparison_length(config: &GptConfig) -> usize {
-    config.context
+    2 * config.context
 }
 
 /// The tokens the speed comparison feeds: `·` and then a generation from the demonstration's sampler,
@@ -293,10 +294,10 @@ mod tests {
         let config = GptConfig::new().with_context(16).with_width(8).with_heads(2).with_layers(1);
         let model = config.init(&model::device());
         let tokens = comparison_tokens(&model, comparison_length(&config)).unwrap();
-        assert_eq!(tokens.len(), 16);
+        assert_eq!(tokens.len(), 32);
         let on = logits_along(&model, &tokens, Cache::On).unwrap();
         let off = logits_along(&model, &tokens, Cache::Off).unwrap();
-        assert_eq!(on.len(), 16);
+        assert_eq!(on.len(), 32);
         assert!(largest_difference(&on, &off) < 1e-5);
         assert_eq!(largest_difference(&[vec![1.0, 2.0]], &[vec![1.5, 2.0]]), 0.5);
     }

@@ -79,7 +79,7 @@ fn now() -> f64 {
     web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
 }
 
-/// Runs both paths over a full window and times them.
+/// Runs both paths over two windows' worth of tokens and times them.
 fn compare(model: &Gpt, demo: &KvDemo) -> Result<Measured, String> {
     let n = comparison_length(demo.config());
     let tokens = comparison_tokens(model, n).map_err(|e| e.to_string())?;
@@ -191,7 +191,7 @@ pub fn KvCacheWidget(
                 <button type="button" on:click=run_comparison>"Measure both paths"</button>
                 <p data-testid="kv-measured" aria-live="polite">
                     {move || match measured.get() {
-                        None => "Runs a full window both ways in this browser and times it.".to_string(),
+                        None => "Generates two windows' worth of tokens both ways in this browser and times it: past the window the cache must be rebuilt, because every kept token moves one position.".to_string(),
                         Some(Ok(m)) => format!(
                             "{} tokens: cache on {:.2} ms per token, cache off {:.2} ms per token: measured speedup {:.1}× (FLOP ratio {:.1}×). Largest difference between the two paths' logits: {:.1e}.",
                             m.tokens, m.on_ms, m.off_ms, m.speedup(), m.flop_ratio, m.difference
