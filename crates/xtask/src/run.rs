@@ -9,10 +9,15 @@ use std::time::Instant;
 pub type Result<T = ()> = std::result::Result<T, String>;
 
 /// The repository root: the folder above `crates/xtask`.
+///
+/// Read from `CARGO_MANIFEST_DIR` as `cargo run` sets it now, not as it was at compile time: clones that
+/// share a target folder share the compiled xtask, and it must work on the clone it is run from.
 pub fn root() -> &'static Path {
     static ROOT: OnceLock<PathBuf> = OnceLock::new();
     ROOT.get_or_init(|| {
-        Path::new(env!("CARGO_MANIFEST_DIR")).ancestors().nth(2).expect("crates/xtask has two parents").to_path_buf()
+        let manifest = std::env::var_os("CARGO_MANIFEST_DIR")
+            .map_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")), PathBuf::from);
+        manifest.ancestors().nth(2).expect("crates/xtask has two parents").to_path_buf()
     })
 }
 
