@@ -173,8 +173,7 @@ impl<'a> Survivors<'a> {
     /// Top-k by scaled logit over the whole vocabulary: the slow fallback for ties made by division.
     fn dense_top_k(sampler: &Sampler, values: &[f64], scale: Scale, k: usize) -> Self {
         let scaled: Vec<f64> = values.iter().map(|&v| scale.apply(v)).collect();
-        let mut best = candidates(&scaled, k);
-        best.truncate(k);
+        let best = candidates(&scaled, k); // at most k: candidates prunes to what it is asked for
         let top = best.iter().map(|x| x.0).fold(f64::NEG_INFINITY, f64::max);
         Self::listed(sampler.top_p, best.into_iter().map(|(s, id)| ((s - top).exp(), id)).collect())
     }
