@@ -28,4 +28,4 @@ pub use gpt::{Gpt, GptCard, GptConfig, generate_cached};
 pub use kv_cache::KvCache;
 pub use lm::{LanguageModel, generate, mean_nll, next_logits};
 pub use vocab::{END, START, VOCAB_SIZE, Vocab};
-pub use weights::{SHIPPED_MANTISSA_BITS, from_bytes, round_mantissa, rounded, to_bytes};
+pub use weights::{dequantized, from_bytes, quantized, to_bytes};

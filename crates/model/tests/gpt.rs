@@ -78,26 +78,6 @@ fn the_cache_holds_one_row_per_token() {
     assert!(cache.keys(5).is_empty());
 }
 
-mod rounding {
-    use model::round_mantissa;
-
-    #[test]
-    fn rounding_keeps_ten_mantissa_bits_to_the_nearest() {
-        assert_eq!(round_mantissa(1.0 + 2f32.powi(-10), 10), 1.0 + 2f32.powi(-10)); // representable: kept
-        assert_eq!(round_mantissa(1.0 + 2f32.powi(-12), 10), 1.0); // below half a step: down
-        assert_eq!(round_mantissa(1.0 + 3.0 * 2f32.powi(-12), 10), 1.0 + 2f32.powi(-10)); // above half: up
-        assert_eq!(round_mantissa(1.0 + 2f32.powi(-11), 10), 1.0); // a tie goes to the even mantissa
-        assert_eq!(round_mantissa(-0.3, 10), -round_mantissa(0.3, 10));
-        assert!(round_mantissa(f32::NAN, 10).is_nan());
-        for x in [0.1f32, -7.77, 1e-20, 3.3e30] {
-            let r = round_mantissa(x, 10);
-            assert!(((r - x) / x).abs() <= 2f32.powi(-11), "{x} → {r}");
-            assert_eq!(round_mantissa(r, 10), r); // idempotent
-            assert_eq!(r.to_bits() & 0x1FFF, 0);
-        }
-    }
-}
-
 mod shipped {
     use burn::module::Module;
     use model::{BigramCard, Gpt, GptCard, committed_split, device, mean_nll};
@@ -113,19 +93,26 @@ mod shipped {
     }
 
     #[test]
-    fn the_shipped_weights_keep_half_precision_mantissas() {
-        // Every float weight has its low 13 mantissa bits zero: that is what halves the download.
-        struct Check(usize, usize);
-        impl burn::module::ModuleVisitor for Check {
+    fn the_shipped_weights_are_stored_as_8_bit_integers_and_load_as_f32() {
+        // Read the file without dequantizing: every float weight is burn's symmetric Q8 with one scale.
+        struct Dtypes(usize, Vec<String>);
+        impl burn::module::ModuleVisitor for Dtypes {
             fn visit_float<const D: usize>(&mut self, param: &burn::module::Param<burn::tensor::Tensor<D>>) {
-                let values: Vec<f32> = param.val().into_data().try_to_vec().unwrap();
-                self.0 += values.len();
-                self.1 += values.iter().filter(|v| v.to_bits() & 0x1FFF != 0).count();
+                self.0 += param.val().shape().num_elements();
+                self.1.push(format!("{:?}", param.val().dtype()));
             }
         }
-        let mut check = Check(0, 0);
-        Gpt::shipped(&device()).unwrap().visit(&mut check);
-        assert_eq!((check.0, check.1), (GptCard::shipped().unwrap().parameters, 0));
+        let bytes = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../../assets/models/gpt.bpk")).unwrap();
+        let record = burn::store::ModuleRecord::from_bytes(burn::tensor::Bytes::from_bytes_vec(bytes)).unwrap();
+        let raw = GptCard::shipped().unwrap().config.init(&device()).try_load_record(record).unwrap();
+        let mut stored = Dtypes(0, Vec::new());
+        raw.visit(&mut stored);
+        assert_eq!(stored.0, GptCard::shipped().unwrap().parameters);
+        assert!(stored.1.iter().all(|d| d.starts_with("QFloat") && d.contains("Q8S")), "{:?}", stored.1);
+        // Loaded for use, every weight is f32 again.
+        let mut loaded = Dtypes(0, Vec::new());
+        Gpt::shipped(&device()).unwrap().visit(&mut loaded);
+        assert!(loaded.1.iter().all(|d| d == "F32"), "{:?}", loaded.1);
     }
 
     #[test]
