@@ -9,13 +9,25 @@ mod webdriver;
 
 use std::future::Future;
 use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use fantoccini::actions::{InputSource, MOUSE_BUTTON_LEFT, MouseActions, PointerAction, TouchActions};
+use fantoccini::actions::{
+    InputSource, KeyAction, KeyActions, MOUSE_BUTTON_LEFT, MouseActions, PointerAction, TouchActions,
+};
 use fantoccini::elements::Element;
 use fantoccini::{Client, Locator};
 
 pub use fantoccini::key::Key;
+
+/// The lesson's quizzes: each question (the answer field's accessible name) and an answer it accepts.
+pub const QUIZZES: [(&str, &str); 5] = [
+    ("Greedy decoding is the same as top-k sampling with which k?", "1"),
+    ("Logits (2, 1, 0) at τ = 1: what is p₁, to two decimals?", "0.67"),
+    ("The same logits at τ = 0.5: what is p₁, to two decimals?", "0.87"),
+    ("Sorted probabilities (0.50, 0.20, 0.15, 0.08, 0.05, 0.02) and p = 0.9: how many tokens are in the nucleus?", "4"),
+    ("Without a KV cache, generating T tokens costs O(T^?) in all. What is the exponent?", "2"),
+];
 
 /// How long to wait for the page to reach an expected state before failing.
 const PATIENCE: Duration = Duration::from_secs(10);
@@ -35,6 +47,7 @@ pub struct Page {
     /// The WebDriver client.
     pub client: Client,
     base: String,
+    server: Arc<Mutex<Option<server::StaticServer>>>,
 }
 
 /// The folder of the built bundle: `E2E_DIST`, or `dist/` at the repository root.
@@ -60,14 +73,15 @@ where
     let server = server::StaticServer::start(&dist);
     let driver = webdriver::Driver::start().await;
     let client = driver.connect().await;
-    let page = Page { client: client.clone(), base: server.url() };
+    let base = server.url();
+    let page = Page { client: client.clone(), base, server: Arc::new(Mutex::new(Some(server))) };
 
     let outcome = tokio::spawn(journey(page.clone())).await;
     // The console is read even after a failed journey: a panic in the page explains most failures.
     let errors = page.console_errors().await;
     let _ = client.close().await;
     drop(driver);
-    drop(server);
+    page.stop_server();
 
     if let Err(e) = outcome {
         if !errors.is_empty() {
@@ -83,6 +97,28 @@ impl Page {
     pub async fn open(&self) {
         self.client.goto(&self.base).await.expect("the page loads");
         self.open_here().await;
+    }
+
+    /// Opens the lesson at `relative` (a query, say) and waits until the app has mounted.
+    pub async fn open_at(&self, relative: &str) {
+        self.client.goto(&format!("{}{relative}", self.base)).await.expect("the page loads");
+        self.open_here().await;
+    }
+
+    /// The page's address, with a trailing slash.
+    pub fn base(&self) -> &str {
+        &self.base
+    }
+
+    /// Stops serving the bundle: from now on the network is gone for this page.
+    pub fn stop_server(&self) {
+        let server = self.server.lock().map(|mut s| s.take());
+        drop(server);
+    }
+
+    /// Runs a script and returns its result as JSON.
+    pub async fn eval(&self, script: &str) -> serde_json::Value {
+        self.client.execute(script, vec![]).await.unwrap_or_else(|e| panic!("the script fails: {e}\n{script}"))
     }
 
     /// Waits until the app has mounted on the page already loading.
@@ -205,6 +241,59 @@ impl Page {
     pub async fn number(&self, script: &str) -> f64 {
         let value = self.client.execute(script, vec![]).await.expect("the script runs");
         value.as_f64().unwrap_or(f64::NAN)
+    }
+
+    /// Types `keys` on the keyboard, to whatever has the focus (no element is clicked or focused first).
+    pub async fn type_keys(&self, keys: &str) {
+        let actions = keys
+            .chars()
+            .flat_map(|value| [KeyAction::Down { value }, KeyAction::Up { value }])
+            .fold(KeyActions::new("keyboard".into()), InputSource::then);
+        self.client.perform_actions(actions).await.expect("the keys are typed");
+        self.client.release_actions().await.expect("the keys are released");
+    }
+
+    /// The role and accessible name of the focused element, or `None` when the page itself has the focus.
+    pub async fn focused(&self) -> Option<(Element, String, String)> {
+        let element = self.client.active_element().await.ok()?;
+        let tag = element.tag_name().await.unwrap_or_default();
+        if tag == "body" || tag == "html" {
+            return None;
+        }
+        let (role, name) = webdriver::role_and_name(&self.client, &element).await;
+        Some((element, role, name))
+    }
+
+    /// Emulates the colour scheme the page sees (`"light"` or `"dark"`).
+    pub async fn color_scheme(&self, scheme: &str) {
+        let features = serde_json::json!({ "features": [{ "name": "prefers-color-scheme", "value": scheme }] });
+        webdriver::cdp(&self.client, "Emulation.setEmulatedMedia", features).await;
+    }
+
+    /// Emulates a phone: a `width` × `height` CSS-pixel viewport with touch input.
+    pub async fn phone(&self, width: u32, height: u32) {
+        let metrics = serde_json::json!({ "width": width, "height": height, "deviceScaleFactor": 3, "mobile": true });
+        webdriver::cdp(&self.client, "Emulation.setDeviceMetricsOverride", metrics).await;
+        let touch = serde_json::json!({ "enabled": true, "maxTouchPoints": 5 });
+        webdriver::cdp(&self.client, "Emulation.setTouchEmulationEnabled", touch).await;
+    }
+
+    /// Runs axe-core (the script at `AXE_CORE`, installed by the xtask) on the whole page and returns
+    /// one line per violation: rule, impact, and the elements it names.
+    pub async fn axe_violations(&self) -> Vec<String> {
+        let path = std::env::var_os("AXE_CORE").map(PathBuf::from).unwrap_or_else(|| {
+            panic!("AXE_CORE is not set: run the browser tests with `cargo xtask test e2e`, which installs axe-core")
+        });
+        let source = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+        let loaded = self.client.execute(&format!("{source}\n;return typeof axe;"), vec![]).await;
+        assert_eq!(loaded.expect("axe-core loads"), "object");
+        let script = "const done = arguments[arguments.length - 1]; \
+            axe.run(document, { resultTypes: ['violations'] }) \
+              .then(r => done(r.violations.map(v => `${v.id} (${v.impact}): ${v.help}: ` + \
+                 v.nodes.map(n => n.target.join(' ')).slice(0, 5).join(', ')))) \
+              .catch(e => done(['axe failed: ' + e]));";
+        let result = self.client.execute_async(script, vec![]).await.expect("axe runs");
+        result.as_array().into_iter().flatten().filter_map(|v| v.as_str().map(String::from)).collect()
     }
 
     /// The console entries at level SEVERE (errors, panics) or that mention a panic, since the last call.

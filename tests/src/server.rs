@@ -34,6 +34,12 @@ impl StaticServer {
     }
 }
 
+impl std::fmt::Debug for StaticServer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StaticServer").field("url", &self.url()).finish_non_exhaustive()
+    }
+}
+
 impl Drop for StaticServer {
     fn drop(&mut self) {
         self.server.unblock();

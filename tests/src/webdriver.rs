@@ -144,3 +144,10 @@ pub async fn console(client: &Client) -> Vec<(String, String)> {
         })
         .collect()
 }
+
+/// A Chrome DevTools Protocol command through ChromeDriver (emulation that WebDriver lacks).
+pub async fn cdp(client: &Client, command: &str, params: Value) -> Value {
+    let body = json!({ "cmd": command, "params": params });
+    let cmd = SessionCommand { method: Method::POST, path: "goog/cdp/execute".into(), body: Some(body) };
+    client.issue_cmd(cmd).await.unwrap_or_else(|e| panic!("{command} fails: {e}"))
+}

@@ -1,15 +1,7 @@
 //! The lesson as a learner reads it: sections in order, quizzes with progress, greedy's loop.
 
-use e2e::{Key, Page, with_page};
+use e2e::{Key, Page, QUIZZES, with_page};
 use fantoccini::Locator;
-
-const QUIZZES: [(&str, &str); 5] = [
-    ("Greedy decoding is the same as top-k sampling with which k?", "1"),
-    ("Logits (2, 1, 0) at τ = 1: what is p₁, to two decimals?", "0.67"),
-    ("The same logits at τ = 0.5: what is p₁, to two decimals?", "0.87"),
-    ("Sorted probabilities (0.50, 0.20, 0.15, 0.08, 0.05, 0.02) and p = 0.9: how many tokens are in the nucleus?", "4"),
-    ("Without a KV cache, generating T tokens costs O(T^?) in all. What is the exponent?", "2"),
-];
 
 async fn answer(page: &Page, question: &str, typed: &str) {
     let field = page.by_role("textbox", question).await;

@@ -28,7 +28,8 @@ pub fn Formula(
     /// The MathML.
     mathml: &'static str,
 ) -> impl IntoView {
-    view! { <div class="formula" inner_html=mathml></div> }
+    // Focusable, so that a keyboard can scroll a formula wider than a phone's screen.
+    view! { <div class="formula" tabindex="0" inner_html=mathml></div> }
 }
 
 /// Code the core really runs (the same text is a doctest of the sampling crate).
@@ -37,7 +38,8 @@ pub fn Code(
     /// The markdown snippet, fences and hidden lines included.
     markdown: &'static str,
 ) -> impl IntoView {
-    view! { <pre class="code"><code>{shown_code(markdown)}</code></pre> }
+    // Focusable, so that a keyboard can scroll a line wider than the column.
+    view! { <pre class="code" tabindex="0"><code>{shown_code(markdown)}</code></pre> }
 }
 
 /// The quizzes and which have been answered right, shared by the page.
@@ -45,6 +47,8 @@ pub fn Code(
 pub struct Progress {
     quizzes: StoredValue<Vec<Quiz>>,
     answered: RwSignal<Vec<bool>>,
+    /// Set when stored progress existed but could not be read (and was dropped).
+    unreadable: bool,
 }
 
 impl Progress {
@@ -54,14 +58,12 @@ impl Progress {
         let quizzes = quizzes(config);
         let stored = storage().and_then(|s| s.get_item(STORAGE_KEY).ok().flatten());
         let restored = stored.as_deref().and_then(|text| decode_progress(text, quizzes.len()));
-        if stored.is_some()
-            && restored.is_none()
-            && let Some(s) = storage()
-        {
+        let unreadable = stored.is_some() && restored.is_none();
+        if unreadable && let Some(s) = storage() {
             let _ = s.remove_item(STORAGE_KEY);
         }
         let answered = RwSignal::new(restored.unwrap_or_else(|| vec![false; quizzes.len()]));
-        Self { quizzes: StoredValue::new(quizzes), answered }
+        Self { quizzes: StoredValue::new(quizzes), answered, unreadable }
     }
 
     /// Marks quiz `index` answered and stores the progress.
@@ -70,6 +72,11 @@ impl Progress {
         if let Some(s) = storage() {
             let _ = s.set_item(STORAGE_KEY, &self.answered.with_untracked(|a| encode_progress(a)));
         }
+    }
+
+    /// A short message when stored progress could not be read.
+    pub fn notice(&self) -> Option<&'static str> {
+        self.unreadable.then_some("Progress saved in this browser could not be read, so the questions start afresh.")
     }
 
     /// "answered / asked".

@@ -124,6 +124,7 @@ pub fn App() -> impl IntoView {
                         {move || progress.is_complete().then_some(" · Lesson complete: every question answered.")}
                     </span>
                 </p>
+                <p class="notice" role="status" data-testid="progress-notice">{progress.notice()}</p>
             </header>
 
             <section id="loop" aria-labelledby="loop-title">

@@ -76,6 +76,7 @@ pub fn test(kinds: &[String]) -> Result {
         step("end-to-end tests in Chromium (fantoccini)", || {
             let mut c = cmd("cargo", &["test", "-p", "e2e"]);
             c.env("E2E_DIST", dist()).env("CHROMEDRIVER", &tools.chromedriver).env("CHROMIUM", &tools.chromium);
+            c.env("AXE_CORE", &tools.axe);
             run(c)
         })?;
     }

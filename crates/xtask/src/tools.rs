@@ -13,6 +13,8 @@ use crate::run::{Result, cmd, output, root, run, step};
 const TRUNK_VERSION: &str = "0.21.14";
 /// A current Binaryen from npm. Debian's binaryen 108 silently breaks wasm-bindgen 0.2.130's output.
 const BINARYEN_VERSION: &str = "132.0.0";
+/// axe-core from npm: the accessibility rules the end-to-end tests inject into the page.
+const AXE_CORE_VERSION: &str = "4.14.1";
 /// The Debian packages of the browser and its WebDriver.
 const BROWSER_PACKAGES: [&str; 2] = ["chromium", "chromium-driver"];
 
@@ -25,6 +27,8 @@ pub struct Tools {
     pub chromedriver: PathBuf,
     /// The Chromium binary.
     pub chromium: PathBuf,
+    /// axe-core's browser script, `axe.min.js`.
+    pub axe: PathBuf,
 }
 
 /// Makes sure every tool is installed, installing what is missing.
@@ -34,10 +38,11 @@ pub fn ensure() -> Result<Tools> {
     step("tools: trunk", trunk)?;
     let binaryen_bin = step("tools: wasm-opt (npm binaryen)", wasm_opt)?;
     let (chromium, chromedriver) = step("tools: chromium and chromedriver", browser)?;
+    let axe = step("tools: axe-core (npm)", axe_core)?;
     let mut dirs = vec![binaryen_bin, cargo_bin()];
     dirs.extend(std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()));
     let path = std::env::join_paths(dirs).map_err(|e| format!("cannot build PATH: {e}"))?;
-    Ok(Tools { path, chromedriver, chromium })
+    Ok(Tools { path, chromedriver, chromium, axe })
 }
 
 /// The folder `cargo install` puts binaries in.
@@ -104,7 +109,7 @@ fn trunk() -> Result {
 
 /// Installs Binaryen's wasm-opt from npm into the target folder and returns the folder of its binary.
 fn wasm_opt() -> Result<PathBuf> {
-    let prefix = target_dir()?.join("xtask-tools").join(format!("binaryen-{BINARYEN_VERSION}"));
+    let prefix = npm_prefix("binaryen", BINARYEN_VERSION)?;
     let bin = prefix.join("node_modules").join(".bin");
     let major = BINARYEN_VERSION.split('.').next().unwrap_or_default();
     let version = output(cmd(&bin.join("wasm-opt").to_string_lossy(), &["--version"])).unwrap_or_default();
@@ -112,16 +117,36 @@ fn wasm_opt() -> Result<PathBuf> {
         println!("{}", version.trim());
         return Ok(bin);
     }
-    if output(cmd("npm", &["--version"])).is_none() {
-        apt_install(&["nodejs", "npm"], "npm (for the current wasm-opt from the npm package binaryen)")?;
-    }
-    std::fs::create_dir_all(&prefix).map_err(|e| format!("cannot create {}: {e}", prefix.display()))?;
-    let prefix_arg = prefix.to_string_lossy().into_owned();
-    run(cmd(
-        "npm",
-        &["install", "--prefix", &prefix_arg, "--no-audit", "--no-fund", &format!("binaryen@{BINARYEN_VERSION}")],
-    ))?;
+    npm_install(&prefix, "binaryen", BINARYEN_VERSION, "the current wasm-opt")?;
     Ok(bin)
+}
+
+/// Installs axe-core from npm into the target folder and returns its browser script.
+fn axe_core() -> Result<PathBuf> {
+    let prefix = npm_prefix("axe-core", AXE_CORE_VERSION)?;
+    let package = prefix.join("node_modules").join("axe-core");
+    let script = package.join("axe.min.js");
+    let manifest = std::fs::read_to_string(package.join("package.json")).unwrap_or_default();
+    if !(script.exists() && manifest.contains(&format!("\"version\": \"{AXE_CORE_VERSION}\""))) {
+        npm_install(&prefix, "axe-core", AXE_CORE_VERSION, "the accessibility audit")?;
+    }
+    println!("axe-core {AXE_CORE_VERSION}: {}", script.display());
+    Ok(script)
+}
+
+/// The folder an npm package is installed into: one per package and version, in the target folder.
+fn npm_prefix(package: &str, version: &str) -> Result<PathBuf> {
+    Ok(target_dir()?.join("xtask-tools").join(format!("{package}-{version}")))
+}
+
+/// `npm install package@version` into `prefix`, installing npm from Debian first if it is missing.
+fn npm_install(prefix: &Path, package: &str, version: &str, why: &str) -> Result {
+    if output(cmd("npm", &["--version"])).is_none() {
+        apt_install(&["nodejs", "npm"], &format!("npm (for {why}, from the npm package {package})"))?;
+    }
+    std::fs::create_dir_all(prefix).map_err(|e| format!("cannot create {}: {e}", prefix.display()))?;
+    let prefix_arg = prefix.to_string_lossy().into_owned();
+    run(cmd("npm", &["install", "--prefix", &prefix_arg, "--no-audit", "--no-fund", &format!("{package}@{version}")]))
 }
 
 fn browser() -> Result<(PathBuf, PathBuf)> {

@@ -82,23 +82,52 @@ impl Settings {
         )
     }
 
-    /// Settings from a URL query; missing or unreadable values keep their defaults. The prompt is kept
-    /// as written (a–z or not) so that a bad one is reported, not silently changed.
-    pub fn from_query(query: &str) -> Self {
+    /// Settings from a URL query; missing values keep their defaults, and unusable ones are named in
+    /// the notes (each "key=value: why") and keep their defaults too. The prompt is kept as written
+    /// (a–z or not) so that a bad one is reported when it runs, not silently changed.
+    pub fn from_query(query: &str) -> (Self, Vec<String>) {
         let mut s = Self::default();
-        for pair in query.trim_start_matches('?').split('&') {
+        let mut notes = Vec::new();
+        for pair in query.trim_start_matches('?').split('&').filter(|p| !p.is_empty()) {
             let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
-            match key {
-                "prompt" => s.prompt = value.chars().take(MAX_LENGTH).collect(),
-                "t" => s.tau = value.parse().ok().filter(|t: &f64| t.is_finite() && *t > 0.0).unwrap_or(s.tau),
-                "k" => s.k = value.parse().unwrap_or(s.k),
-                "p" => s.p = value.parse().ok().filter(|p: &f64| *p > 0.0 && *p <= 1.0).unwrap_or(s.p),
-                "seed" => s.seed = value.parse().unwrap_or(s.seed),
-                "len" => s.length = value.parse::<usize>().map(|l| l.clamp(1, MAX_LENGTH)).unwrap_or(s.length),
-                _ => {}
+            let problem = match key {
+                "prompt" => {
+                    s.prompt = value.chars().take(MAX_LENGTH).collect();
+                    (value.chars().count() > MAX_LENGTH).then(|| format!("at most {MAX_LENGTH} symbols are kept"))
+                }
+                "t" => set(
+                    &mut s.tau,
+                    value.parse().ok().filter(|t: &f64| t.is_finite() && *t > 0.0),
+                    "τ must be a positive number",
+                ),
+                "k" => set(&mut s.k, value.parse().ok(), "k must be a whole number"),
+                "p" => set(&mut s.p, value.parse().ok().filter(|p: &f64| *p > 0.0 && *p <= 1.0), "p must be in (0, 1]"),
+                "seed" => set(&mut s.seed, value.parse().ok(), "the seed must be a whole number"),
+                "len" => set(
+                    &mut s.length,
+                    value.parse().ok().filter(|l| (1..=MAX_LENGTH).contains(l)),
+                    &format!("the length must be from 1 to {MAX_LENGTH}"),
+                ),
+                _ => Some("not a setting".to_string()),
+            };
+            if let Some(why) = problem {
+                let shown: String = pair.chars().take(24).collect();
+                let cut = if shown.len() < pair.len() { "…" } else { "" };
+                notes.push(format!("{shown}{cut}: {why}"));
             }
         }
-        s
+        (s, notes)
+    }
+}
+
+/// Puts `parsed` in `slot` if there is one; otherwise returns why not.
+fn set<T>(slot: &mut T, parsed: Option<T>, why: &str) -> Option<String> {
+    match parsed {
+        Some(value) => {
+            *slot = value;
+            None
+        }
+        None => Some(why.to_string()),
     }
 }
 
@@ -135,10 +164,33 @@ mod tests {
     #[test]
     fn settings_round_trip_through_the_url() {
         let s = Settings { prompt: "jo".into(), tau: 1.3, k: 5, p: 0.9, seed: 42, length: 12 };
-        assert_eq!(Settings::from_query(&s.to_query()), s);
-        assert_eq!(Settings::from_query(""), Settings::default());
-        let junk = Settings::from_query("?t=-1&p=7&seed=x&len=999&k=&zzz=1");
-        assert_eq!((junk.tau, junk.p, junk.seed, junk.length), (0.8, 0.95, 7, MAX_LENGTH));
+        assert_eq!(Settings::from_query(&s.to_query()), (s, vec![]));
+        assert_eq!(Settings::from_query(""), (Settings::default(), vec![]));
+        assert_eq!(Settings::from_query("?"), (Settings::default(), vec![]));
+    }
+
+    #[test]
+    fn unusable_values_in_the_url_keep_their_defaults_and_are_named() {
+        let (junk, notes) = Settings::from_query("?t=-1&p=7&seed=x&len=999&k=&zzz=1&t=NaN&p=0.5");
+        assert_eq!(junk, Settings { p: 0.5, ..Settings::default() });
+        assert_eq!(
+            notes,
+            [
+                "t=-1: τ must be a positive number",
+                "p=7: p must be in (0, 1]",
+                "seed=x: the seed must be a whole number",
+                "len=999: the length must be from 1 to 40",
+                "k=: k must be a whole number",
+                "zzz=1: not a setting",
+                "t=NaN: τ must be a positive number",
+            ]
+        );
+        // Long or strange input is cut in the note and never breaks it.
+        let long = format!("?prompt={}&{}=1", "a".repeat(500), "é".repeat(100));
+        let (s, notes) = Settings::from_query(&long);
+        assert_eq!(s.prompt.len(), MAX_LENGTH);
+        assert_eq!(notes.len(), 2);
+        assert!(notes.iter().all(|n| n.chars().count() < 80), "{notes:?}");
     }
 
     #[test]

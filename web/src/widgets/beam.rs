@@ -58,14 +58,14 @@ pub fn BeamView(
             </label>
             <div class="beam-tables">
                 <div>
-                    <h4>{move || format!("The {} best names beam search finds", width.get())}</h4>
+                    <h3>{move || format!("The {} best names beam search finds", width.get())}</h3>
                     {move || match beams.get() {
                         Ok(names) => rows(&names, "beam-rows").into_any(),
                         Err(e) => view! { <p class="error" role="alert">{e}</p> }.into_any(),
                     }}
                 </div>
                 <div>
-                    <h4>{format!("Five sampled names (τ = 1, seed {SEED})")}</h4>
+                    <h3>{format!("Five sampled names (τ = 1, seed {SEED})")}</h3>
                     {match sampled {
                         Ok(names) => rows(&names, "sampled-rows").into_any(),
                         Err(e) => view! { <p class="error" role="alert">{e}</p> }.into_any(),
@@ -74,7 +74,7 @@ pub fn BeamView(
             </div>
             {match shipped_table() {
                 Ok(table) => view! {
-                    <div class="table-scroll">
+                    <div class="table-scroll" tabindex="0">
                     <table class="scores methods" data-testid="decoding-table">
                         <caption>{format!("{} names per method from the same model (seed {}):", table.generations, table.seed)}</caption>
                         <thead><tr>

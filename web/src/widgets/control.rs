@@ -7,8 +7,8 @@ use model::Gpt;
 
 use crate::state::control::{MAX_LENGTH, Output, Settings};
 
-/// The settings in the page's address, if any.
-fn settings_from_address() -> Settings {
+/// The settings in the page's address, if any, and notes on the values that could not be used.
+fn settings_from_address() -> (Settings, Vec<String>) {
     let query = web_sys::window().and_then(|w| w.location().search().ok()).unwrap_or_default();
     Settings::from_query(&query)
 }
@@ -46,7 +46,9 @@ pub fn ControlSurface(
     /// The trained transformer.
     model: Rc<Gpt>,
 ) -> impl IntoView {
-    let initial = settings_from_address();
+    let (initial, ignored) = settings_from_address();
+    let notice = (!ignored.is_empty())
+        .then(|| format!("From the page's address, defaults were used instead of: {}.", ignored.join("; ")));
     let prompt = RwSignal::new(initial.prompt.clone());
     let tau = RwSignal::new(initial.tau.to_string());
     let k = RwSignal::new(initial.k.to_string());
@@ -102,6 +104,7 @@ pub fn ControlSurface(
                 </div>
                 <button type="submit">"Generate"</button>
             </form>
+            <p class="notice" role="status" data-testid="control-notice">{notice}</p>
             <p class="error" role="alert" data-testid="control-error">{move || error.get()}</p>
             <ol class="runs" aria-live="polite" data-testid="control-runs">
                 {move || {

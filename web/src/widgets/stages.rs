@@ -25,7 +25,7 @@ fn StageChart(
 ) -> impl IntoView {
     view! {
         <div class="stage">
-            <h4>{title}" "<span class="kept" data-testid=testid>{move || data.with(|(_, alive)| alive.iter().filter(|a| **a).count())}</span>" kept"</h4>
+            <h3>{title}" "<span class="kept" data-testid=testid>{move || data.with(|(_, alive)| alive.iter().filter(|a| **a).count())}</span>" kept"</h3>
             <svg class="chart mini" viewBox=format!("0 0 {} {}", VIEW.0, VIEW.1) role="img"
                 aria-label=move || format!("{title}: {}", data.with(|(p, _)| describe(p)))>
                 {(0..VOCAB_SIZE)

@@ -58,7 +58,7 @@ pub fn LoopView(
                             .map(|(i, name)| {
                                 view! {
                                     <div>
-                                        <h4>{*name}" ("{move || step().alive[i]}" alive)"</h4>
+                                        <h3>{*name}" ("{move || step().alive[i]}" alive)"</h3>
                                         <p>{move || top(step().stages[i].probs(), 5).iter().filter(|(_, p)| *p > 0.0).map(|(t, p)| format!("{} {p:.3}", symbol(*t))).collect::<Vec<_>>().join(", ")}</p>
                                     </div>
                                 }

@@ -1,0 +1,26 @@
+// Starts the lesson. It lives in its own file because the page's Content-Security-Policy allows no
+// inline script. Trunk writes the hashed names of the bindings and the module into this tag's data.
+const tag = document.getElementById("boot");
+const { default: init } = await import(tag.dataset.js);
+await init({ module_or_path: tag.dataset.wasm });
+
+// Offline: a service worker keeps a copy of every file this page fetched from its own origin, and
+// answers from it when the network is gone.
+if ("serviceWorker" in navigator) {
+  // The worker answers once it holds the files; the end-to-end tests wait for this mark.
+  navigator.serviceWorker.addEventListener("message", (event) => {
+    if (event.data && event.data.kept) document.documentElement.dataset.offline = "ready";
+  });
+  navigator.serviceWorker
+    .register("sw.js")
+    .then(() => navigator.serviceWorker.ready)
+    .then((registration) => {
+      const own = (url) => new URL(url, location.href).origin === location.origin;
+      // Everything fetched so far, and what the document names (the icon has no timing entry).
+      const named = [...document.querySelectorAll("link[href], script[src]")].map((e) => e.href || e.src);
+      const timed = performance.getEntriesByType("resource").map((entry) => entry.name);
+      const files = [...new Set([...timed, ...named])].filter(own);
+      registration.active.postMessage({ keep: [location.pathname, ...files] });
+    })
+    .catch((error) => console.warn("offline copy unavailable:", error));
+}
