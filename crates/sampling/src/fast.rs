@@ -160,8 +160,10 @@ impl<'a> Survivors<'a> {
         if best.len() > k {
             best.select_nth_unstable_by(k, ranked); // best[k] is the (k+1)-th, best[..k] the k best
             let kth = best[..k].iter().copied().max_by(ranked).unwrap_or(best[0]);
-            if kth.0 != best[k].0 && scale.apply(kth.0) == scale.apply(best[k].0) {
-                // Two logits that division by τ made equal: rank by scaled logit instead (rare).
+            if scale.apply(kth.0) == scale.apply(best[k].0) {
+                // A tie at the boundary after dividing by τ (already equal, or made equal by rounding): a
+                // token with a lower logit may have reached the tie with a lower id, and ties go to the
+                // lower id. Rank by scaled logit over everything instead (rare).
                 return Self::dense_top_k(sampler, values, scale, k);
             }
             best.truncate(k);

@@ -100,3 +100,18 @@ fn draws_follow_the_textbook_draw_for_the_same_uniform() {
     // Inverse transform in the same id order: only a u within rounding of a boundary may differ.
     assert!(same >= 1_998, "{same} of 2,000 draws agree");
 }
+
+/// Found by the fuzzer: at a huge τ, logits that differ only far below the scale all divide to 0. The
+/// pipeline ranks the divided logits, so the tie goes to the lowest id, which here had the smaller raw
+/// logit; the fast path once kept the largest raw logit instead.
+#[test]
+fn a_tie_made_by_dividing_goes_to_the_lowest_id_even_from_a_smaller_logit() {
+    let logits = Logits::new(vec![-1.0, 9.532_823e-130, 9.532_824e-130, 9.532_824e-130, -1e300]).unwrap();
+    for k in [1, 2, 3] {
+        let sampler = Sampler::new(Temperature::new(f64::MAX).unwrap(), TopK::new(k), TopP::OFF);
+        let (fast, textbook) = (sampler.distribution(&logits), reference::distribution(&sampler, &logits));
+        let kept = |d: &sampling::Distribution| -> Vec<usize> { (0..5).filter(|&i| d.probs()[i] > 0.0).collect() };
+        assert_eq!(kept(&fast), kept(&textbook), "k = {k}");
+        assert_eq!(kept(&fast), (1..=k).collect::<Vec<_>>(), "k = {k}");
+    }
+}
