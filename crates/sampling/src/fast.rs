@@ -58,7 +58,8 @@ pub(crate) fn argmax(values: &[f64]) -> TokenId {
 pub(crate) enum Survivors<'a> {
     /// A short list (what top-k leaves), in id order.
     Listed { ids: Vec<TokenId>, weights: Vec<f64>, mass: f64 },
-    /// Every token of `values`, weighed by `weight`; those ranked below `cut` (by weight, then id) are out.
+    /// Every token of `values`, weighed by `weight`; those ranked below `cut` (by weight, scaled logit, id)
+    /// are out.
     /// `blocks` holds the kept mass of each run of [`BLOCK`] tokens, so that a draw skips whole blocks and
     /// weighs only the tokens of one. Weights are recomputed when needed, never stored: recomputing one
     /// block is cheaper than writing and reading back the whole vocabulary.
@@ -70,6 +71,7 @@ pub(crate) enum Survivors<'a> {
 /// time, so a weight recomputed is bit for bit the weight first computed.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Weight {
+    scale: Scale,
     plain: bool,
     shift: f64,
     tau: f64,
@@ -79,7 +81,12 @@ pub(crate) struct Weight {
 impl Weight {
     fn new(scale: Scale, max: f64) -> Self {
         let plain = scale.is_identity();
-        Self { plain, shift: scale.shift(), tau: scale.tau(), top: if plain { max } else { scale.apply(max) } }
+        Self { scale, plain, shift: scale.shift(), tau: scale.tau(), top: if plain { max } else { scale.apply(max) } }
+    }
+
+    /// The scaled logit ℓ/τ of one logit: what breaks ties between equal weights.
+    fn scaled(self, v: f64) -> f64 {
+        self.scale.apply(v)
     }
 
     /// The exponent of four logits.
@@ -127,17 +134,28 @@ impl Weight {
     }
 }
 
-/// The last token kept by top-p in the order weight descending, id ascending.
+/// The last token kept by top-p in the order weight descending, then scaled logit descending (two logits
+/// a hair apart can share a rounded weight, and the pipeline ranks logits), then id ascending.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Cut {
     weight: f64,
+    scaled: f64,
     id: TokenId,
 }
 
 impl Cut {
-    fn keeps(self, weight: f64, id: TokenId) -> bool {
-        weight > self.weight || (weight == self.weight && id <= self.id)
+    /// Whether the token `id` of this weight is kept; `scaled` gives a token's scaled logit, asked only
+    /// on a tie of weights.
+    fn keeps(self, weight: f64, id: TokenId, scaled: impl Fn(TokenId) -> f64) -> bool {
+        // total_cmp, as in the ranking: a scaled logit can underflow to −0, which ranks below +0.
+        weight > self.weight
+            || (weight == self.weight && scaled(id).total_cmp(&self.scaled).then(self.id.cmp(&id)).is_ge())
     }
+}
+
+/// Best first by weight, then by scaled logit, then the lower id: the order of the textbook pipeline.
+fn by_weight(scaled: impl Fn(TokenId) -> f64) -> impl Fn(&(f64, TokenId), &(f64, TokenId)) -> std::cmp::Ordering {
+    move |a, b| b.0.total_cmp(&a.0).then_with(|| scaled(b.1).total_cmp(&scaled(a.1))).then(a.1.cmp(&b.1))
 }
 
 impl<'a> Survivors<'a> {
@@ -169,7 +187,8 @@ impl<'a> Survivors<'a> {
             best.truncate(k);
         }
         let top = scale.apply(max);
-        Self::listed(sampler.top_p, best.into_iter().map(|(v, id)| ((scale.apply(v) - top).exp(), id)).collect())
+        let items = best.into_iter().map(|(v, id)| ((scale.apply(v) - top).exp(), id)).collect();
+        Self::listed(sampler.top_p, items, |id| scale.apply(values[id]))
     }
 
     /// Top-k by scaled logit over the whole vocabulary: the slow fallback for ties made by division.
@@ -177,15 +196,16 @@ impl<'a> Survivors<'a> {
         let scaled: Vec<f64> = values.iter().map(|&v| scale.apply(v)).collect();
         let best = candidates(&scaled, k); // at most k: candidates prunes to what it is asked for
         let top = best.iter().map(|x| x.0).fold(f64::NEG_INFINITY, f64::max);
-        Self::listed(sampler.top_p, best.into_iter().map(|(s, id)| ((s - top).exp(), id)).collect())
+        let items = best.into_iter().map(|(s, id)| ((s - top).exp(), id)).collect();
+        Self::listed(sampler.top_p, items, |id| scaled[id])
     }
 
     /// Top-p over the top-k survivors, given as (weight, id).
-    fn listed(p: TopP, mut items: Vec<(f64, TokenId)>) -> Self {
+    fn listed(p: TopP, mut items: Vec<(f64, TokenId)>, scaled: impl Fn(TokenId) -> f64 + Copy) -> Self {
         let total: f64 = items.iter().map(|x| x.0).sum();
-        let mass = match cut_at(&mut items, p, total) {
+        let mass = match cut_at(&mut items, p, total, scaled) {
             Some((cut, mass)) => {
-                items.retain(|&(w, id)| cut.keeps(w, id));
+                items.retain(|&(w, id)| cut.keeps(w, id, scaled));
                 mass
             }
             None => total,
@@ -212,17 +232,18 @@ impl<'a> Survivors<'a> {
             return Self::Dense { values, weight, cut: None, mass: total, blocks };
         }
         let need = need(p, total);
+        let scaled = |id: TokenId| weight.scaled(values[id]);
         let (cut, mass, blocks) =
             brackets.and_then(|b| bracketed(values, weight, need, total, &b)).unwrap_or_else(|| {
                 let weights = weight.all(values);
                 let mut items: Vec<(f64, TokenId)> =
                     weights.iter().enumerate().filter(|&(_, &w)| w > 0.0).map(|(i, &w)| (w, i)).collect();
-                let (cut, mass) = weighted_cut(&mut items, 0.0, need);
+                let (cut, mass) = weighted_cut(&mut items, 0.0, need, scaled);
                 let blocks = weights
                     .chunks(BLOCK)
                     .enumerate()
                     .map(|(b, block)| {
-                        let kept = |&(j, &w): &(usize, &f64)| cut.is_none_or(|c| c.keeps(w, b * BLOCK + j));
+                        let kept = |&(j, &w): &(usize, &f64)| cut.is_none_or(|c| c.keeps(w, b * BLOCK + j, scaled));
                         block.iter().enumerate().filter(kept).map(|(_, w)| w).sum()
                     })
                     .collect();
@@ -254,7 +275,8 @@ impl<'a> Survivors<'a> {
             }
             Self::Dense { values, weight, cut, mass, blocks } => {
                 let target = u * mass;
-                let kept = |id: TokenId, w: f64| w > 0.0 && cut.is_none_or(|c| c.keeps(w, id));
+                let scaled = |id: TokenId| weight.scaled(values[id]);
+                let kept = |id: TokenId, w: f64| w > 0.0 && cut.is_none_or(|c| c.keeps(w, id, scaled));
                 // Whole blocks while the running sum stays at or below the target, then token by token,
                 // weighing only the tokens walked.
                 let mut sum = 0.0;
@@ -300,8 +322,9 @@ impl<'a> Survivors<'a> {
                 }
             }
             Self::Dense { values, weight, cut, mass, .. } => {
+                let scaled = |id: TokenId| weight.scaled(values[id]);
                 for (id, w) in weight.all(values).into_iter().enumerate() {
-                    if cut.is_none_or(|c| c.keeps(w, id)) {
+                    if cut.is_none_or(|c| c.keeps(w, id, scaled)) {
                         probs[id] = w / mass;
                     }
                 }
@@ -372,32 +395,42 @@ fn need(p: TopP, total: f64) -> f64 {
 }
 
 /// Top-p over a short list of (weight, id): the cut and the kept mass, or `None` when p is off.
-fn cut_at(items: &mut [(f64, TokenId)], p: TopP, total: f64) -> Option<(Cut, f64)> {
+fn cut_at(
+    items: &mut [(f64, TokenId)],
+    p: TopP,
+    total: f64,
+    scaled: impl Fn(TokenId) -> f64 + Copy,
+) -> Option<(Cut, f64)> {
     if p.is_off() {
         return None;
     }
     let mut positive: Vec<(f64, TokenId)> = items.iter().copied().filter(|x| x.0 > 0.0).collect();
-    let (cut, mass) = weighted_cut(&mut positive, 0.0, need(p, total));
+    let (cut, mass) = weighted_cut(&mut positive, 0.0, need(p, total), scaled);
     cut.map(|c| (c, mass))
 }
 
-/// Ranks `items` (weight descending, id ascending) just enough to find the first at which `above` plus
+/// Ranks `items` (weight descending, then scaled logit descending, then id ascending) just enough to find the first at which `above` plus
 /// the running sum reaches `need`. Returns that item as the cut and the mass up to and including it; the
 /// last item when rounding keeps the sum short of `need`.
 ///
 /// Weights are never negative, so their bit patterns order as they do. Each round spreads the items over
 /// 256 buckets of their bit patterns (heaviest first), sums the mass of each, and keeps only the bucket
 /// where the running mass reaches `need`; equal weights, which no bucketing separates, go to a quickselect
-/// by id. Linear time, a few passes over a shrinking list.
-fn weighted_cut(mut items: &mut [(f64, TokenId)], mut above: f64, need: f64) -> (Option<Cut>, f64) {
+/// by scaled logit and id. Linear time, a few passes over a shrinking list.
+fn weighted_cut(
+    mut items: &mut [(f64, TokenId)],
+    mut above: f64,
+    need: f64,
+    scaled: impl Fn(TokenId) -> f64 + Copy,
+) -> (Option<Cut>, f64) {
     const SMALL: usize = 32;
     loop {
         if items.len() <= SMALL {
-            items.sort_unstable_by(ranked);
+            items.sort_unstable_by(by_weight(scaled));
             let mut last = None;
             for &(weight, id) in items.iter() {
                 above += weight;
-                last = Some(Cut { weight, id });
+                last = Some(Cut { weight, scaled: scaled(id), id });
                 if above >= need {
                     break;
                 }
@@ -407,9 +440,9 @@ fn weighted_cut(mut items: &mut [(f64, TokenId)], mut above: f64, need: f64) -> 
         let (low, high) =
             items.iter().fold((u64::MAX, 0), |(lo, hi), x| (lo.min(x.0.to_bits()), hi.max(x.0.to_bits())));
         if low == high {
-            // All equal: the order is by id alone.
+            // All weights equal: the order is by scaled logit, then id.
             let half = items.len() / 2;
-            items.select_nth_unstable_by(half, ranked); // items[..half] are the half best, unordered
+            items.select_nth_unstable_by(half, by_weight(scaled)); // items[..half] are the half best, unordered
             let upper: f64 = items[..half].iter().map(|x| x.0).sum();
             if above + upper >= need {
                 items = &mut items[..half];
@@ -587,11 +620,12 @@ fn bracketed(
         let w = weight.of4(f64x4::from(v)).to_array();
         items.extend(group.iter().zip(w).filter(|&(_, w)| w > low && w <= high).map(|(&(_, id), w)| (w, id)));
     }
-    let (cut, mass) = weighted_cut(&mut items, base, need);
+    let scaled = |id: TokenId| weight.scaled(values[id]);
+    let (cut, mass) = weighted_cut(&mut items, base, need, scaled);
     // Each block keeps its mass above `high` and its kept tokens of the bracket.
     let mut blocks: Vec<f64> =
         if end == 1 { vec![0.0; by_block.len()] } else { by_block.iter().map(|b| b[end - 2]).collect() };
-    for &(w, id) in items.iter().filter(|&&(w, id)| cut.is_some_and(|c| c.keeps(w, id))) {
+    for &(w, id) in items.iter().filter(|&&(w, id)| cut.is_some_and(|c| c.keeps(w, id, scaled))) {
         blocks[id / BLOCK] += w;
     }
     Some((cut, mass, blocks))

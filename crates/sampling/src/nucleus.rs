@@ -1,6 +1,6 @@
 //! The numbers behind the nucleus picture: sorted masses, their running sum, where p cuts.
 
-use crate::{Distribution, TokenId, TopP};
+use crate::{Distribution, Logits, TokenId, TopP};
 
 /// A distribution sorted for top-p, with the cut at p.
 ///
@@ -30,6 +30,20 @@ impl Nucleus {
         // Only tokens with mass need sorting; the zero-mass rest follow in id order.
         let mut order = crate::descending_order(probs, (0..probs.len()).filter(|&i| probs[i] > 0.0));
         order.extend((0..probs.len()).filter(|&i| probs[i] == 0.0));
+        Self::in_order(probs, order, p)
+    }
+
+    /// The nucleus of softmax(`logits`), ranked by logit (largest first, ties to the lower id), not by
+    /// the rounded probabilities: two logits a hair apart may round to one probability, and the larger
+    /// must still come first. This is the order the sampler's top-p uses.
+    pub fn of_logits(logits: &Logits, p: TopP) -> Self {
+        let values = logits.as_slice();
+        let mut order = crate::descending_order(values, logits.kept());
+        order.extend((0..values.len()).filter(|&i| !logits.is_kept(i)));
+        Self::in_order(crate::softmax(logits).probs(), order, p)
+    }
+
+    fn in_order(probs: &[f64], order: Vec<TokenId>, p: TopP) -> Self {
         let sorted: Vec<f64> = order.iter().map(|&i| probs[i]).collect();
         let cumulative: Vec<f64> = sorted
             .iter()

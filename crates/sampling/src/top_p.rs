@@ -1,6 +1,6 @@
 //! Top-p (nucleus): keep the most likely tokens until their mass reaches p.
 
-use crate::{Logits, Nucleus, Result, SamplingError, softmax};
+use crate::{Logits, Nucleus, Result, SamplingError};
 
 /// How far below p a cumulative mass may fall and still count as reaching p.
 ///
@@ -55,7 +55,7 @@ impl TopP {
         if self.is_off() {
             return logits.clone();
         }
-        let nucleus = Nucleus::new(&softmax(logits), self);
+        let nucleus = Nucleus::of_logits(logits, self);
         logits.masked(nucleus.kept().iter().copied())
     }
 }

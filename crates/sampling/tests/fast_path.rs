@@ -115,3 +115,38 @@ fn a_tie_made_by_dividing_goes_to_the_lowest_id_even_from_a_smaller_logit() {
         assert_eq!(kept(&fast), (1..=k).collect::<Vec<_>>(), "k = {k}");
     }
 }
+
+/// Found by the fuzzer: at a huge τ, a logit far above the rest still weighs a hair more than them, and
+/// normalizing can round that away. Top-p ranks by logit, so the staged pipeline (which once ranked the
+/// rounded probabilities, ties to the lower id) keeps the same token as the fast path and the textbook.
+#[test]
+fn top_p_ranks_by_logit_where_rounded_probabilities_tie() {
+    let logits = Logits::new(vec![-13.0, -13.0, -13.0, -13.0, 1.5, f64::NEG_INFINITY, 4.407e8]).unwrap();
+    let sampler = Sampler::new(Temperature::new(3.97e24).unwrap(), TopK::OFF, TopP::new(1e-300).unwrap());
+    let kept = |d: &sampling::Distribution| -> Vec<usize> { (0..7).filter(|&i| d.probs()[i] > 0.0).collect() };
+    assert_eq!(kept(&reference::distribution(&sampler, &logits)), [6]);
+    assert_eq!(kept(&sampler.distribution(&logits)), [6]);
+    assert_eq!(kept(&sampler.stages(&logits).probs), [6]);
+}
+
+/// Found by the fuzzer: at τ = f64::MAX every scaled logit is within a subnormal of 0, so every weight
+/// rounds to 1. The pipeline ranks the scaled logits, which still differ; the fast path once ranked the
+/// equal weights by id.
+#[test]
+fn equal_weights_are_ranked_by_scaled_logit_then_id() {
+    let logits = Logits::new(vec![-7.0, 1.5, 1.5, 0.0]).unwrap();
+    for top_k in [TopK::OFF, TopK::new(3)] {
+        let sampler = Sampler::new(Temperature::new(f64::MAX).unwrap(), top_k, TopP::new(1e-300).unwrap());
+        let kept = |d: &sampling::Distribution| -> Vec<usize> { (0..4).filter(|&i| d.probs()[i] > 0.0).collect() };
+        assert_eq!(kept(&reference::distribution(&sampler, &logits)), [1], "{top_k:?}");
+        assert_eq!(kept(&sampler.distribution(&logits)), [1], "{top_k:?}");
+        assert_eq!(kept(&sampler.stages(&logits).probs), [1], "{top_k:?}");
+        assert_eq!(sampler.choose(&logits, &mut seeded_rng(1)), 1);
+    }
+    // A scaled logit that underflows to −0 ranks below +0, as in the textbook's total order; one token
+    // is kept, and the distribution still sums to 1.
+    let logits = Logits::new(vec![-f64::MAX, -2.3e-156, 0.0]).unwrap();
+    let sampler = Sampler::new(Temperature::new(f64::MAX).unwrap(), TopK::OFF, TopP::new(1e-300).unwrap());
+    assert_eq!(reference::distribution(&sampler, &logits).probs(), [0.0, 0.0, 1.0]);
+    assert_eq!(sampler.distribution(&logits).probs(), [0.0, 0.0, 1.0]);
+}
