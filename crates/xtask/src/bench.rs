@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 
 use crate::run::{Result, cmd, output, root, run, step};
-use crate::tasks::{dist, release_bundle};
+use crate::tasks::{dist, e2e, release_bundle};
 use crate::tools::{self, Tools};
 
 const WASM: &str = "wasm32-unknown-unknown";
@@ -112,8 +112,7 @@ fn wasm_medians(tools: &Tools) -> Result<BTreeMap<String, f64>> {
 fn browser_figures(tools: &Tools) -> Result<String> {
     let out = std::env::temp_dir().join("distributions-become-text-page-bench.md");
     let mut c =
-        cmd("cargo", &["test", "--release", "-p", "e2e", "--test", "browser_bench", "--", "--ignored", "--nocapture"]);
-    c.env("E2E_DIST", dist()).env("CHROMEDRIVER", &tools.chromedriver).env("CHROMIUM", &tools.chromium);
+        e2e(tools, &["test", "--release", "-p", "e2e", "--test", "browser_bench", "--", "--ignored", "--nocapture"]);
     c.env("BENCH_OUT", &out);
     run(c)?;
     let figures = std::fs::read_to_string(&out).map_err(|e| format!("no page figures: {e}"))?;

