@@ -98,7 +98,7 @@ async fn random_use_never_breaks_the_page() {
         let mut log: Vec<String> = Vec::new();
         let (mut done, mut skipped) = (0, 0);
         while done < actions {
-            if uniform(&mut rng) < 0.005 {
+            if uniform(&mut rng) < 0.02 {
                 page.client.refresh().await.expect("the page reloads");
                 page.open_here().await;
                 log.push("reload".into());
