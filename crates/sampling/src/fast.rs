@@ -73,20 +73,18 @@ pub(crate) enum Survivors<'a> {
 pub(crate) struct Weight {
     scale: Scale,
     plain: bool,
-    shift: f64,
-    tau: f64,
     top: f64,
 }
 
 impl Weight {
     fn new(scale: Scale, max: f64) -> Self {
         let plain = scale.is_identity();
-        Self { scale, plain, shift: scale.shift(), tau: scale.tau(), top: if plain { max } else { scale.apply(max) } }
+        Self { scale, plain, top: if plain { max } else { scale.apply(max) } }
     }
 
-    /// The scaled logit ℓ/τ of one logit: what breaks ties between equal weights.
-    fn scaled(self, v: f64) -> f64 {
-        self.scale.apply(v)
+    /// The scaled logit of each token of `values`, for breaking ties between equal weights.
+    fn scaled(self, values: &[f64]) -> impl Fn(TokenId) -> f64 + Copy + '_ {
+        move |id| self.scale.apply(values[id])
     }
 
     /// The exponent of four logits.
@@ -94,7 +92,7 @@ impl Weight {
         if self.plain {
             v - f64x4::splat(self.top)
         } else {
-            (v - f64x4::splat(self.shift)) / f64x4::splat(self.tau) - f64x4::splat(self.top)
+            (v - f64x4::splat(self.scale.shift())) / f64x4::splat(self.scale.tau()) - f64x4::splat(self.top)
         }
     }
 
@@ -123,11 +121,12 @@ impl Weight {
     /// rounding. Everything, when the logits are too large for the margin to be safe.
     fn logits_between(self, low: f64, high: f64) -> (f64, f64) {
         const MARGIN: f64 = 1e-6;
-        let tame = self.top.abs() < 1e6 && self.shift == 0.0 && (1e-3..=1e3).contains(&self.tau);
+        let (shift, tau) = (self.scale.shift(), self.scale.tau());
+        let tame = self.top.abs() < 1e6 && shift == 0.0 && (1e-3..=1e3).contains(&tau);
         if !tame {
             return (f64::NEG_INFINITY, f64::INFINITY);
         }
-        let logit = |e: f64| if self.plain { e + self.top } else { (e + self.top) * self.tau };
+        let logit = |e: f64| if self.plain { e + self.top } else { (e + self.top) * tau };
         let from = if low > 0.0 { logit(low.ln() - MARGIN) } else { f64::NEG_INFINITY };
         let to = if high.is_finite() { logit(high.ln() + MARGIN) } else { f64::INFINITY };
         (from, to)
@@ -225,14 +224,15 @@ impl<'a> Survivors<'a> {
             let top = f64x4::splat(weight.top);
             weigh(values, weight, p, |v| v - top)
         } else {
-            let (shift, tau, top) = (f64x4::splat(weight.shift), f64x4::splat(weight.tau), f64x4::splat(weight.top));
+            let (shift, tau, top) =
+                (f64x4::splat(weight.scale.shift()), f64x4::splat(weight.scale.tau()), f64x4::splat(weight.top));
             weigh(values, weight, p, |v| (v - shift) / tau - top)
         };
         if p.is_off() {
             return Self::Dense { values, weight, cut: None, mass: total, blocks };
         }
         let need = need(p, total);
-        let scaled = |id: TokenId| weight.scaled(values[id]);
+        let scaled = weight.scaled(values);
         let (cut, mass, blocks) =
             brackets.and_then(|b| bracketed(values, weight, need, total, &b)).unwrap_or_else(|| {
                 let weights = weight.all(values);
@@ -275,7 +275,7 @@ impl<'a> Survivors<'a> {
             }
             Self::Dense { values, weight, cut, mass, blocks } => {
                 let target = u * mass;
-                let scaled = |id: TokenId| weight.scaled(values[id]);
+                let scaled = weight.scaled(values);
                 let kept = |id: TokenId, w: f64| w > 0.0 && cut.is_none_or(|c| c.keeps(w, id, scaled));
                 // Whole blocks while the running sum stays at or below the target, then token by token,
                 // weighing only the tokens walked.
@@ -322,7 +322,7 @@ impl<'a> Survivors<'a> {
                 }
             }
             Self::Dense { values, weight, cut, mass, .. } => {
-                let scaled = |id: TokenId| weight.scaled(values[id]);
+                let scaled = weight.scaled(values);
                 for (id, w) in weight.all(values).into_iter().enumerate() {
                     if cut.is_none_or(|c| c.keeps(w, id, scaled)) {
                         probs[id] = w / mass;
@@ -409,9 +409,9 @@ fn cut_at(
     cut.map(|c| (c, mass))
 }
 
-/// Ranks `items` (weight descending, then scaled logit descending, then id ascending) just enough to find the first at which `above` plus
-/// the running sum reaches `need`. Returns that item as the cut and the mass up to and including it; the
-/// last item when rounding keeps the sum short of `need`.
+/// Ranks `items` (weight descending, then scaled logit descending, then id ascending) just enough to find
+/// the first at which `above` plus the running sum reaches `need`. Returns that item as the cut and the
+/// mass up to and including it; the last item when rounding keeps the sum short of `need`.
 ///
 /// Weights are never negative, so their bit patterns order as they do. Each round spreads the items over
 /// 256 buckets of their bit patterns (heaviest first), sums the mass of each, and keeps only the bucket
@@ -620,7 +620,7 @@ fn bracketed(
         let w = weight.of4(f64x4::from(v)).to_array();
         items.extend(group.iter().zip(w).filter(|&(_, w)| w > low && w <= high).map(|(&(_, id), w)| (w, id)));
     }
-    let scaled = |id: TokenId| weight.scaled(values[id]);
+    let scaled = weight.scaled(values);
     let (cut, mass) = weighted_cut(&mut items, base, need, scaled);
     // Each block keeps its mass above `high` and its kept tokens of the bracket.
     let mut blocks: Vec<f64> =
