@@ -239,8 +239,17 @@ impl Page {
 
     /// Runs a script and returns its result as a number.
     pub async fn number(&self, script: &str) -> f64 {
-        let value = self.client.execute(script, vec![]).await.expect("the script runs");
-        value.as_f64().unwrap_or(f64::NAN)
+        self.eval(script).await.as_f64().unwrap_or(f64::NAN)
+    }
+
+    /// Moves the temperature slider to both ends and waits for the worked example to follow: the page
+    /// still responds.
+    pub async fn assert_responds(&self) {
+        let slider = self.by_role("slider", "Temperature").await;
+        self.press(&slider, Key::Home, 1).await;
+        self.wait_for_text("[data-testid=tau]", "0.05").await;
+        self.press(&slider, Key::End, 1).await;
+        self.wait_for_text("[data-testid=tau]", "5.00").await;
     }
 
     /// Types `keys` on the keyboard, to whatever has the focus (no element is clicked or focused first).

@@ -1,16 +1,7 @@
 //! The page talks only to its own origin, obeys a strict Content-Security-Policy, and keeps working
 //! offline after one visit.
 
-use e2e::{Key, Page, with_page};
-
-/// Moves the temperature slider and waits for the worked example to follow: the page responds.
-async fn assert_responds(page: &Page) {
-    let slider = page.by_role("slider", "Temperature").await;
-    page.press(&slider, Key::Home, 1).await;
-    page.wait_for_text("[data-testid=tau]", "0.05").await;
-    page.press(&slider, Key::End, 1).await;
-    page.wait_for_text("[data-testid=tau]", "5.00").await;
-}
+use e2e::{Page, with_page};
 
 /// Runs the transformer from the control surface and waits for its name.
 async fn generate_a_name(page: &Page) {
@@ -36,7 +27,7 @@ async fn fetched(page: &Page) -> Vec<String> {
 async fn the_page_fetches_only_from_its_own_origin_under_a_strict_policy() {
     with_page(|page| async move {
         page.open().await;
-        assert_responds(&page).await;
+        page.assert_responds().await;
         // Use the models too: the transformer's card, a generation, a KV step.
         generate_a_name(&page).await;
 
@@ -87,7 +78,7 @@ async fn after_one_visit_the_lesson_works_with_the_network_gone() {
         page.stop_server();
         page.client.refresh().await.expect("the page reloads from the offline copy");
         page.open_here().await;
-        assert_responds(&page).await;
+        page.assert_responds().await;
         // The transformer still runs: generate a name.
         generate_a_name(&page).await;
     })
@@ -120,7 +111,7 @@ async fn bad_state_from_the_address_or_storage_falls_back_with_a_message() {
         assert_eq!(page.text("[data-testid=progress]").await, "0 / 5");
         let stored = page.eval("return localStorage.getItem('how-distributions-become-text/progress/v1');").await;
         assert!(stored.is_null(), "the unreadable value is removed: {stored}");
-        assert_responds(&page).await;
+        page.assert_responds().await;
     })
     .await;
 }
