@@ -26,7 +26,12 @@ pub const QUIZZES: [(&str, &str); 5] = [
     ("Logits (2, 1, 0) at τ = 1: what is p₁, to two decimals?", "0.67"),
     ("The same logits at τ = 0.5: what is p₁, to two decimals?", "0.87"),
     ("Sorted probabilities (0.50, 0.20, 0.15, 0.08, 0.05, 0.02) and p = 0.9: how many tokens are in the nucleus?", "4"),
-    ("Without a KV cache, generating T tokens costs O(T^?) in all. What is the exponent?", "2"),
+    (
+        "Without a KV cache, step t recomputes every token in the context. Counting the per-token work \
+         (projections, MLP, head), which dominates in a model this size, generating T tokens costs O(T^?) in all. \
+         What is the exponent?",
+        "2",
+    ),
 ];
 
 /// How long to wait for the page to reach an expected state before failing.

@@ -8,6 +8,17 @@ async fn rows(page: &Page, grid: &str) -> usize {
     page.client.find_all(Locator::Css(&format!("[data-testid={grid}] tr"))).await.unwrap().len()
 }
 
+/// The breakdown's parts, read from their exact counts, and its total.
+async fn breakdown(page: &Page) -> (Vec<u64>, u64) {
+    let mut parts = Vec::new();
+    for cell in page.client.find_all(Locator::Css("[data-testid=kv-breakdown] tbody td[data-flops]")).await.unwrap() {
+        parts.push(page.attr(&cell, "data-flops").await.parse().unwrap());
+    }
+    let total =
+        page.attr(&page.client.find(Locator::Css("[data-testid=kv-step-total]")).await.unwrap(), "data-flops").await;
+    (parts, total.parse().unwrap())
+}
+
 async fn flashing(page: &Page) -> usize {
     page.client.find_all(Locator::Css("[data-testid=k-rows] tr[data-computed=true]")).await.unwrap().len()
 }
@@ -46,6 +57,11 @@ async fn stepping_fills_the_caches_with_the_exact_work() {
             let off = flops(&page.text("[data-testid=kv-work-off]").await);
             assert!(close(on, config.cumulative_flops(t, Cache::On)), "step {t}: {on}");
             assert!(close(off, config.cumulative_flops(t, Cache::Off)), "step {t}: {off}");
+            // This step, part by part: five parts summing to the exact count of the step.
+            let (parts, total) = breakdown(&page).await;
+            let exact = config.step_flops(t, Cache::On);
+            assert_eq!(parts, vec![exact.projections, exact.scores, exact.weighted_sum, exact.mlp, exact.head]);
+            assert_eq!((parts.iter().sum::<u64>(), total), (exact.total(), exact.total()));
         }
         assert_eq!(rows(&page, "v-rows").await, 12);
         let ratio = config.cumulative_flops(12, Cache::Off) as f64 / config.cumulative_flops(12, Cache::On) as f64;
@@ -61,6 +77,8 @@ async fn stepping_fills_the_caches_with_the_exact_work() {
         assert_eq!(flashing(&page).await, 12);
         assert_ne!(page.text("[data-testid=kv-work]").await, before);
         assert_eq!(page.text("[data-testid=kv-work]").await, page.text("[data-testid=kv-work-off]").await);
+        let (parts, total) = breakdown(&page).await;
+        assert_eq!((parts.iter().sum::<u64>(), total), (config.step_flops(12, Cache::Off).total(), total));
 
         page.press(&page.by_role("button", "Step back").await, Key::Enter, 1).await;
         page.wait_for_text("[data-testid=kv-step]", "11 / 12").await;

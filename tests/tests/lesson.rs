@@ -2,6 +2,7 @@
 
 use e2e::{Key, Page, QUIZZES, with_page};
 use fantoccini::Locator;
+use model::GptCard;
 
 async fn answer(page: &Page, question: &str, typed: &str) {
     let field = page.by_role("textbox", question).await;
@@ -76,18 +77,29 @@ async fn quizzes_check_answers_and_count_progress() {
 }
 
 #[tokio::test]
-async fn greedy_loops_and_sampling_does_not() {
+async fn greedy_run_on_through_the_window_finds_its_cycle_and_sampling_does_not() {
     with_page(|page| async move {
         page.open().await;
-        let looped = page.text("[data-testid=greedy-run] mark.cycle").await;
-        assert!(looped.len() >= 20, "the loop covers most of the run: {looped}");
+        let lap = page.text("[data-testid=greedy-run] mark.cycle").await;
+        let again = page.text("[data-testid=greedy-run] mark.again").await;
+        let run = page.text("[data-testid=greedy-run]").await;
         let cycle = page.text("[data-testid=greedy-cycle]").await;
-        assert!(cycle.contains("repeats with period"), "{cycle}");
-        // The period names one full name and its ·: the loop text is that unit over and over.
-        let period: usize = cycle.rsplit("period ").next().unwrap().trim_end_matches('.').parse().unwrap();
-        let unit: String = looped.chars().take(period).collect();
-        assert!(looped.starts_with(&unit.repeat(2)));
-        assert_eq!(page.text("[data-testid=sampled-cycle]").await, "It never repeats.");
+        // "… from symbol S on the run repeats with period P, forever."
+        let number_after = |word: &str| -> usize {
+            cycle.split(word).nth(1).unwrap().split(|c: char| !c.is_ascii_digit()).next().unwrap().parse().unwrap()
+        };
+        let (start, period) = (number_after("from symbol "), number_after("period "));
+        assert_eq!(lap.chars().count(), period, "{cycle}");
+        // The highlighted window read again is where the lap began: the lap, repeated, starts with it.
+        let window = GptCard::shipped().unwrap().config.context;
+        assert_eq!(again.chars().count(), window);
+        assert!(lap.repeat(window / period + 2).starts_with(&again), "{lap} / {again}");
+        // The run never resets: names follow one another, and the cycle begins at the symbol named.
+        assert!(run.matches('·').count() > 2, "{run}");
+        let symbols: Vec<char> = run.chars().collect();
+        assert_eq!(symbols[start..start + period].iter().collect::<String>(), lap);
+        assert!(page.text("[data-testid=sampled-cycle]").await.contains("never reads the same window twice"));
+        assert_eq!(page.text("[data-testid=sampled-run]").await.chars().count(), symbols.len());
     })
     .await;
 }
@@ -206,7 +218,15 @@ async fn the_loop_steps_append_what_was_drawn() {
 }
 
 async fn best_score(page: &Page) -> f64 {
-    page.text("[data-testid=beam-rows] tbody tr:first-child td:nth-child(2)").await.parse().unwrap()
+    page.text("[data-testid=beam-rows] tbody tr:first-child td:nth-child(3)").await.parse().unwrap()
+}
+
+async fn beam_names(page: &Page) -> Vec<String> {
+    let mut names = Vec::new();
+    for cell in page.client.find_all(Locator::Css("[data-testid=beam-rows] tbody td:first-child")).await.unwrap() {
+        names.push(cell.text().await.unwrap());
+    }
+    names
 }
 
 #[tokio::test]
@@ -228,13 +248,30 @@ async fn beam_search_finds_likelier_names_than_sampling() {
         page.wait_for_text("[data-testid=beam-width]", "16").await;
         page.wait_for("sixteen beams", || async { rows("beam-rows").await == 16 }).await;
         assert!(best_score(&page).await >= greedy - 1e-9);
+        // Dividing by length^α lets longer names through: the best name changes, and the mean length grows.
+        page.press(&slider, Key::Home, 1).await;
+        page.press(&slider, Key::Right, 3).await;
+        page.wait_for_text("[data-testid=beam-width]", "4").await;
+        let mean = |text: String| -> f64 { text.split("average ").nth(1).unwrap().split(' ').next().unwrap().parse().unwrap() };
+        let plain_names = beam_names(&page).await;
+        let plain_mean = mean(page.text("[data-testid=beam-length]").await);
+        let alpha = page.by_role("slider", "Length penalty α").await;
+        page.press(&alpha, Key::End, 1).await;
+        page.wait_for_text("[data-testid=beam-alpha]", "1.0").await;
+        page.wait_for("the names to change", || async { beam_names(&page).await != plain_names }).await;
+        assert!(mean(page.text("[data-testid=beam-length]").await) > plain_mean);
+        page.press(&slider, Key::End, 1).await;
+        page.press(&alpha, Key::Home, 1).await;
+        page.wait_for_text("[data-testid=beam-alpha]", "0.0").await;
+        page.wait_for("sixteen beams", || async { rows("beam-rows").await == 16 }).await;
         // The 100-names-per-method table: greedy and beam write one name, sampling a hundred.
         let table = page.client.find_all(Locator::Css("[data-testid=decoding-table] tbody tr")).await.unwrap();
         assert_eq!(table.len(), 7);
-        assert_eq!(page.text("[data-testid=decoding-table] tbody tr:first-child td:last-child").await, "1");
+        assert_eq!(page.text("[data-testid=decoding-table] tbody tr:first-child td:nth-child(4)").await, "1");
+        assert!(page.text("[data-testid=decoding-table] caption").await.contains("precomputed by a task"));
         // Every sampled name scores below the search's best.
         let best = best_score(&page).await;
-        for cell in page.client.find_all(Locator::Css("[data-testid=sampled-rows] tbody td:nth-child(2)")).await.unwrap() {
+        for cell in page.client.find_all(Locator::Css("[data-testid=sampled-rows] tbody td:nth-child(3)")).await.unwrap() {
             let score: f64 = cell.text().await.unwrap().parse().unwrap();
             assert!(score < best, "a sample scored {score}, the best beam {best}");
         }

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use model::GptConfig;
 
-use crate::state::greedy::{GreedyDemo, split_at_cycle};
+use crate::state::greedy::{GreedyDemo, SEED};
 use crate::state::quiz::{Quiz, Verdict, decode_progress, encode_progress, progress, quizzes, shown_code};
 
 /// Where the browser keeps the learner's progress; the version changes when the quizzes do.
@@ -17,10 +17,10 @@ fn storage() -> Option<web_sys::Storage> {
 pub const TEMPERATURE_FORMULA: &str = r#"<math display="block"><mrow><msub><mi>softmax</mi><mi>τ</mi></msub><msub><mrow><mo>(</mo><mi>ℓ</mi><mo>)</mo></mrow><mi>i</mi></msub><mo>=</mo><mfrac><mrow><mi>exp</mi><mo>(</mo><msub><mi>ℓ</mi><mi>i</mi></msub><mo>/</mo><mi>τ</mi><mo>)</mo></mrow><mrow><munder><mo>∑</mo><mi>j</mi></munder><mi>exp</mi><mo>(</mo><msub><mi>ℓ</mi><mi>j</mi></msub><mo>/</mo><mi>τ</mi><mo>)</mo></mrow></mfrac></mrow></math>"#;
 
 /// The top-k mask, as MathML.
-pub const TOP_K_FORMULA: &str = r#"<math display="block"><mrow><msubsup><mi>ℓ</mi><mi>i</mi><mo>′</mo></msubsup><mo>=</mo><mrow><mo>{</mo><mtable><mtr><mtd><msub><mi>ℓ</mi><mi>i</mi></msub></mtd><mtd><mtext>if </mtext><mi>i</mi><mo>∈</mo><mi>TopK</mi><mo>(</mo><mi>ℓ</mi><mo>,</mo><mi>k</mi><mo>)</mo></mtd></mtr><mtr><mtd><mo>−</mo><mi>∞</mi></mtd><mtd><mtext>otherwise</mtext></mtd></mtr></mtable></mrow></mrow></math>"#;
+pub const TOP_K_FORMULA: &str = r#"<math display="block"><mrow><msub><msup><mi>ℓ</mi><mo>′</mo></msup><mi>i</mi></msub><mo>=</mo><mrow><mo>{</mo><mtable><mtr><mtd><msub><mi>ℓ</mi><mi>i</mi></msub></mtd><mtd><mtext>if</mtext><mspace width="0.5em"/><mi>i</mi><mo>∈</mo><mi>TopK</mi><mo>(</mo><mi>ℓ</mi><mo>,</mo><mi>k</mi><mo>)</mo></mtd></mtr><mtr><mtd><mo>−</mo><mi>∞</mi></mtd><mtd><mtext>otherwise</mtext></mtd></mtr></mtable></mrow></mrow></math>"#;
 
-/// The nucleus, as MathML.
-pub const TOP_P_FORMULA: &str = r#"<math display="block"><mrow><mi>π</mi><mo>=</mo><msub><mi>argsort</mi><mo>↓</mo></msub><mo>(</mo><mi>p</mi><mo>)</mo><mo>,</mo><mspace width="1em"/><msub><mi>C</mi><mi>j</mi></msub><mo>=</mo><munderover><mo>∑</mo><mrow><mi>i</mi><mo>=</mo><mn>1</mn></mrow><mi>j</mi></munderover><msub><mi>p</mi><msub><mi>π</mi><mi>i</mi></msub></msub><mo>,</mo><mspace width="1em"/><msup><mi>n</mi><mo>*</mo></msup><mo>=</mo><mi>min</mi><mo>{</mo><mi>j</mi><mo>:</mo><msub><mi>C</mi><mi>j</mi></msub><mo>≥</mo><mi>p</mi><mo>}</mo></mrow></math>"#;
+/// The nucleus, as MathML. The distribution is q, so that p stays the threshold.
+pub const TOP_P_FORMULA: &str = r#"<math display="block"><mrow><mi>π</mi><mo>=</mo><msub><mi>argsort</mi><mo>↓</mo></msub><mo>(</mo><mi>q</mi><mo>)</mo><mo>,</mo><mspace width="1em"/><msub><mi>C</mi><mi>j</mi></msub><mo>=</mo><munderover><mo>∑</mo><mrow><mi>i</mi><mo>=</mo><mn>1</mn></mrow><mi>j</mi></munderover><msub><mi>q</mi><msub><mi>π</mi><mi>i</mi></msub></msub><mo>,</mo><mspace width="1em"/><msup><mi>n</mi><mo>*</mo></msup><mo>=</mo><mi>min</mi><mo>{</mo><mi>j</mi><mo>:</mo><msub><mi>C</mi><mi>j</mi></msub><mo>≥</mo><mi>p</mi><mo>}</mo></mrow></math>"#;
 
 /// A formula, rendered by the browser's own MathML.
 #[component]
@@ -145,35 +145,32 @@ pub fn QuizView(
     }
 }
 
-/// Greedy against sampling on the trained transformer.
+/// Greedy against sampling on the trained transformer, both run on through its window.
 #[component]
 pub fn GreedyView(
     /// Both runs, computed once.
     demo: GreedyDemo,
 ) -> impl IntoView {
-    let (before, looped) = split_at_cycle(&demo.greedy, demo.cycle);
-    let (sampled, _) = split_at_cycle(&demo.sampled, None);
-    let cycle_text = match demo.cycle {
-        Some((start, period)) => format!("From token {} on, it repeats with period {period}.", start + 1),
-        None => "No cycle within these tokens.".to_string(),
-    };
-    let sampled_text = match demo.sampled_cycle {
-        Some((start, period)) => format!("It repeats from token {} with period {period}.", start + 1),
-        None => "It never repeats.".to_string(),
-    };
+    let [before, lap, again] = demo.greedy_parts();
     view! {
         <figure class="widget greedy">
-            <p><strong>"Greedy"</strong>" from "<code>"·"</code>": "
-                <code class="run" data-testid="greedy-run">{before}<mark class="cycle">{looped}</mark></code></p>
-            <p data-testid="greedy-cycle">{cycle_text}</p>
-            <p><strong>"Sampling"</strong>" (τ = 1, seed "{crate::state::greedy::SEED.to_string()}") from the same start: "
-                <code class="run" data-testid="sampled-run">{sampled}</code></p>
-            <p data-testid="sampled-cycle">{sampled_text}</p>
+            <p class="try">
+                "Try: find the two highlighted stretches and compare them symbol by symbol. Notice: the "
+                "second is where the first lap started; after it, greedy can only write the lap again."
+            </p>
+            <p><strong>"Greedy"</strong>" from "<code>"·"</code>", never reset: "
+                <code class="run" data-testid="greedy-run">{before}<mark class="cycle">{lap}</mark><mark class="again">{again}</mark></code></p>
+            <p data-testid="greedy-cycle">{demo.greedy_summary()}</p>
+            <p><strong>"Sampling"</strong>" (τ = 1, seed "{SEED.to_string()}") from the same start, as many symbols: "
+                <code class="run" data-testid="sampled-run">{demo.sampled_text()}</code></p>
+            <p data-testid="sampled-cycle">{demo.sampled_summary()}</p>
             <figcaption>
-                "Both runs come from the trained transformer, which reads one name at a time and starts afresh "
-                "after each ·. Greedy takes the most likely symbol every time, so every name it writes is the "
-                "same name: the highlighted part is the loop. Sampling draws from the same distributions and "
-                "writes a different name each time."
+                "Both runs come from the trained transformer, computed live when the page loaded. Neither "
+                "starts afresh after a ·: the context runs on across the ends of names, and the model reads "
+                "its last "{demo.window}" symbols, as it would in any long generation. It was trained on one "
+                "name at a time, so a window that spans a · is new to it and its names grow strange there; "
+                "what matters is only that greedy's choice is a fixed function of the window. Highlighted: one lap of greedy's "
+                "cycle, then the window that closes it, the same symbols the lap began with."
             </figcaption>
         </figure>
     }

@@ -16,7 +16,7 @@ use model::{Bigram, Gpt, GptCard, GptConfig, ModelError, device};
 use crate::lesson::{Code, Formula, GreedyView, Progress, QuizView, TEMPERATURE_FORMULA, TOP_K_FORMULA, TOP_P_FORMULA};
 use crate::state::bars::{BigramBars, interesting_context};
 use crate::state::greedy::GreedyDemo;
-use crate::state::kv::KvDemo;
+use crate::state::kv::{CostModel, KvDemo};
 
 /// The sections, their anchors and titles, in the order of the page.
 const SECTIONS: [(&str, &str); 10] = [
@@ -71,6 +71,11 @@ pub fn App() -> impl IntoView {
     let loaded = load();
     let config = loaded.as_ref().map(|l| l.card.config.clone()).unwrap_or_else(|_| GptConfig::new());
     let progress = Progress::new(&config);
+    let (shipped, gpt2) = (CostModel::of(&config), CostModel::of(&GptConfig::gpt2_small()));
+    let beam_argument = match (&loaded, crate::state::beam::shipped_table()) {
+        (Ok(l), Ok(table)) => crate::state::beam::why_not_beam(&table, l.card.validation_loss),
+        _ => String::new(),
+    };
     let (bars, kv, greedy, gpt) = match &loaded {
         Ok(l) => (Ok(l.bars), Ok(l.kv), Ok(l.greedy.clone()), Ok(Rc::clone(&l.gpt))),
         Err(e) => (Err(e.clone()), Err(e.clone()), Err(e.clone()), Err(e.clone())),
@@ -105,7 +110,7 @@ pub fn App() -> impl IntoView {
                     "a small separate procedure turns those scores into one choice. Repeat the choice and text "
                     "appears. This page is about that procedure: greedy choice and why it loops, temperature, "
                     "top-k and top-p as edits of the logits in a fixed order, why beam search is left out, and the "
-                    "key/value cache that keeps generation linear."
+                    "key/value cache, which spares every step from recomputing the past."
                 </p>
                 <p class="meta">
                     <span data-testid="reading-time">{move || reading.get().map(|m| format!("About {m} min read"))}</span>
@@ -133,8 +138,9 @@ pub fn App() -> impl IntoView {
                     "Training and generation run the very same forward pass. Training compares its logits with the "
                     "true next tokens, takes a loss, and steps the weights. Generation keeps no loss and changes no "
                     "weight: it reads only the logits of the last position, turns them into one token, appends "
-                    "that token to the context, and runs the model again. It stops at a length limit or at a stop "
-                    "symbol; here, the end of a name."
+                    "that token to the context, and runs the model again. It stops at a length limit or when it "
+                    "draws a stop symbol (here · ends a name). The recorded run below is not stopped at the end "
+                    "of a name, so that you can watch the loop pass a · and start the next name."
                 </p>
                 <ol class="steps">
                     <li>"Crop the context to the model's window."</li>
@@ -155,16 +161,21 @@ pub fn App() -> impl IntoView {
                 <h2 id="greedy-title">"Greedy: why deterministic decoding loops"</h2>
                 <p>
                     "The simplest way to pick is to take the largest logit every time: argmax, or greedy decoding. "
-                    "It has no randomness, so the same context always leads to the same next token, and once a "
-                    "context comes back, everything after it comes back too. Small models fall into such loops "
-                    "quickly; large ones repeat phrases."
+                    "It has no randomness: the next token is a fixed function of what the model reads. A "
+                    "transformer reads a bounded window (this page's reads its last "{config.context}" symbols), "
+                    "and there are only finitely many windows. So a long enough greedy run must at some point read a window it "
+                    "has read before, and from there it writes exactly what it wrote after that window the first "
+                    "time, and so on forever: a cycle. Below, the trained transformer is run greedily without "
+                    "ever resetting its context, and the page finds the first window it reads twice."
                 </p>
                 <p>
-                    "Holtzman and colleagues (2020) showed that for open-ended text the most likely continuation, "
-                    "the one that maximizes the product of the step probabilities, is rarely a good one: it "
-                    "collects repetitive, dull text, because each step's safest token tends to lead back to where it "
-                    "came from. Translation suffers less, since the source sentence pins the output down; open-ended "
-                    "writing, where variety is the point, suffers most."
+                    "Large models read thousands of tokens, so an exact repeat of their whole window is far off, "
+                    "yet greedy decoding still leads them into repeating phrases. Holtzman and colleagues (2020) "
+                    "observed that the most likely continuation is rarely a good one for open-ended text, and "
+                    "that in large models repetition feeds itself: each time a phrase "
+                    "repeats, the model gives repeating it once more a higher probability. Translation suffers "
+                    "less, since the source sentence pins the output down; open-ended writing, where variety is "
+                    "the point, suffers most."
                 </p>
                 {match greedy {
                     Ok(demo) => view! { <GreedyView demo /> }.into_any(),
@@ -219,7 +230,11 @@ pub fn App() -> impl IntoView {
                     "sorts the tokens from most to least likely and keeps the shortest run whose mass reaches p:"
                 </p>
                 <Formula mathml=TOP_P_FORMULA />
-                <p>"The first n* tokens are kept and renormalized; the size of the kept set follows the model's confidence."</p>
+                <p>
+                    "Here q is the distribution top-p is given (after temperature and top-k) and p the threshold. "
+                    "The first n* tokens are kept and renormalized; the size of the kept set follows the model's "
+                    "confidence."
+                </p>
                 {with_bars(|bars| view! { <widgets::nucleus::NucleusView bars /> }.into_any())}
                 <p>"Common settings are p = 0.9 or 0.95."</p>
                 <QuizView progress index=3 />
@@ -234,7 +249,9 @@ pub fn App() -> impl IntoView {
                     <li><strong>"Sample"</strong>": one softmax over what is left, one categorical draw."</li>
                 </ol>
                 <p>
-                    "Each step only writes −∞ into the same vector of logits; none needs to know about the others. "
+                    "Every step is an edit of the same vector of logits, and none needs to know about the others: "
+                    "temperature rescales every logit, and the two truncations only write −∞ into the ones they "
+                    "cut. "
                     "Libraries differ in the details (which ties top-k keeps, whether temperature comes first, "
                     "whether top-p measures mass before or after renormalizing); this page's core documents its "
                     "choices. The same pipeline in Rust, and the bigram row after each stage:"
@@ -251,22 +268,24 @@ pub fn App() -> impl IntoView {
                     "freedom and the likeliest output is usually the right one, it is the standard."
                 </p>
                 <p>
-                    "For open-ended text it makes greedy's problem worse: it searches harder for the likeliest "
-                    "sequence, and the likeliest sequences are the repetitive ones. Generative chat and story models "
-                    "sample instead. Beam search stays useful wherever one best answer exists: translation, "
-                    "summaries, constrained outputs."
+                    "Ranked by the sum of log-probabilities, it is biased toward short outputs: every extra "
+                    "symbol multiplies in one more probability below 1, so it can only lower the score. Among "
+                    "names of similar quality the shorter one wins. Translation systems correct for this by "
+                    "dividing the score by the length raised to a power α (Wu et al. 2016); the widget below "
+                    "has that knob."
                 </p>
+                <p>{beam_argument}</p>
                 {with_gpt(&|model| view! { <widgets::beam::BeamView model /> }.into_any())}
             </section>
 
             <section id="kv" aria-labelledby="kv-title">
                 <h2 id="kv-title">"The KV cache"</h2>
                 <p>
-                    "Every step of generation runs the model on the whole context. Without care, step t recomputes "
-                    "the keys and values of all t tokens, although those of the first t − 1 have not changed since "
-                    "the step before. The cache keeps every key and value once computed; each step then projects "
-                    "only the new token and attends from it over the cache. The output is the same, the work is far "
-                    "smaller. (Keys and values are what attention compares against and averages: each token "
+                    "Every step of generation runs the model on the whole context. Without care, step t runs all t "
+                    "tokens through every layer again, although, with attention that only looks back, nothing "
+                    "computed for the first t − 1 has changed since the step before. The cache keeps every key "
+                    "and value once computed; each step then runs only the new token and attends from it over the "
+                    "cache. The output is the same and the work smaller. (Keys and values are what attention compares against and averages: each token "
                     "contributes one of each per layer and head.)"
                 </p>
                 {match kv {
@@ -274,17 +293,33 @@ pub fn App() -> impl IntoView {
                     Err(e) => failed("The transformer", &e),
                 }}
                 <p>
-                    "Without the cache, the total work of T tokens grows as T², since every step redoes the past; "
-                    "with it, each step costs work proportional to the context, dominated by the new token's "
-                    "attention over the cache. Training needs no cache: it processes all positions at once in one "
-                    "pass, so there is no past to keep."
+                    "Where does a cached step's work go? The breakdown above splits it. The projections, the MLP "
+                    "and the output head act on the new token alone: the same work at every step, however long "
+                    "the context. Attention compares the new query with every cached key and averages the cached "
+                    "values: work in proportion to t, the number of tokens in the context. In this model, "
+                    {shipped.sentence()}". In the shape of GPT-2 small (width 768, 12 layers, 50,257 tokens), "
+                    "counted by the same code, "{gpt2.sentence()}". The crossover sits near 6 × width tokens "
+                    "for shapes like these, so attention dominates a cached step only in contexts far longer "
+                    "than either window."
+                </p>
+                <p>
+                    "Summed over a generation of T tokens: with the cache, the fixed part is paid T times and "
+                    "attention 1 + 2 + … + T times a small amount, so the total is linear in T plus a quadratic "
+                    "term with a small coefficient. Without the cache, step t recomputes all t rows: the fixed "
+                    "part alone sums to about T²/2 rows' worth, and attention, which then relates every pair of "
+                    "rows at every step, grows as T³. Training needs no cache: it processes all positions at "
+                    "once in one pass, so there is no past to keep."
                 </p>
                 <QuizView progress index=4 />
             </section>
 
             <section id="control" aria-labelledby="control-title">
                 <h2 id="control-title">"Prompt, sampler, seed: the whole control surface"</h2>
-                <p>"Once the weights are fixed, three things decide the output:"</p>
+                <p>
+                    "Once the weights are fixed, and with the decoding method (sampling, not beam search) and "
+                    "the stopping rule (a length limit and the end symbol) fixed too, three things decide the "
+                    "output:"
+                </p>
                 <ol class="steps">
                     <li><strong>"The prompt"</strong>": what the model conditions on."</li>
                     <li><strong>"The sampler"</strong>": τ, k and p."</li>
@@ -292,9 +327,18 @@ pub fn App() -> impl IntoView {
                 </ol>
                 <p>
                     "The same three give the same text, byte for byte; change any one and the same model takes "
-                    "another path. There is no fourth knob at inference time, and none of them makes the model "
-                    "know more: they only choose differently from the distributions it already gives. Try it on "
-                    "the transformer: a prompt is the start of a name, in a–z."
+                    "another path. The decoder and the stopping rule are knobs too, and so are the penalties some "
+                    "engines add; none of them makes the model know more: they only choose differently from the "
+                    "distributions it already gives. Try it on the transformer: a prompt is the start of a name, "
+                    "in a–z."
+                </p>
+                <p>
+                    "Byte for byte holds here because this page computes on your CPU in a fixed order, and its "
+                    "random numbers come from a named generator (ChaCha8) that gives the same stream on every "
+                    "machine. Served models on GPUs generally do not promise this: batching other requests "
+                    "beside yours changes the order of floating-point sums, and some GPU kernels are not "
+                    "deterministic. vLLM, for one, documents what it takes to make its outputs reproducible; "
+                    "a seed alone is not enough there."
                 </p>
                 {with_gpt(&|model| view! { <widgets::control::ControlSurface model /> }.into_any())}
             </section>
@@ -303,8 +347,9 @@ pub fn App() -> impl IntoView {
                 <h2 id="summary-title">"Summary"</h2>
                 <p>
                     "A model turns a context into logits; the sampler turns logits into one token: temperature, then "
-                    "top-k, then top-p, then a single draw. Greedy choice loops, beam search loops harder, sampling "
-                    "keeps text varied, and the KV cache keeps each step cheap. The distributions themselves came "
+                    "top-k, then top-p, then a single draw. Greedy choice falls into a cycle, beam search finds "
+                    "likelier text than people write and only one of it, sampling keeps text varied, and the KV "
+                    "cache spares each step from redoing the past. The distributions themselves came "
                     "from training on data; everything on this page only decides how to read them."
                 </p>
             </section>

@@ -26,6 +26,21 @@ impl StepFlops {
     pub fn total(&self) -> u64 {
         self.projections + self.scores + self.weighted_sum + self.mlp + self.head
     }
+
+    /// The part that does not depend on how many tokens are attended: projections, MLP and head.
+    pub fn fixed(&self) -> u64 {
+        self.projections + self.mlp + self.head
+    }
+
+    /// Attention proper: the scores and the weighted sum, which grow with the tokens attended.
+    pub fn attention(&self) -> u64 {
+        self.scores + self.weighted_sum
+    }
+
+    /// Attention's share of the whole step, 0 for a step that does nothing.
+    pub fn attention_share(&self) -> f64 {
+        if self.total() == 0 { 0.0 } else { self.attention() as f64 / self.total() as f64 }
+    }
 }
 
 /// Whether earlier keys and values are kept.
@@ -89,6 +104,35 @@ impl GptConfig {
         }
     }
 
+    /// The smallest context length t at which a cached step spends at least as much on attention as on
+    /// everything else (its [`StepFlops::fixed`] part), counted by [`GptConfig::step_flops`] as if the
+    /// window did not stop it. The fixed part grows with width² and the attention with width × t, so the
+    /// crossover sits near 6 × width + vocab / (2 × layers).
+    pub fn attention_crossover(&self) -> usize {
+        let unbounded = self.clone().with_context(usize::MAX / 2);
+        let attention_wins = |t: usize| {
+            let step = unbounded.step_flops(t, Cache::On);
+            step.attention() >= step.fixed()
+        };
+        // Attention grows with t and the fixed part does not: search for the first t where it wins.
+        let (mut low, mut high) = (1usize, 2usize);
+        while !attention_wins(high) {
+            low = high;
+            high *= 2;
+        }
+        while low + 1 < high {
+            let mid = low + (high - low) / 2;
+            if attention_wins(mid) { high = mid } else { low = mid }
+        }
+        if attention_wins(low) { low } else { high }
+    }
+
+    /// The shape of GPT-2 small (Radford et al. 2019): 50,257 tokens, a 1,024-token window, width 768,
+    /// 12 heads, 12 layers. For comparing work counts with a model of a familiar size.
+    pub fn gpt2_small() -> Self {
+        Self::new().with_vocab(50_257).with_context(1024).with_width(768).with_heads(12).with_layers(12)
+    }
+
     /// The work of generating tokens until the context holds `t`, starting from one token.
     pub fn cumulative_flops(&self, t: usize, cache: Cache) -> u64 {
         (1..=t).map(|i| self.step_flops(i, cache).total()).sum()
@@ -120,6 +164,36 @@ mod tests {
         let f = tiny().step_flops(3, Cache::Off);
         assert_eq!(f, StepFlops { projections: 96, scores: 24, weighted_sum: 24, mlp: 192, head: 36 });
         assert_eq!(f.total(), 372);
+    }
+
+    #[test]
+    fn the_crossover_is_where_attention_catches_up_with_the_fixed_part() {
+        // Width 2, one layer, vocabulary 3: fixed = 8c² + 16c² + 2cV = 96 + 12 = 108; attention 4tc = 8t.
+        // 8t ≥ 108 first at t = 14.
+        assert_eq!(tiny().attention_crossover(), 14);
+        // The shipped shape (width 48, 2 layers): fixed 113,184, attention 384t: t = 295, far past its
+        // window of 16. GPT-2 small: 6c + V/2L = 4,608 + 2,094.04: t = 6,703, past its window of 1,024.
+        let shipped = GptConfig::new().with_width(48);
+        assert_eq!(shipped.attention_crossover(), 295);
+        assert_eq!(GptConfig::gpt2_small().attention_crossover(), 6_703);
+        for config in [tiny(), shipped, GptConfig::gpt2_small()] {
+            let t = config.attention_crossover();
+            let unbounded = config.clone().with_context(t + 1);
+            let at = |t| unbounded.step_flops(t, Cache::On);
+            assert!(at(t).attention() >= at(t).fixed() && at(t - 1).attention() < at(t - 1).fixed());
+        }
+    }
+
+    #[test]
+    fn a_cached_step_is_a_fixed_part_plus_attention_linear_in_t() {
+        let config = GptConfig::new().with_width(48);
+        let at = |t| config.step_flops(t, Cache::On);
+        assert_eq!(at(1).fixed(), at(16).fixed());
+        assert_eq!(at(16).attention(), 16 * at(1).attention());
+        assert_eq!(at(16).fixed() + at(16).attention(), at(16).total());
+        // At t = 16 attention is about 5 % of the step.
+        assert!((0.05..0.055).contains(&at(16).attention_share()), "{}", at(16).attention_share());
+        assert_eq!(StepFlops::default().attention_share(), 0.0);
     }
 
     #[test]

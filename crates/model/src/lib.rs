@@ -21,7 +21,7 @@ pub use bigram::{Bigram, BigramCard, BigramCounts};
 pub use burn::config::Config;
 pub use burn::tensor::Device;
 pub use corpus::{CORPUS_SOURCE, Corpus, SPLIT_SEED, Split, committed_split};
-pub use decoding::{DecodingTable, MethodRow, decoding_table, repeated_trigrams};
+pub use decoding::{DecodingTable, MethodRow, decoding_table, distinct_n, log_likelihood, repeated_trigrams};
 pub use error::ModelError;
 pub use flops::{Cache, StepFlops};
 pub use gpt::{Gpt, GptCard, GptConfig, generate_cached};

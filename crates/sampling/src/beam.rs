@@ -24,11 +24,19 @@ pub struct Beam {
 }
 
 /// Settings of a beam search.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+///
+/// Hypotheses are ranked by their score, Σ log p ÷ lengthᵅ, where length counts the tokens after the
+/// prompt. With α = 0 (the default) the score is the plain sum, which every extra token lowers: the
+/// search then prefers short hypotheses (length bias). α = 1 ranks by the mean log-probability per
+/// token. The score both prunes (open and finished hypotheses compete for the same `width` places) and
+/// orders the result. (Wu et al. 2016 proposed a softened divisor, ((5 + length) / 6)ᵅ; Hugging Face's
+/// `length_penalty` divides finished hypotheses by lengthᵅ and keeps them in a separate list.)
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct BeamSearch {
     width: NonZeroUsize,
     max_new: usize,
     end: Option<TokenId>,
+    alpha: f64,
 }
 
 impl BeamSearch {
@@ -38,14 +46,41 @@ impl BeamSearch {
     /// [`SamplingError::ZeroBeamWidth`] for a width of 0.
     pub fn new(width: usize, max_new: usize, end: Option<TokenId>) -> Result<Self> {
         let width = NonZeroUsize::new(width).ok_or(SamplingError::ZeroBeamWidth)?;
-        Ok(Self { width, max_new, end })
+        Ok(Self { width, max_new, end, alpha: 0.0 })
+    }
+
+    /// The same search, ranking by Σ log p ÷ lengthᵅ.
+    ///
+    /// # Errors
+    /// [`SamplingError::InvalidLengthPenalty`] for an α that is NaN, infinite or negative.
+    pub fn with_length_penalty(self, alpha: f64) -> Result<Self> {
+        if alpha.is_finite() && alpha >= 0.0 {
+            Ok(Self { alpha, ..self })
+        } else {
+            Err(SamplingError::InvalidLengthPenalty(alpha))
+        }
+    }
+
+    /// α.
+    pub fn length_penalty(&self) -> f64 {
+        self.alpha
+    }
+
+    /// The score a hypothesis of `length` tokens with summed log-probability `log_prob` is ranked by.
+    pub fn score_of(&self, log_prob: f64, length: usize) -> f64 {
+        if self.alpha == 0.0 { log_prob } else { log_prob / (length.max(1) as f64).powf(self.alpha) }
+    }
+
+    /// The score of a beam.
+    pub fn score(&self, beam: &Beam) -> f64 {
+        self.score_of(beam.log_prob, beam.tokens.len())
     }
 
     /// Runs the search from `prompt`. `next_logits(context)` gives the next-token logits (or
     /// log-probabilities: they are log-softmaxed here either way).
     ///
-    /// Returns at most `width` beams, best first by summed log-probability; equal scores are ordered by
-    /// their tokens, so the result is deterministic and width 1 is exactly greedy decoding.
+    /// Returns at most `width` beams, best first by [`BeamSearch::score`]; equal scores are ordered by
+    /// their tokens, so the result is deterministic, and width 1 with α = 0 is exactly greedy decoding.
     ///
     /// # Errors
     /// Whatever `next_logits` returns, and [`SamplingError::WrongLength`] if it changes length.
@@ -93,7 +128,8 @@ impl BeamSearch {
             // Best score first; equal scores by their token sequences, for determinism.
             let sequence =
                 |&(parent, token, _): &(usize, Option<TokenId>, f64)| beams[parent].tokens.iter().copied().chain(token);
-            candidates.sort_by(|a, b| b.2.total_cmp(&a.2).then_with(|| sequence(a).cmp(sequence(b))));
+            let score = |c: &(usize, Option<TokenId>, f64)| self.score_of(c.2, sequence(c).count());
+            candidates.sort_by(|a, b| score(b).total_cmp(&score(a)).then_with(|| sequence(a).cmp(sequence(b))));
             candidates.truncate(self.width.get());
             beams = candidates
                 .iter()

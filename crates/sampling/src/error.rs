@@ -42,6 +42,9 @@ pub enum SamplingError {
     /// All probabilities are 0 (or their sum overflowed), so they cannot be normalized.
     #[error("the probabilities sum to {0}, which cannot be normalized to 1")]
     InvalidMass(f64),
+    /// The length penalty α must be finite and at least 0.
+    #[error("the length penalty α must be finite and at least 0, got {0}")]
+    InvalidLengthPenalty(f64),
     /// Beam search needs at least one beam.
     #[error("beam width must be at least 1")]
     ZeroBeamWidth,

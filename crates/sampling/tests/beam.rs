@@ -65,3 +65,37 @@ fn zero_width_and_changing_lengths_are_errors() {
         Err(SamplingError::WrongLength { expected: 2, got: 3 })
     );
 }
+
+#[test]
+fn a_length_penalty_trades_the_short_ending_for_longer_likelier_steps() {
+    // The end token 0 costs ln 2 at once; every other step is a sure thing after the first.
+    // Σ log p: ending now = ln(1/2) ≈ −0.69; going on = ln(1/2) then 0 each step, then the end at −ln 2.
+    let model = |context: &[TokenId]| match context.len() {
+        0 => Logits::new(vec![0.0, 0.0, f64::NEG_INFINITY]),
+        1..=3 => Logits::new(vec![f64::NEG_INFINITY, f64::NEG_INFINITY, 0.0]),
+        _ => Logits::new(vec![0.0, f64::NEG_INFINITY, f64::NEG_INFINITY]),
+    };
+    let plain = BeamSearch::new(2, 10, Some(0)).unwrap();
+    let beams = plain.run(&[], model).unwrap();
+    // Both hypotheses score ln ½ in sum; the tie goes to the shorter by its tokens.
+    assert_eq!(beams[0].tokens, vec![0]);
+    // With α = 1 the long one's −ln 2 is spread over 5 tokens: it wins.
+    let normalized = plain.with_length_penalty(1.0).unwrap();
+    let beams = normalized.run(&[], model).unwrap();
+    assert_eq!(beams[0].tokens, vec![1, 2, 2, 2, 0]);
+    assert!((normalized.score(&beams[0]) - (-(2f64.ln()) / 5.0)).abs() < 1e-12);
+    assert!((normalized.score(&beams[1]) - (-(2f64.ln()))).abs() < 1e-12);
+    assert!(beams.windows(2).all(|w| normalized.score(&w[0]) >= normalized.score(&w[1])), "best first");
+}
+
+#[test]
+fn alpha_zero_is_the_plain_sum_and_bad_alphas_are_errors() {
+    let search = BeamSearch::new(3, 4, None).unwrap();
+    assert_eq!(search.length_penalty(), 0.0);
+    assert_eq!(search.with_length_penalty(0.0).unwrap().run(&[1], toy), search.run(&[1], toy));
+    assert_eq!(search.score_of(-3.0, 4), -3.0);
+    assert_eq!(search.with_length_penalty(0.5).unwrap().score_of(-3.0, 4), -1.5);
+    for bad in [-0.1, f64::NAN, f64::INFINITY] {
+        assert!(matches!(search.with_length_penalty(bad), Err(SamplingError::InvalidLengthPenalty(_))));
+    }
+}

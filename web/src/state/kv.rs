@@ -1,7 +1,7 @@
 //! The KV-cache step-through: a real 12-token generation from the trained transformer, the cache rows
 //! it fills, and the exact work of each step with the cache on and off.
 
-use model::{Cache, Gpt, GptConfig, ModelError, START, Vocab};
+use model::{Cache, Gpt, GptConfig, ModelError, START, StepFlops, Vocab};
 use sampling::{Sampler, SeededRng, Strategy, Temperature, TokenId, TopK, TopP, seeded_rng};
 
 /// How many tokens the demonstration generates.
@@ -127,8 +127,13 @@ impl KvDemo {
         self.config.cumulative_flops(self.step, cache)
     }
 
-    /// Cache-off work over cache-on work so far (1 before the first step).
-    pub fn savings(&self) -> f64 {
+    /// The work of the current step, part by part, as the cache is set (nothing before the first step).
+    pub fn breakdown(&self) -> Option<StepFlops> {
+        (self.step > 0).then(|| self.config.step_flops(self.step, self.cache))
+    }
+
+    /// Cache-off work over cache-on work so far: the FLOP ratio (1 before the first step).
+    pub fn flop_ratio(&self) -> f64 {
         let on = self.cumulative(Cache::On);
         if on == 0 { 1.0 } else { self.cumulative(Cache::Off) as f64 / on as f64 }
     }
@@ -137,6 +142,69 @@ impl KvDemo {
     pub fn config(&self) -> &GptConfig {
         &self.config
     }
+}
+
+/// The parts of a step, in the order the page lists them, with the name it shows.
+pub fn parts(step: &StepFlops) -> [(&'static str, u64); 5] {
+    [
+        ("projections (query, key, value, output)", step.projections),
+        ("attention scores (query · each key)", step.scores),
+        ("weighted sum of values", step.weighted_sum),
+        ("MLP", step.mlp),
+        ("output head", step.head),
+    ]
+}
+
+/// What the cost of a cached step comes to, for the page's prose: computed from a model's shape.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CostModel {
+    /// The shape.
+    pub config: GptConfig,
+    /// Attention's share of a cached step with a full window.
+    pub share_at_window: f64,
+    /// The context length from which attention costs at least as much as the rest of a cached step.
+    pub crossover: usize,
+}
+
+impl CostModel {
+    /// The cost model of a shape.
+    pub fn of(config: &GptConfig) -> Self {
+        Self {
+            share_at_window: config.step_flops(config.context, Cache::On).attention_share(),
+            crossover: config.attention_crossover(),
+            config: config.clone(),
+        }
+    }
+
+    /// "attention is 5.1 % of a cached step at t = 16 and would match the rest only at t = 295", with
+    /// whether the crossover lies inside the window.
+    pub fn sentence(&self) -> String {
+        let inside = if self.crossover <= self.config.context {
+            "inside its window, so long contexts are dominated by attention"
+        } else {
+            "past its window, so in this shape the fixed part dominates every cached step"
+        };
+        format!(
+            "attention is {:.1} % of a cached step with the window full (t = {}), and would cost as much as \
+             the rest only from t = {}: {inside}",
+            self.share_at_window * 100.0,
+            group_thousands(self.config.context as u64),
+            group_thousands(self.crossover as u64),
+        )
+    }
+}
+
+/// 6703 → "6,703".
+pub fn group_thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, d) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(d);
+    }
+    out
 }
 
 /// How many tokens the speed comparison runs: two context windows' worth, so that it shows both what the
@@ -268,7 +336,7 @@ mod tests {
     #[test]
     fn work_readouts_come_from_the_exact_count() {
         let mut d = demo();
-        assert_eq!(d.savings(), 1.0);
+        assert_eq!(d.flop_ratio(), 1.0);
         for _ in 0..STEPS {
             d.forward();
         }
@@ -276,8 +344,40 @@ mod tests {
         let on: u64 = (1..=STEPS).map(|t| config.step_flops(t, Cache::On).total()).sum();
         let off: u64 = (1..=STEPS).map(|t| config.step_flops(t, Cache::Off).total()).sum();
         assert_eq!((d.cumulative(Cache::On), d.cumulative(Cache::Off)), (on, off));
-        assert!((d.savings() - off as f64 / on as f64).abs() < 1e-12);
-        assert!(d.savings() > 1.0);
+        assert!((d.flop_ratio() - off as f64 / on as f64).abs() < 1e-12);
+        assert!(d.flop_ratio() > 1.0);
+    }
+
+    #[test]
+    fn the_breakdown_is_the_current_step_and_sums_to_its_work() {
+        let mut d = demo();
+        assert_eq!(d.breakdown(), None);
+        for _ in 0..8 {
+            d.forward();
+        }
+        let step = d.breakdown().unwrap();
+        assert_eq!(parts(&step).iter().map(|(_, n)| n).sum::<u64>(), step.total());
+        assert_eq!(d.cumulative(Cache::On) - d.config().cumulative_flops(7, Cache::On), step.total());
+        d.set_cache(Cache::Off);
+        assert_eq!(d.breakdown().unwrap(), d.config().step_flops(8, Cache::Off));
+    }
+
+    #[test]
+    fn the_cost_model_reads_its_numbers_from_the_shape() {
+        let shipped = CostModel::of(&GptConfig::new().with_width(48));
+        assert_eq!(shipped.crossover, 295);
+        assert_eq!(
+            shipped.sentence(),
+            "attention is 5.1 % of a cached step with the window full (t = 16), and would cost as much as the \
+             rest only from t = 295: past its window, so in this shape the fixed part dominates every cached step"
+        );
+        let gpt2 = CostModel::of(&GptConfig::gpt2_small());
+        assert_eq!(gpt2.crossover, 6_703);
+        assert!(gpt2.sentence().contains("13.3 %") && gpt2.sentence().contains("t = 1,024"), "{}", gpt2.sentence());
+        let long = CostModel::of(&GptConfig::new().with_width(8).with_context(1024));
+        assert!(long.sentence().ends_with("inside its window, so long contexts are dominated by attention"));
+        assert_eq!(group_thousands(950), "950");
+        assert_eq!(group_thousands(1_234_567), "1,234,567");
     }
 
     #[test]

@@ -64,12 +64,31 @@ fn softmax_explanation(tau: f64) -> String {
     )
 }
 
-/// The growth exponent of the uncached work: log₂ of how much the total grows when T doubles to the
-/// window, rounded.
-fn uncached_exponent(config: &GptConfig) -> f64 {
+/// How much the uncached total grows when T doubles to the window.
+fn uncached_growth(config: &GptConfig) -> f64 {
     let t = config.context;
-    let ratio = config.cumulative_flops(t, Cache::Off) as f64 / config.cumulative_flops(t / 2, Cache::Off) as f64;
-    ratio.log2().round()
+    config.cumulative_flops(t, Cache::Off) as f64 / config.cumulative_flops(t / 2, Cache::Off) as f64
+}
+
+/// The growth exponent of the uncached work: log₂ of [`uncached_growth`], rounded.
+fn uncached_exponent(config: &GptConfig) -> f64 {
+    uncached_growth(config).log2().round()
+}
+
+/// Why the answer is 2, with the counts that show it and the limit where it stops holding.
+fn uncached_explanation(config: &GptConfig) -> String {
+    format!(
+        "Step t redoes the per-token work (projections, MLP, head) for all t tokens, and 1 + 2 + … + T = \
+         T(T + 1)/2 grows as T². By the exact counts, doubling T from {} to {} multiplies this model's \
+         uncached total by {:.2}, close to 2² = 4. Attention adds a term in T³, but with a small coefficient: \
+         it would overtake the T² term only for contexts longer than about {} tokens, which this model's \
+         window of {} never reaches.",
+        config.context / 2,
+        config.context,
+        uncached_growth(config),
+        config.attention_crossover(),
+        config.context
+    )
 }
 
 /// The five quizzes, in the order of the page. Every answer is computed by the core.
@@ -99,7 +118,7 @@ pub fn quizzes(config: &GptConfig) -> Vec<Quiz> {
             explanation: format!("Halving τ doubles the logits to (4, 2, 0): {}", softmax_explanation(0.5)),
         },
         Quiz {
-            title: "Nucleus on the confident step",
+            title: "The nucleus of the six-token example",
             question: "Sorted probabilities (0.50, 0.20, 0.15, 0.08, 0.05, 0.02) and p = 0.9: how many tokens are in the nucleus?".into(),
             answer: nucleus.size() as f64,
             tolerance: 0.0,
@@ -111,10 +130,13 @@ pub fn quizzes(config: &GptConfig) -> Vec<Quiz> {
         },
         Quiz {
             title: "The cost of not caching",
-            question: "Without a KV cache, generating T tokens costs O(T^?) in all. What is the exponent?".into(),
+            question: "Without a KV cache, step t recomputes every token in the context. Counting the per-token \
+                       work (projections, MLP, head), which dominates in a model this size, generating T tokens \
+                       costs O(T^?) in all. What is the exponent?"
+                .into(),
             answer: uncached_exponent(config),
             tolerance: 0.0,
-            explanation: "Step t redoes the work of all t tokens before it, and 1 + 2 + … + T grows as T².".into(),
+            explanation: uncached_explanation(config),
         },
     ]
 }
@@ -185,6 +207,13 @@ mod tests {
         assert_eq!(all()[1].explanation, "e^2 / (e^2 + e^1 + e^0) = 7.39 / 11.11 = 0.665.");
         assert!(all()[2].explanation.ends_with("= 54.60 / 62.99 = 0.867."), "{}", all()[2].explanation);
         assert!(all()[3].explanation.contains("4 tokens with mass 0.93"));
+    }
+
+    #[test]
+    fn the_caching_explanation_counts_the_shipped_shape() {
+        let text = uncached_explanation(&GptConfig::new().with_width(48));
+        assert!(text.contains("from 8 to 16 multiplies this model's uncached total by 3."), "{text}");
+        assert!(text.contains("longer than about 295 tokens"), "{text}");
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! sampler makes of it, and what is appended.
 
 use model::{LanguageModel, ModelError, START, Vocab, next_logits};
-use sampling::{Distribution, Logits, Sampler, SeededRng, Strategy, Temperature, TokenId, TopK, TopP, seeded_rng};
+use sampling::{Logits, Sampler, SeededRng, Strategy, Temperature, TokenId, TopK, TopP, seeded_rng};
 
 /// How many steps the demonstration records.
 pub const STEPS: usize = 12;
@@ -30,8 +30,9 @@ pub struct LoopStep {
     pub view_start: usize,
     /// The last position's logits.
     pub logits: Logits,
-    /// After each stage: temperature, top-k, top-p, final.
-    pub stages: [Distribution; 4],
+    /// After each stage: temperature, top-k, what top-p keeps (the top-k distribution on the nucleus,
+    /// not yet renormalized), final.
+    pub stages: [Vec<f64>; 4],
     /// How many tokens each stage leaves alive.
     pub alive: [usize; 4],
     /// The token drawn.
@@ -53,7 +54,11 @@ pub fn record<M: LanguageModel>(model: &M) -> Result<Vec<LoopStep>, ModelError> 
         let view_start = name_start.max(context.len().saturating_sub(model.context_window()));
         let logits = next_logits(model, &context[view_start..])?;
         let s = sampler.stages(&logits);
-        let stages = [s.after_temperature(), s.after_top_k(), s.after_top_k(), s.probs.clone()];
+        let after_top_k = s.after_top_k();
+        let nucleus: Vec<f64> =
+            after_top_k.probs().iter().enumerate().map(|(i, &q)| if s.top_p.is_kept(i) { q } else { 0.0 }).collect();
+        let stages =
+            [s.after_temperature().probs().to_vec(), after_top_k.probs().to_vec(), nucleus, s.probs.probs().to_vec()];
         let alive = [s.scaled.kept_count(), s.top_k.kept_count(), s.top_p.kept_count(), s.top_p.kept_count()];
         let chosen = Strategy::Sample(sampler).choose(&logits, &mut rng);
         steps.push(LoopStep { context: context.clone(), view_start, logits, stages, alive, chosen });
@@ -82,7 +87,13 @@ mod tests {
             assert_eq!(pair[1].context, expected);
         }
         for step in &steps {
-            assert!(step.stages[3].probs()[step.chosen] > 0.0, "the chosen token survived every stage");
+            assert!(step.stages[3][step.chosen] > 0.0, "the chosen token survived every stage");
+            // Top-p's column keeps the top-k probabilities of the nucleus; the final one renormalizes them.
+            let kept: f64 = step.stages[2].iter().sum();
+            assert_eq!(step.stages[2].iter().filter(|p| **p > 0.0).count(), step.alive[2]);
+            for (q, f) in step.stages[2].iter().zip(&step.stages[3]) {
+                assert!((q / kept - f).abs() < 1e-9);
+            }
             assert!(step.alive[1] <= 5 && step.alive[2] <= step.alive[1]);
             assert_eq!(step.alive[0], 27);
         }

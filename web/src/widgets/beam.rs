@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use model::Gpt;
 
 use crate::perf::measure;
-use crate::state::beam::{Scored, beam_names, sampled_names, shipped_table};
+use crate::state::beam::{Scored, alphas, beam_names, mean_symbols, sampled_names, shipped_table};
 
 /// The seed of the sampled names shown beside the beams.
 const SEED: u64 = 11;
@@ -18,6 +18,7 @@ fn rows(names: &[Scored], testid: &'static str) -> impl IntoView + use<> {
             view! {
                 <tr>
                     <td><code>{s.name.clone()}</code></td>
+                    <td>{s.symbols}</td>
                     <td>{format!("{:.2}", s.log_prob)}</td>
                     <td>{format!("{:.2}", s.per_symbol())}</td>
                 </tr>
@@ -26,7 +27,7 @@ fn rows(names: &[Scored], testid: &'static str) -> impl IntoView + use<> {
         .collect_view();
     view! {
         <table class="scores" data-testid=testid>
-            <thead><tr><th scope="col">"name"</th><th scope="col">"Σ log p"</th><th scope="col">"per symbol"</th></tr></thead>
+            <thead><tr><th scope="col">"name"</th><th scope="col">"symbols"</th><th scope="col">"Σ log p"</th><th scope="col">"per symbol"</th></tr></thead>
             <tbody>{items}</tbody>
         </table>
     }
@@ -39,23 +40,60 @@ pub fn BeamView(
     model: Rc<Gpt>,
 ) -> impl IntoView {
     let width = RwSignal::new(4usize);
+    let alpha_steps = StoredValue::new(alphas());
+    let alpha_index = RwSignal::new(0usize);
+    let alpha = move || alpha_steps.with_value(|a| a.get(alpha_index.get()).copied().unwrap_or(0.0));
     let sampled = sampled_names(model.as_ref(), 5, SEED).map_err(|e| e.to_string());
-    let search = move |w: usize| measure("beam-search", || beam_names(model.as_ref(), w)).map_err(|e| e.to_string());
-    let beams = RwSignal::new(search(width.get_untracked()));
-    let on_change = move |ev| {
-        let w = event_target_value(&ev).parse().unwrap_or(4);
-        width.set(w);
-        beams.set(search(w));
+    let search = move |model: &Gpt, w: usize, a: f64| {
+        measure("beam-search", || beam_names(model, w, a)).map_err(|e| e.to_string())
+    };
+    let beams = RwSignal::new(search(&model, width.get_untracked(), 0.0));
+    let on_change = {
+        let model = Rc::clone(&model);
+        move |ev| {
+            let w = event_target_value(&ev).parse().unwrap_or(4);
+            width.set(w);
+            beams.set(search(&model, w, alpha_steps.with_value(|a| a[alpha_index.get_untracked()])));
+        }
+    };
+    let on_alpha = move |ev| {
+        let i = event_target_value(&ev).parse::<usize>().unwrap_or(0).min(alpha_steps.with_value(Vec::len) - 1);
+        alpha_index.set(i);
+        beams.set(search(&model, width.get_untracked(), alpha_steps.with_value(|a| a[i])));
     };
     view! {
         <figure class="widget beam">
-            <label class="field slider">
-                <span>"Beam width"</span>
-                <input type="range" min="1" max="16" step="1" prop:value=move || width.get().to_string()
-                    aria-valuetext=move || format!("B = {}", width.get())
-                    on:change=on_change />
-                <output data-testid="beam-width">{move || width.get()}</output>
-            </label>
+            <p class="try">
+                "Try: set the length penalty α to 0, then slide it to 1. Notice: at α = 0 the best names are "
+                "the shortest, because every symbol multiplies in another probability below 1; dividing by "
+                "the length lets longer names through, and neither setting brings the sampled column's variety."
+            </p>
+            <div class="controls">
+                <label class="field slider">
+                    <span>"Beam width"</span>
+                    <input type="range" min="1" max="16" step="1" prop:value=move || width.get().to_string()
+                        aria-valuetext=move || format!("B = {}", width.get())
+                        on:change=on_change />
+                    <output data-testid="beam-width">{move || width.get()}</output>
+                </label>
+                <label class="field slider">
+                    <span>"Length penalty α"</span>
+                    <input type="range" min="0" max=move || alpha_steps.with_value(Vec::len) - 1 step="1"
+                        prop:value=move || alpha_index.get().to_string()
+                        aria-valuetext=move || format!("α = {:.1}", alpha())
+                        on:change=on_alpha />
+                    <output data-testid="beam-alpha">{move || format!("{:.1}", alpha())}</output>
+                </label>
+            </div>
+            <p data-testid="beam-length" aria-live="polite">
+                {move || match beams.get() {
+                    Ok(names) => format!(
+                        "Ranked by Σ log p ÷ length^{:.1}: the names found average {:.1} symbols, the closing · included.",
+                        alpha(), mean_symbols(&names)
+                    ),
+                    Err(_) => String::new(),
+                }}
+            </p>
             <div class="beam-tables">
                 <div>
                     <h3>{move || format!("The {} best names beam search finds", width.get())}</h3>
@@ -76,12 +114,16 @@ pub fn BeamView(
                 Ok(table) => view! {
                     <div class="table-scroll" tabindex="0">
                     <table class="scores methods" data-testid="decoding-table">
-                        <caption>{format!("{} names per method from the same model (seed {}):", table.generations, table.seed)}</caption>
+                        <caption>{format!(
+                            "Decoding methods on this model, precomputed by a task (cargo xtask decoding-table) and checked by a test: {} names per method (seed {}), and continuous runs of {} symbols",
+                            table.generations, table.seed, table.run_length
+                        )}</caption>
                         <thead><tr>
                             <th scope="col">"method"</th>
                             <th scope="col">"log-likelihood per symbol"</th>
-                            <th scope="col">"repeated trigrams"</th>
-                            <th scope="col">"distinct names"</th>
+                            <th scope="col">"repeated trigrams within one run"</th>
+                            <th scope="col">{format!("distinct names of {}", table.generations)}</th>
+                            <th scope="col">"distinct-2 across names"</th>
                         </tr></thead>
                         <tbody>
                             {table.rows.into_iter().map(|r| view! {
@@ -90,6 +132,7 @@ pub fn BeamView(
                                     <td>{format!("{:.3}", r.log_likelihood)}</td>
                                     <td>{format!("{:.0} %", r.repeated_trigrams * 100.0)}</td>
                                     <td>{r.distinct}</td>
+                                    <td>{format!("{:.2}", r.distinct_2)}</td>
                                 </tr>
                             }).collect_view()}
                         </tbody>
@@ -99,13 +142,15 @@ pub fn BeamView(
                 Err(e) => view! { <p class="error" role="alert">{e}</p> }.into_any(),
             }}
             <figcaption>
-                "The table repeats the comparison of Holtzman et al. (2020) on this page's model: greedy and beam "
-                "search score the highest likelihood and repeat themselves most (one name, a hundred times); "
-                "pure sampling scores lowest and varies most; top-k, temperature and the nucleus sit between. "
-                "Σ log p is the log-probability the model gives the whole name, its closing · included. Beam "
-                "search finds names the model rates far likelier than anything it samples: short, common "
-                "pieces. Widening the beam raises the best score a little more. What it never finds is the "
-                "variety of the sampled column."
+                "Above, live: beam search and sampling run on the trained transformer in your browser. Σ log p "
+                "is the log-probability the model gives a whole name, its closing · included. The table "
+                "repeats the comparison of Holtzman et al. (2020) on this model. It is precomputed, not run "
+                "here. Its columns measure different things: repetition within one long output (a continuous "
+                "run across the ends of names, as in the greedy section), and diversity across many outputs "
+                "(how many different names, and how many of their two-symbol pieces differ). Greedy and beam "
+                "search write one name a hundred times and repeat themselves most within a run; sampling "
+                "methods write different names and repeat least; top-k, temperature and the nucleus trade "
+                "likelihood for variety in between."
             </figcaption>
         </figure>
     }

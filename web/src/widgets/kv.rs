@@ -11,7 +11,7 @@ use crate::perf::measure;
 use crate::state::bars::symbol;
 use crate::state::kv::{
     KvDemo, Row, SEED, STEPS, cell_color, comparison_length, comparison_tokens, format_flops, largest_difference,
-    logits_along, sampler, work_plot,
+    logits_along, parts, sampler, work_plot,
 };
 
 /// Time between steps while playing.
@@ -172,8 +172,28 @@ pub fn KvCacheWidget(
                 <div><dt>"work so far, as set"</dt><dd data-testid="kv-work">{move || format_flops(demo.with(|d| d.cumulative(d.cache())))}</dd></div>
                 <div><dt>"cumulative work, cache on"</dt><dd data-testid="kv-work-on">{move || format_flops(demo.with(|d| d.cumulative(Cache::On)))}</dd></div>
                 <div><dt>"cumulative work, cache off"</dt><dd data-testid="kv-work-off">{move || format_flops(demo.with(|d| d.cumulative(Cache::Off)))}</dd></div>
-                <div><dt>"savings ratio"</dt><dd data-testid="kv-ratio">{move || format!("{:.2}×", demo.with(KvDemo::savings))}</dd></div>
+                <div><dt>"FLOP ratio, off ÷ on"</dt><dd data-testid="kv-ratio">{move || format!("{:.2}×", demo.with(KvDemo::flop_ratio))}</dd></div>
             </dl>
+            <table class="scores kv-breakdown" data-testid="kv-breakdown">
+                <caption>{move || demo.with(|d| match d.breakdown() {
+                    Some(_) => format!("This step's work, part by part (t = {}, cache {})", d.step(), if d.cache() == Cache::On { "on" } else { "off" }),
+                    None => "This step's work, part by part: step forward to see it".to_string(),
+                })}</caption>
+                <thead><tr><th scope="col">"part"</th><th scope="col">"work"</th><th scope="col">"share"</th></tr></thead>
+                <tbody>
+                    {move || demo.with(|d| d.breakdown().map(|step| {
+                        let total = step.total().max(1) as f64;
+                        parts(&step)
+                            .into_iter()
+                            .map(|(name, n)| view! {
+                                <tr><th scope="row">{name}</th><td data-flops=n.to_string()>{format_flops(n)}</td><td>{format!("{:.1} %", n as f64 / total * 100.0)}</td></tr>
+                            })
+                            .collect_view()
+                    }))}
+                </tbody>
+                <tfoot><tr><th scope="row">"this step"</th><td data-testid="kv-step-total" data-flops=move || demo.with(|d| d.breakdown().map_or(0, |s| s.total())).to_string()>
+                    {move || demo.with(|d| d.breakdown().map_or_else(|| "–".to_string(), |s| format_flops(s.total())))}</td><td></td></tr></tfoot>
+            </table>
             <div class="kv-grids">
                 <Grid demo name="K" pick=|r| &r.keys testid="k-rows" />
                 <Grid demo name="V" pick=|r| &r.values testid="v-rows" />
@@ -201,11 +221,15 @@ pub fn KvCacheWidget(
                 </p>
             </div>
             <figcaption id="kv-caption">
-                {format!("A real generation of {STEPS} symbols from the trained transformer. ")}
-                "Each step feeds one symbol. With the cache on, only that symbol's key and value are computed "
-                "(its row flashes) and every earlier row is reused; with it off, every row of the context is "
-                "computed again at every step. The work readouts count the floating-point operations of the "
-                "model's matrix products exactly, from its shape."
+                {format!("A real generation of {STEPS} symbols from the trained transformer, computed once with the cache when the page loaded. ")}
+                "Each step feeds one symbol. Each row of the grids is one cached token; each cell is one "
+                "attention head of the first layer, coloured by the mean of that head's key (or value) "
+                "entries: teal above 0, coral below. With the cache on, only the newest row is computed (it "
+                "flashes) and every earlier row is reused. Switching the cache off replays the same tokens and "
+                "highlights what that path would compute, every row at every step; it does not rerun the "
+                "model (both paths give the same logits: \"Measure both paths\" runs them and checks). The work "
+                "readouts count the floating-point operations of the model's matrix products exactly, from "
+                "its shape; the FLOP ratio is a count, not a time."
             </figcaption>
         </figure>
     }

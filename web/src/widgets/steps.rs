@@ -5,7 +5,8 @@ use leptos::prelude::*;
 use crate::state::bars::symbol;
 use crate::state::steps::{LoopStep, SEED, STEPS, sampler, text, top};
 
-const STAGES: [&str; 4] = ["after temperature", "after top-k", "after top-p (kept)", "final"];
+const STAGES: [&str; 4] =
+    ["after temperature", "after top-k", "top-p keeps (before renormalizing)", "final, renormalized"];
 
 /// The loop demonstration.
 #[component]
@@ -59,7 +60,7 @@ pub fn LoopView(
                                 view! {
                                     <div>
                                         <h3>{*name}" ("{move || step().alive[i]}" alive)"</h3>
-                                        <p>{move || top(step().stages[i].probs(), 5).iter().filter(|(_, p)| *p > 0.0).map(|(t, p)| format!("{} {p:.3}", symbol(*t))).collect::<Vec<_>>().join(", ")}</p>
+                                        <p>{move || top(&step().stages[i], 5).iter().filter(|(_, p)| *p > 0.0).map(|(t, p)| format!("{} {p:.3}", symbol(*t))).collect::<Vec<_>>().join(", ")}</p>
                                     </div>
                                 }
                             })
