@@ -190,6 +190,14 @@ impl Page {
         }
     }
 
+    /// Types `typed` into the quiz whose question is `question`, and submits it with Enter.
+    pub async fn answer(&self, question: &str, typed: &str) {
+        let field = self.by_role("textbox", question).await;
+        field.clear().await.unwrap();
+        field.send_keys(typed).await.unwrap();
+        self.press(&field, Key::Enter, 1).await;
+    }
+
     /// Presses `key` `times` times on `element`.
     pub async fn press(&self, element: &Element, key: Key, times: usize) {
         let keys: String = std::iter::repeat_n(char::from(key), times).collect();

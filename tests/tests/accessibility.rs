@@ -16,7 +16,7 @@ async fn move_everything(page: &Page) {
     for (slider, key, times) in [
         ("Temperature", Key::Left, 6),
         ("P(e)", Key::Up, 3),
-        ("Temperature for the bigram row", Key::Right, 4),
+        ("Temperature for the bars", Key::Right, 4),
         ("Top-k", Key::Left, 2),
         ("p threshold", Key::Down, 5),
         ("Beam width", Key::Right, 3),
@@ -30,7 +30,10 @@ async fn move_everything(page: &Page) {
     let quiz = page.by_role("textbox", "Greedy decoding is the same as top-k sampling with which k?").await;
     quiz.send_keys("7").await.unwrap();
     page.press(&quiz, Key::Enter, 1).await;
-    page.wait_for_text("[data-testid=quiz-0-feedback]", "Not quite: try again.").await;
+    page.wait_for("the hint", || async {
+        page.text("[data-testid=quiz-0-feedback]").await.starts_with("Not quite. Hint:")
+    })
+    .await;
 }
 
 #[tokio::test]
@@ -93,6 +96,11 @@ async fn the_whole_lesson_can_be_done_with_the_keyboard_alone() {
                     let after = slider_value(&page, &element).await;
                     assert_ne!(after, before, "the slider \"{name}\" moves by keyboard");
                 }
+                "radio" => {
+                    // A prediction: the arrow picks a choice.
+                    page.type_keys(&char::from(Key::Down).to_string()).await;
+                    assert_eq!(element.prop("checked").await.unwrap().as_deref(), Some("false"), "focus moves on");
+                }
                 "combobox" => {
                     let before = element.prop("value").await.unwrap();
                     page.type_keys(&char::from(Key::Down).to_string()).await;
@@ -114,13 +122,14 @@ async fn the_whole_lesson_can_be_done_with_the_keyboard_alone() {
             reached.push((role, name));
         }
         let has = |role: &str, name: &str| reached.iter().any(|(r, n)| r == role && n == name);
-        for slider in ["Temperature", "P(e)", "Temperature for the bigram row", "Top-k", "p threshold", "Beam width"] {
+        for slider in ["Temperature", "P(e)", "Temperature for the bars", "Top-k", "p threshold", "Beam width"] {
             assert!(has("slider", slider), "the slider \"{slider}\" was never reached: {reached:?}");
         }
         for button in ["Next step", "Draw 100", "Play samples", "Step forward", "KV cache", "Generate", "long-tailed"] {
             assert!(has("button", button), "the button \"{button}\" was never reached: {reached:?}");
         }
         assert!(has("combobox", "Context"));
+        assert!(reached.iter().any(|(r, _)| r == "radio"), "a prediction's choices are reached");
         page.wait_for_text("[data-testid=progress]", "5 / 5").await;
         assert!(page.text("[data-testid=complete]").await.contains("Lesson complete"));
     })

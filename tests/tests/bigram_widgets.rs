@@ -2,7 +2,7 @@
 
 use e2e::{Key, Page, Pointer, with_page};
 use fantoccini::Locator;
-use model::{Bigram, device};
+use model::{Bigram, Gpt, START, device, next_logits};
 use sampling::{Distribution, Logits, Nucleus, Sampler, Temperature, TopK, TopP};
 
 /// One bar as a screen reader hears it: its value before and after the transforms, and how often it
@@ -98,7 +98,7 @@ async fn temperature_moves_p_argmax_but_never_the_argmax() {
         let context = context(&page).await;
         let argmax = page.text("[data-testid=bars-argmax]").await;
         page.wait_for_text("[data-testid=bars-p-argmax]", &core_p_argmax(context, 1.0, TopK::OFF)).await;
-        let slider = page.by_role("slider", "Temperature for the bigram row").await;
+        let slider = page.by_role("slider", "Temperature for the bars").await;
         for (key, times) in [(Key::Left, 20), (Key::Right, 45), (Key::Home, 1), (Key::End, 1)] {
             page.press(&slider, key, times).await;
             tokio::time::sleep(std::time::Duration::from_millis(50)).await;
@@ -107,6 +107,77 @@ async fn temperature_moves_p_argmax_but_never_the_argmax() {
             assert_eq!(page.text("[data-testid=bars-argmax]").await, argmax, "τ = {tau} moved the argmax");
         }
         assert_eq!(page.text("[data-testid=bars-tau]").await, "5.00");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_prediction_is_asked_before_the_cold_temperature_shows_it() {
+    with_page(|page| async move {
+        page.open().await;
+        let context = context(&page).await;
+        assert_eq!(page.text("[data-testid=bars-reveal]").await, "");
+        page.by_role("radio", "over 0.9").await.click().await.unwrap();
+        page.wait_for("the instruction", || async {
+            page.text("[data-testid=bars-reveal]").await.starts_with("Now drag τ")
+        })
+        .await;
+        // The slider's fourth step is τ = 0.2.
+        let slider = page.by_role("slider", "Temperature for the bars").await;
+        page.press(&slider, Key::Home, 1).await;
+        page.press(&slider, Key::Right, 3).await;
+        page.wait_for_text("[data-testid=bars-tau]", "0.20").await;
+        let p = core_p_argmax(context, 0.2, TopK::OFF);
+        page.wait_for("the reveal", || async { page.text("[data-testid=bars-reveal]").await.contains(&p) }).await;
+        let reveal = page.text("[data-testid=bars-reveal]").await;
+        let right = p.parse::<f64>().unwrap() >= 0.9;
+        assert_eq!(reveal.ends_with("as you predicted."), right, "{reveal}");
+        assert!(reveal.starts_with("You predicted over 0.9."), "{reveal}");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_bars_show_the_transformer_after_a_typed_prefix() {
+    with_page(|page| async move {
+        page.open().await;
+        page.by_role("button", "Transformer").await.click().await.unwrap();
+        let field = page.by_role("textbox", "Start of a name").await;
+        field.send_keys("ma").await.unwrap();
+        page.wait_for_text("[data-testid=bars-source]", "The transformer's distribution of the symbol after ·ma.")
+            .await;
+        // Every bar is the model's logits through the sampler, as the core computes them.
+        let gpt = Gpt::shipped(&device()).unwrap();
+        let logits = next_logits(&gpt, &[START, 13, 1]).unwrap();
+        let expected: Vec<String> =
+            Sampler::default().distribution(&logits).probs().iter().map(|p| format!("{p:.3}")).collect();
+        let shown = || async { bars(&page).await.iter().map(|b| format!("{:.3}", b.after)).collect::<Vec<_>>() };
+        page.wait_for("the transformer's bars", || async { shown().await == expected }).await;
+        // Temperature, a drag and samples work the same on it.
+        let slider = page.by_role("slider", "Temperature for the bars").await;
+        page.press(&slider, Key::Left, 10).await;
+        let tau: f64 = page.text("[data-testid=bars-tau]").await.parse().unwrap();
+        let cooled = Sampler::new(Temperature::new(tau).unwrap(), TopK::OFF, TopP::OFF).distribution(&logits);
+        page.wait_for_text("[data-testid=bars-p-argmax]", &format!("{:.3}", cooled.probs()[cooled.argmax()])).await;
+        let before = bars(&page).await;
+        page.drag(&page.by_role("slider", "P(e)").await, 0.0, -30.0, Pointer::Mouse).await;
+        page.wait_for("the drag", || async { bars(&page).await[5].before > before[5].before + 0.02 }).await;
+        page.by_role("button", "Draw 100").await.click().await.unwrap();
+        page.wait_for_text("[data-testid=bars-samples]", "100").await;
+        // A symbol outside a–z is named and the bars stay as they were.
+        field.send_keys("1").await.unwrap();
+        page.wait_for("the error", || async { page.text("[data-testid=bars-prefix-error]").await.contains("“1”") })
+            .await;
+        assert_eq!(
+            page.text("[data-testid=bars-source]").await,
+            "The transformer's distribution of the symbol after ·ma."
+        );
+        page.by_role("button", "Bigram").await.click().await.unwrap();
+        page.wait_for("the bigram again", || async {
+            page.text("[data-testid=bars-source]").await.starts_with("The bigram's")
+        })
+        .await;
+        assert_eq!(page.text("[data-testid=bars-prefix-error]").await, "");
     })
     .await;
 }
@@ -188,6 +259,9 @@ async fn assert_nucleus_matches_core(page: &Page) {
 async fn the_p_line_cuts_the_nucleus() {
     with_page(|page| async move {
         page.open().await;
+        // The six-token example opens once its question is answered.
+        page.answer(e2e::QUIZZES[3].0, e2e::QUIZZES[3].1).await;
+        page.by_role("button", "six-token example").await.click().await.unwrap();
         page.wait_for_text("[data-testid=nucleus-p]", "0.90").await;
         page.wait_for_text("[data-testid=nucleus-size]", "4").await;
         page.wait_for_text("[data-testid=nucleus-kept]", "4 / 6").await;
@@ -231,7 +305,7 @@ async fn presets_reshape_the_nucleus() {
             page.text("[data-testid=nucleus-size]").await.parse::<usize>().unwrap_or(0) > 15
         })
         .await;
-        page.by_role("button", "bigram row").await.click().await.unwrap();
+        page.by_role("button", "the bars' row").await.click().await.unwrap();
         // The bigram row's nucleus at p = 0.9, from the core.
         let context = context(&page).await;
         let row = Bigram::shipped(&device()).unwrap().row(context).unwrap();

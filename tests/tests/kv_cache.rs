@@ -94,6 +94,8 @@ async fn stepping_fills_the_caches_with_the_exact_work() {
 async fn both_paths_are_measured_and_agree() {
     with_page(|page| async move {
         page.open().await;
+        page.by_role("radio", "about the FLOP ratio (within 15 %)").await.click().await.unwrap();
+        assert_eq!(page.text("[data-testid=kv-reveal]").await, "", "nothing is revealed before the measurement");
         page.by_role("button", "Measure both paths").await.click().await.unwrap();
         page.wait_for("the measurement", || async { page.text("[data-testid=kv-measured]").await.contains("speedup") })
             .await;
@@ -101,6 +103,8 @@ async fn both_paths_are_measured_and_agree() {
         let difference: f64 = text.rsplit(": ").next().unwrap().trim_end_matches('.').parse().unwrap();
         assert!(difference < 1e-4, "{text}");
         assert!(text.contains("ms per token"), "{text}");
+        let reveal = page.text("[data-testid=kv-reveal]").await;
+        assert!(reveal.starts_with("You predicted about the FLOP ratio (within 15 %). It is "), "{reveal}");
     })
     .await;
 }

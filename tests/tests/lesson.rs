@@ -5,10 +5,7 @@ use fantoccini::Locator;
 use model::GptCard;
 
 async fn answer(page: &Page, question: &str, typed: &str) {
-    let field = page.by_role("textbox", question).await;
-    field.clear().await.unwrap();
-    field.send_keys(typed).await.unwrap();
-    page.press(&field, Key::Enter, 1).await;
+    page.answer(question, typed).await;
 }
 
 #[tokio::test]
@@ -19,18 +16,7 @@ async fn the_sections_follow_the_source_lesson() {
         for h in page.client.find_all(Locator::Css("main section > h2")).await.unwrap() {
             titles.push(h.text().await.unwrap());
         }
-        let expected = [
-            "The same forward pass, no loss",
-            "Greedy: why deterministic decoding loops",
-            "Temperature: divide before softmax",
-            "Top-k: cut the tail by rank",
-            "Top-p, the nucleus: cut the tail by mass",
-            "The order of the pipeline",
-            "Why not beam search",
-            "The KV cache",
-            "Prompt, sampler, seed: the whole control surface",
-            "Summary",
-        ];
+        let expected: Vec<&str> = web::sections::SECTIONS.iter().map(|(_, title)| *title).collect();
         assert_eq!(titles, expected);
         // A table of contents links every section's anchor; the header gives a reading time.
         let links = page.client.find_all(Locator::Css("nav.toc a")).await.unwrap();
@@ -58,9 +44,6 @@ async fn quizzes_check_answers_and_count_progress() {
         page.wait_for_text("[data-testid=progress]", "0 / 5").await;
         answer(&page, QUIZZES[1].0, "half").await;
         page.wait_for_text("[data-testid=quiz-1-feedback]", "Type a number, such as 0.5 or 3.").await;
-        answer(&page, QUIZZES[1].0, "0.5").await;
-        page.wait_for_text("[data-testid=quiz-1-feedback]", "Not quite: try again.").await;
-        page.wait_for_text("[data-testid=progress]", "0 / 5").await;
         for (i, (question, right)) in QUIZZES.iter().enumerate() {
             answer(&page, question, right).await;
             page.wait_for("the answer to be accepted", || async {
@@ -72,6 +55,51 @@ async fn quizzes_check_answers_and_count_progress() {
         // Answering again does not count twice.
         answer(&page, QUIZZES[0].0, "1").await;
         page.wait_for_text("[data-testid=progress]", "5 / 5").await;
+    })
+    .await;
+}
+
+/// Whether any part of the page's visible text contains `needle`.
+async fn on_screen(page: &Page, needle: &str) -> bool {
+    page.eval(&format!("return document.querySelector('main').innerText.includes({needle:?});"))
+        .await
+        .as_bool()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn quizzes_ask_before_they_show_then_hint_then_offer_the_answer() {
+    with_page(|page| async move {
+        page.open().await;
+        page.wait_for_text("[data-testid=progress]", "0 / 5").await;
+        // Nothing on the page gives the temperature answers away before they are answered: the worked
+        // example opens at τ = 2, and the nucleus widget away from the six-token example.
+        for shown in ["0.665", "0.867", "4 / 6"] {
+            assert!(!on_screen(&page, shown).await, "{shown} is on the page before its question is answered");
+        }
+        assert_eq!(page.text("[data-testid=tau]").await, "2.00");
+        let six = page.by_role("button", "six-token example (after the question)").await;
+        assert_eq!(six.prop("disabled").await.unwrap().as_deref(), Some("true"));
+
+        // One wrong answer: a hint about the reasoning, no number, and no answer offered yet.
+        let feedback = "[data-testid=quiz-3-feedback]";
+        answer(&page, QUIZZES[3].0, "3").await;
+        page.wait_for("a hint", || async { page.text(feedback).await.starts_with("Not quite. Hint:") }).await;
+        assert!(!page.text(feedback).await.contains('4'), "the hint holds no answer");
+        assert!(page.client.find(fantoccini::Locator::Css("aside.quiz .show-answer")).await.is_err());
+        // Two: the answer is offered; asking for it shows it and the explanation with its numbers.
+        answer(&page, QUIZZES[3].0, "6").await;
+        page.wait_for("the offer", || async { page.text(feedback).await.ends_with("Try again, or show the answer.") })
+            .await;
+        page.by_role("button", "Show the answer").await.click().await.unwrap();
+        page.wait_for("the answer", || async { page.text(feedback).await.starts_with("The answer is 4.") }).await;
+        assert!(page.text(feedback).await.contains("mass 0.93"));
+        assert_eq!(page.text("[data-testid=progress]").await, "0 / 5", "a shown answer is not a right one");
+        // Typing it then counts, and unlocks the six-token example.
+        answer(&page, QUIZZES[3].0, "4").await;
+        page.wait_for_text("[data-testid=progress]", "1 / 5").await;
+        page.by_role("button", "six-token example").await.click().await.unwrap();
+        page.wait_for_text("[data-testid=nucleus-kept]", "4 / 6").await;
     })
     .await;
 }
@@ -187,7 +215,8 @@ async fn prompt_sampler_and_seed_decide_the_output() {
         page.by_role("button", "Generate").await.click().await.unwrap();
         page.wait_for_text(
             "[data-testid=control-error]",
-            "“3” (at position 2) is not in the vocabulary: only a–z and · are",
+            "“3” (at position 2) is not allowed: the vocabulary is a–z and ·, and a prompt, the start of one name, takes \
+             only a–z",
         )
         .await;
     })

@@ -17,19 +17,26 @@ async fn the_temperature_slider_reshapes_the_worked_example() {
         assert_eq!(page.text("h1").await, "How distributions become text");
         assert_eq!(page.client.title().await.unwrap(), "How distributions become text");
 
+        // It opens at τ = 2; the values at τ = 1 and 0.5 wait for their quizzes.
         let slider = page.by_role("slider", "Temperature").await;
-        assert_eq!(slider.prop("value").await.unwrap().as_deref(), Some("1"));
-        assert_probs(&page, ["0.665", "0.245", "0.090"]).await;
+        assert_eq!(page.attr(&slider, "aria-valuetext").await, "τ = 2.00");
+        assert_probs(&page, ["0.506", "0.307", "0.186"]).await;
 
-        // Ten steps of 0.05 down: τ = 0.5.
+        // Twenty steps of 0.05 down: τ = 1, hidden until its question is answered.
+        page.press(&slider, Key::Left, 20).await;
+        page.wait_for_text("[data-testid=tau]", "1.00").await;
+        assert_probs(&page, ["?", "?", "?"]).await;
+        assert!(page.text("[data-testid=temperature-hidden]").await.contains("hidden until you answer"));
+        page.answer(e2e::QUIZZES[1].0, e2e::QUIZZES[1].1).await;
+        assert_probs(&page, ["0.665", "0.245", "0.090"]).await;
+        assert_eq!(page.text("[data-testid=temperature-hidden]").await, "");
+
+        // Ten more: τ = 0.5, hidden until the second question is answered.
         page.press(&slider, Key::Left, 10).await;
         page.wait_for_text("[data-testid=tau]", "0.50").await;
+        assert_probs(&page, ["?", "?", "?"]).await;
+        page.answer(e2e::QUIZZES[2].0, e2e::QUIZZES[2].1).await;
         assert_probs(&page, ["0.867", "0.117", "0.016"]).await;
-
-        // Thirty steps up: τ = 2.
-        page.press(&slider, Key::Right, 30).await;
-        page.wait_for_text("[data-testid=tau]", "2.00").await;
-        assert_probs(&page, ["0.506", "0.307", "0.186"]).await;
 
         // Home and End reach the ends of the range, and the argmax stays the first token throughout.
         page.press(&slider, Key::Home, 1).await;

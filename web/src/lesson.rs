@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use model::GptConfig;
 
 use crate::state::greedy::{GreedyDemo, SEED};
-use crate::state::quiz::{Quiz, Verdict, decode_progress, encode_progress, progress, quizzes, shown_code};
+use crate::state::quiz::{Attempts, Quiz, Verdict, decode_progress, encode_progress, progress, quizzes, shown_code};
 
 /// Where the browser keeps the learner's progress; the version changes when the quizzes do.
 const STORAGE_KEY: &str = "how-distributions-become-text/progress/v1";
@@ -95,7 +95,7 @@ impl Progress {
     }
 }
 
-/// One inline quiz.
+/// One inline quiz: it asks first, gives a hint after a wrong answer, and offers the answer after two.
 #[component]
 pub fn QuizView(
     /// The page's progress.
@@ -103,43 +103,39 @@ pub fn QuizView(
     /// Which quiz.
     index: usize,
 ) -> impl IntoView {
-    let quiz = progress.quizzes.with_value(|q| q[index].clone());
+    let quiz = StoredValue::new(progress.quizzes.with_value(|q| q[index].clone()));
     let typed = RwSignal::new(String::new());
-    let verdict = RwSignal::new(None::<Verdict>);
-    let check = {
-        let quiz = quiz.clone();
-        move |ev: leptos::ev::SubmitEvent| {
-            ev.prevent_default();
-            let v = quiz.check(&typed.get_untracked());
-            if v == Verdict::Right {
-                progress.answer(index);
-            }
-            verdict.set(Some(v));
+    let attempts = RwSignal::new(Attempts::default());
+    let check = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let verdict = quiz.with_value(|q| attempts.try_update(|a| a.submit(q, &typed.get_untracked())));
+        if verdict == Some(Verdict::Right) {
+            progress.answer(index);
         }
     };
     let input_id = format!("quiz-{index}");
     let title_id = format!("quiz-{index}-title");
     let labelled_by = title_id.clone();
     let label_for = input_id.clone();
-    let explanation = quiz.explanation.clone();
+    let (title, question) = quiz.with_value(|q| (q.title, q.question.clone()));
     view! {
         <aside class="quiz" aria-labelledby=labelled_by>
-            <h3 id=title_id>{quiz.title}{move || progress.is_answered(index).then_some(" ✓")}</h3>
+            <h3 id=title_id>{title}{move || progress.is_answered(index).then_some(" ✓")}</h3>
             <form on:submit=check>
-                <label for=label_for>{quiz.question.clone()}</label>
+                <label for=label_for>{question}</label>
                 <div class="answer">
                     <input id=input_id type="text" inputmode="decimal" autocomplete="off"
                         prop:value=move || typed.get() on:input=move |ev| typed.set(event_target_value(&ev)) />
                     <button type="submit">"Check"</button>
+                    {move || attempts.with(Attempts::can_show).then(|| view! {
+                        <button type="button" class="show-answer" on:click=move |_| attempts.update(Attempts::show_answer)>
+                            "Show the answer"
+                        </button>
+                    })}
                 </div>
             </form>
             <p class="feedback" aria-live="polite" data-testid=format!("quiz-{index}-feedback")>
-                {move || match verdict.get() {
-                    None => String::new(),
-                    Some(Verdict::Right) => format!("Right. {explanation}"),
-                    Some(Verdict::Wrong) => "Not quite: try again.".to_string(),
-                    Some(Verdict::NotANumber) => "Type a number, such as 0.5 or 3.".to_string(),
-                }}
+                {move || quiz.with_value(|q| attempts.with(|a| a.feedback(q)))}
             </p>
         </aside>
     }

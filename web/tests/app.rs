@@ -28,9 +28,11 @@ fn probs(root: &HtmlElement) -> Vec<String> {
     ["A", "B", "C"].iter().map(|l| text(root, &format!("[data-testid=prob-{l}] .value"))).collect()
 }
 
-async fn slide_to(root: &HtmlElement, value: &str) {
-    let input: HtmlInputElement = root.query_selector("input#worked-temperature").unwrap().unwrap().unchecked_into();
-    input.set_value(value);
+/// Moves the worked example's slider to the position of `tau`.
+async fn slide_to(root: &HtmlElement, tau: f64) {
+    let selector = "[aria-labelledby=temperature-example-title] input[type=range]";
+    let input: HtmlInputElement = root.query_selector(selector).unwrap().unwrap().unchecked_into();
+    input.set_value(&web::state::sliders::worked_tau().index_of(tau).to_string());
     let init = web_sys::EventInit::new();
     init.set_bubbles(true);
     input.dispatch_event(&web_sys::Event::new_with_event_init_dict("input", &init).unwrap()).unwrap();
@@ -42,20 +44,21 @@ async fn the_title_and_the_models_distribution_show() {
     let (root, _handle) = mount();
     tick().await;
     assert_eq!(text(&root, "h1"), "How distributions become text");
-    assert_eq!(probs(&root), ["0.665", "0.245", "0.090"]);
-    assert_eq!(text(&root, "[data-testid=tau]"), "1.00");
+    // The worked example opens at τ = 2, away from the two temperatures its quizzes ask about.
+    assert_eq!(probs(&root), ["0.506", "0.307", "0.186"]);
+    assert_eq!(text(&root, "[data-testid=tau]"), "2.00");
 }
 
 #[wasm_bindgen_test]
 async fn the_slider_reshapes_the_distribution() {
     let (root, _handle) = mount();
     tick().await;
-    slide_to(&root, "0.5").await;
-    assert_eq!(probs(&root), ["0.867", "0.117", "0.016"]);
-    slide_to(&root, "2").await;
-    assert_eq!(probs(&root), ["0.506", "0.307", "0.186"]);
-    assert_eq!(text(&root, "[data-testid=tau]"), "2.00");
-    assert_eq!(text(&root, ".error"), "");
+    slide_to(&root, 0.5).await;
+    // Hidden until its quiz is answered.
+    assert_eq!(probs(&root), ["?", "?", "?"]);
+    slide_to(&root, 5.0).await;
+    assert_eq!(probs(&root), ["0.402", "0.329", "0.269"]);
+    assert_eq!(text(&root, "[data-testid=tau]"), "5.00");
 }
 
 #[wasm_bindgen_test]
@@ -64,8 +67,8 @@ async fn the_model_widgets_mount_with_their_first_state() {
     tick().await;
     let bars = root.query_selector_all("svg.bars g[role=slider]").unwrap().length();
     assert_eq!(bars, 27, "one draggable bar per symbol");
-    assert_eq!(text(&root, "[data-testid=nucleus-kept]"), "4 / 6");
-    assert_eq!(text(&root, "[data-testid=nucleus-mass]"), "0.930");
+    // The nucleus widget opens on the confident preset: one token of eight.
+    assert_eq!(text(&root, "[data-testid=nucleus-kept]"), "1 / 8");
     assert_eq!(text(&root, "[data-testid=kv-step]"), "0 / 12");
     assert_eq!(text(&root, "[data-testid=bars-samples]"), "0");
     let alerts = root.query_selector_all("[role=alert]").unwrap();

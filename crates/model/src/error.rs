@@ -5,7 +5,9 @@
 #[non_exhaustive]
 pub enum ModelError {
     /// A character the vocabulary does not have.
-    #[error("“{character}” (at position {position}) is not in the vocabulary: only a–z and · are")]
+    #[error(
+        "“{character}” (at position {position}) is not allowed: the vocabulary is a–z and ·, and a prompt, the start of one name, takes only a–z"
+    )]
     OutOfVocabulary {
         /// The offending character.
         character: char,

@@ -98,5 +98,6 @@ pub(crate) fn descending_order(values: &[f64], candidates: impl Iterator<Item = 
 /// The code the lesson page shows, kept compiling and passing as doctests.
 #[doc = include_str!("../../../web/snippets/loop.md")]
 #[doc = include_str!("../../../web/snippets/pipeline.md")]
+#[doc = include_str!("../../../web/snippets/textbook.md")]
 #[allow(dead_code)]
 mod shown_on_the_page {}

@@ -1,20 +1,39 @@
-//! Widget 1: one row of the bigram under temperature, top-k and top-p, with bars the learner can drag.
+//! Widget 1: a model's next-symbol distribution under temperature, top-k and top-p, with bars the
+//! learner can drag: the bigram's row after one symbol, or the transformer's after a typed start of a
+//! name.
 
 use model::{VOCAB_SIZE, Vocab};
 use sampling::{Distribution, Logits, Sampler, Stages, Temperature, TokenId, TopK, TopP, softmax};
 
 use crate::state::samples::Samples;
 
+/// The cold temperature the bars widget asks the learner to predict.
+pub const COLD_TAU: f64 = 0.2;
+
 /// How far one arrow key moves a bar.
 pub const BAR_STEP: f64 = 0.01;
 /// How far Page Up / Page Down move a bar.
 pub const BAR_PAGE: f64 = 0.1;
 
+/// Which model the bars show.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Model {
+    /// The bigram: the row after one context symbol.
+    Bigram,
+    /// The transformer: the distribution after `·` and the typed start of a name.
+    Transformer,
+}
+
 /// The state of the bars widget and its stage view.
 #[derive(Debug, Clone)]
-pub struct BigramBars {
+pub struct Bars {
     table: Vec<Logits>,
     context: TokenId,
+    model: Model,
+    /// The transformer's prompt, as typed.
+    prefix: String,
+    /// The shown model's logits: a bigram row, or the transformer's last position.
+    row: Logits,
     /// The row before any transform: the model's, or the learner's edit of it.
     base: Distribution,
     edited: bool,
@@ -23,44 +42,79 @@ pub struct BigramBars {
     samples: Samples,
 }
 
-impl BigramBars {
+impl Bars {
     /// The bars over `table` (one row of logits per context symbol), showing row `context`.
     ///
     /// # Panics
     /// Never for the bigram's 27 rows; `table` must be non-empty and `context` inside it.
     pub fn new(table: Vec<Logits>, context: TokenId) -> Self {
-        let base = softmax(&table[context]);
+        let row = table[context].clone();
+        let base = softmax(&row);
         let sampler = Sampler::default();
-        let stages = sampler.stages(&table[context]);
+        let stages = sampler.stages(&row);
         let samples = Samples::new(stages.probs.clone());
-        let mut bars = Self { table, context, base, edited: false, sampler, stages, samples };
+        let (model, prefix) = (Model::Bigram, String::new());
+        let mut bars = Self { table, context, model, prefix, row, base, edited: false, sampler, stages, samples };
         bars.refresh();
         bars
     }
 
     /// Recomputes every stage from the base row and the settings, and restarts the samples.
     fn refresh(&mut self) {
-        let logits = Logits::from_probs(self.base.probs()).unwrap_or_else(|_| self.table[self.context].clone());
+        let logits = Logits::from_probs(self.base.probs()).unwrap_or_else(|_| self.row.clone());
         self.stages = self.sampler.stages(&logits);
         self.samples = Samples::new(self.stages.probs.clone());
     }
 
-    /// The symbol whose row is shown.
+    /// The bigram's context symbol (kept while the transformer is shown).
     pub fn context(&self) -> TokenId {
         self.context
     }
 
-    /// Shows the model's row after another symbol (dropping any edit).
+    /// Which model is shown.
+    pub fn model(&self) -> Model {
+        self.model
+    }
+
+    /// The transformer's prompt, as last shown.
+    pub fn prefix(&self) -> &str {
+        &self.prefix
+    }
+
+    /// Shows the bigram's row after another symbol (dropping any edit).
     pub fn set_context(&mut self, context: TokenId) {
         if context < self.table.len() {
             self.context = context;
+            self.show_bigram();
+        }
+    }
+
+    /// Shows the bigram's row after the context symbol.
+    pub fn show_bigram(&mut self) {
+        self.model = Model::Bigram;
+        self.row = self.table[self.context].clone();
+        self.reset();
+    }
+
+    /// Shows the transformer's next-symbol `logits` after `·` and `prefix` (computed by the caller, who
+    /// holds the model). Logits of another length than the vocabulary's are refused.
+    pub fn show_transformer(&mut self, prefix: &str, logits: Logits) {
+        if logits.len() == self.table.len() {
+            self.model = Model::Transformer;
+            self.prefix = prefix.to_string();
+            self.row = logits;
             self.reset();
         }
     }
 
+    /// The model's logits the bars start from.
+    pub fn row(&self) -> &Logits {
+        &self.row
+    }
+
     /// Back to the model's row.
     pub fn reset(&mut self) {
-        self.base = softmax(&self.table[self.context]);
+        self.base = softmax(&self.row);
         self.edited = false;
         self.refresh();
     }
@@ -149,6 +203,11 @@ impl BigramBars {
         self.shown().argmax()
     }
 
+    /// Whether τ is at [`COLD_TAU`], where the prediction is revealed.
+    pub fn is_cold(&self) -> bool {
+        (self.sampler.temperature.get() - COLD_TAU).abs() < 1e-9
+    }
+
     /// P(argmax) after the transforms.
     pub fn p_argmax(&self) -> f64 {
         self.shown().probs()[self.argmax()]
@@ -198,7 +257,7 @@ mod tests {
 
     #[test]
     fn dragging_a_bar_renormalizes_the_rest_in_proportion() {
-        let mut bars = BigramBars::new(table(), 3);
+        let mut bars = Bars::new(table(), 3);
         let before = bars.base().probs().to_vec();
         bars.set_prob(5, 0.4);
         let after = bars.base().probs();
@@ -211,7 +270,7 @@ mod tests {
 
     #[test]
     fn extreme_drags_stay_valid() {
-        let mut bars = BigramBars::new(table(), 0);
+        let mut bars = Bars::new(table(), 0);
         bars.set_prob(2, 1.0);
         assert_eq!(bars.base().probs()[2], 1.0);
         assert_eq!(bars.argmax(), 2);
@@ -228,7 +287,7 @@ mod tests {
 
     #[test]
     fn reset_and_context_restore_the_models_row() {
-        let mut bars = BigramBars::new(table(), 4);
+        let mut bars = Bars::new(table(), 4);
         let model_row = bars.base().clone();
         bars.set_prob(1, 0.9);
         bars.reset();
@@ -243,9 +302,12 @@ mod tests {
 
     #[test]
     fn temperature_keeps_the_argmax_and_top_k_one_leaves_one_bar() {
-        let mut bars = BigramBars::new(table(), 2);
+        let mut bars = Bars::new(table(), 2);
         let argmax = bars.argmax();
         let p1 = bars.p_argmax();
+        assert!(!bars.is_cold());
+        bars.set_temperature(Temperature::new(COLD_TAU).unwrap());
+        assert!(bars.is_cold() && bars.p_argmax() > p1);
         bars.set_temperature(Temperature::new(0.3).unwrap());
         assert_eq!(bars.argmax(), argmax);
         assert!(bars.p_argmax() > p1);
@@ -258,8 +320,36 @@ mod tests {
     }
 
     #[test]
+    fn the_transformer_row_replaces_the_bigram_row_and_back() {
+        let mut bars = Bars::new(table(), 4);
+        let logits = Logits::new((0..VOCAB_SIZE).map(|i| (i % 5) as f64).collect()).unwrap();
+        bars.set_prob(1, 0.9);
+        bars.draw(10);
+        bars.show_transformer("ma", logits.clone());
+        assert_eq!((bars.model(), bars.prefix()), (Model::Transformer, "ma"));
+        assert_eq!(bars.base(), &softmax(&logits));
+        assert_eq!(bars.row(), &logits);
+        assert!(!bars.is_edited() && bars.samples().total() == 0);
+        assert!(bars.shown().total_variation(&Sampler::default().distribution(&logits)).unwrap() < 1e-12);
+        // Dragging, sampling and the stages work the same on it.
+        bars.set_prob(2, 0.5);
+        assert!((bars.base().probs()[2] - 0.5).abs() < 1e-12);
+        bars.set_top_k(TopK::new(3));
+        assert_eq!(bars.stages().top_k.kept_count(), 3);
+        // A row of the wrong length is refused; the context select goes back to the bigram.
+        bars.show_transformer("x", Logits::new(vec![0.0; 3]).unwrap());
+        assert_eq!(bars.prefix(), "ma");
+        bars.set_context(6);
+        assert_eq!((bars.model(), bars.context()), (Model::Bigram, 6));
+        assert_eq!(bars.base(), &softmax(&table()[6]));
+        bars.show_transformer("ma", logits.clone());
+        bars.show_bigram();
+        assert_eq!(bars.row(), &table()[6]);
+    }
+
+    #[test]
     fn any_change_restarts_the_samples() {
-        let mut bars = BigramBars::new(table(), 2);
+        let mut bars = Bars::new(table(), 2);
         bars.draw(100);
         assert_eq!(bars.samples().total(), 100);
         bars.set_top_p(TopP::new(0.5).unwrap());

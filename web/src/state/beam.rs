@@ -63,11 +63,6 @@ fn scored(tokens: &[TokenId], log_prob: f64, score: f64) -> Scored {
     Scored { name: Vocab.decode(&name).unwrap_or_default(), log_prob, symbols: tokens.len(), score }
 }
 
-/// The length penalties the widget offers: α from 0 to 1 in tenths.
-pub fn alphas() -> Vec<f64> {
-    (0..=10).map(|i| f64::from(i) / 10.0).collect()
-}
-
 /// The `width` best names beam search finds from `·`, ranked by Σ log p ÷ lengthᵅ.
 ///
 /// # Errors
@@ -156,6 +151,5 @@ mod tests {
         assert!(normalized.iter().all(|s| (s.score - s.per_symbol()).abs() < 1e-12));
         assert!(normalized.windows(2).all(|w| w[0].score >= w[1].score));
         assert!(beam_names(&model, 4, -1.0).is_err());
-        assert_eq!(alphas().len(), 11);
     }
 }

@@ -1,7 +1,7 @@
 //! Prompt, sampler and seed: the whole control surface, and a fingerprint of what they produce.
 
 use model::{END, LanguageModel, ModelError, START, Vocab, generate};
-use sampling::{Sampler, SamplingError, Strategy, Temperature, TopK, TopP, seeded_rng};
+use sampling::{Sampler, SamplingError, Strategy, Temperature, TokenId, TopK, TopP, seeded_rng};
 
 /// The most symbols one run may add.
 pub const MAX_LENGTH: usize = 40;
@@ -29,6 +29,58 @@ impl Default for Settings {
     }
 }
 
+/// The control surface's form as typed: one text per field.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Form {
+    /// The prompt.
+    pub prompt: String,
+    /// τ.
+    pub tau: String,
+    /// Top-k.
+    pub k: String,
+    /// Top-p.
+    pub p: String,
+    /// The seed.
+    pub seed: String,
+    /// The length.
+    pub length: String,
+}
+
+impl Form {
+    /// The form showing `settings`.
+    pub fn of(settings: &Settings) -> Self {
+        Self {
+            prompt: settings.prompt.clone(),
+            tau: settings.tau.to_string(),
+            k: settings.k.to_string(),
+            p: settings.p.to_string(),
+            seed: settings.seed.to_string(),
+            length: settings.length.to_string(),
+        }
+    }
+
+    /// The settings the form describes. Numbers are checked for their kind here; their ranges when the
+    /// settings run (so that τ = 0, say, is refused by the core with its own reason). The length is
+    /// clamped to 1 ..= [`MAX_LENGTH`].
+    ///
+    /// # Errors
+    /// A sentence naming the first field that is not a number of its kind.
+    pub fn parse(&self) -> Result<Settings, String> {
+        let number =
+            |name: &str, text: &str| text.trim().parse::<f64>().map_err(|_| format!("{name} must be a number"));
+        let whole =
+            |name: &str, text: &str| text.trim().parse::<u64>().map_err(|_| format!("{name} must be a whole number"));
+        Ok(Settings {
+            prompt: self.prompt.trim().to_string(),
+            tau: number("τ", &self.tau)?,
+            k: usize::try_from(whole("k", &self.k)?).unwrap_or(usize::MAX),
+            p: number("p", &self.p)?,
+            seed: whole("The seed", &self.seed)?,
+            length: usize::try_from(whole("The length", &self.length)?).unwrap_or(MAX_LENGTH).clamp(1, MAX_LENGTH),
+        })
+    }
+}
+
 /// What a run produced.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Output {
@@ -36,6 +88,20 @@ pub struct Output {
     pub text: String,
     /// A short fingerprint of the text's bytes.
     pub hash: String,
+}
+
+/// The context a prompt stands for: `·` (a name starts) followed by the prompt's letters.
+///
+/// # Errors
+/// [`ModelError::OutOfVocabulary`] naming the first character that is not a letter (`·` included:
+/// a prompt is the start of one name).
+pub fn prompt_context(prompt: &str) -> Result<Vec<TokenId>, ModelError> {
+    let tokens = Vocab.encode(prompt)?;
+    if let Some(position) = tokens.iter().position(|&t| t == START) {
+        let character = prompt.chars().nth(position).unwrap_or('·');
+        return Err(ModelError::OutOfVocabulary { character, position });
+    }
+    Ok(std::iter::once(START).chain(tokens).collect())
 }
 
 /// FNV-1a over bytes, 64 bits. Written out because the fingerprint must be the same on every platform
@@ -59,14 +125,8 @@ impl Settings {
     /// [`ModelError::OutOfVocabulary`] naming the first character of the prompt that is not a–z, or a
     /// sampling error for invalid settings. Nothing runs then.
     pub fn run<M: LanguageModel>(&self, model: &M) -> Result<Output, ModelError> {
-        let prompt = Vocab.encode(&self.prompt)?;
-        if let Some(position) = prompt.iter().position(|&t| t == START) {
-            let character = self.prompt.chars().nth(position).unwrap_or('·');
-            return Err(ModelError::OutOfVocabulary { character, position });
-        }
+        let context = prompt_context(&self.prompt)?;
         let strategy = Strategy::Sample(self.sampler()?);
-        let mut context = vec![START];
-        context.extend(&prompt);
         let added = generate(model, &context, self.length.min(MAX_LENGTH), &strategy, &mut seeded_rng(self.seed))?;
         let added: Vec<_> = added.into_iter().take_while(|&t| t != END).collect();
         let text = format!("{}{}", self.prompt, Vocab.decode(&added)?);
@@ -159,6 +219,33 @@ mod tests {
         assert!(matches!(dot.run(&bigram()), Err(ModelError::OutOfVocabulary { position: 1, .. })));
         let bad_tau = Settings { tau: 0.0, ..Settings::default() };
         assert!(matches!(bad_tau.run(&bigram()), Err(ModelError::Sampling(_))));
+    }
+
+    #[test]
+    fn the_form_round_trips_and_names_the_first_bad_field() {
+        let s = Settings { prompt: "jo".into(), tau: 1.3, k: 5, p: 0.9, seed: 42, length: 12 };
+        assert_eq!(Form::of(&s).parse(), Ok(s.clone()));
+        let spaced = Form { prompt: " jo ".into(), tau: " 1.3".into(), ..Form::of(&s) };
+        assert_eq!(spaced.parse(), Ok(s.clone()));
+        assert_eq!(Form { tau: "hot".into(), ..Form::of(&s) }.parse(), Err("τ must be a number".into()));
+        assert_eq!(Form { k: "-1".into(), ..Form::of(&s) }.parse(), Err("k must be a whole number".into()));
+        assert_eq!(
+            Form { seed: "1.5".into(), p: "x".into(), ..Form::of(&s) }.parse(),
+            Err("p must be a number".into())
+        );
+        assert_eq!(Form { length: "999".into(), ..Form::of(&s) }.parse().unwrap().length, MAX_LENGTH);
+        assert_eq!(Form { length: "0".into(), ..Form::of(&s) }.parse().unwrap().length, 1);
+        // Out-of-range numbers parse; the run refuses them with the core's reason.
+        let cold = Form { tau: "0".into(), ..Form::of(&s) }.parse().unwrap();
+        assert!(matches!(cold.run(&bigram()), Err(ModelError::Sampling(_))));
+    }
+
+    #[test]
+    fn a_prompt_is_a_name_started_after_the_boundary() {
+        assert_eq!(prompt_context("ab"), Ok(vec![START, 1, 2]));
+        assert_eq!(prompt_context(""), Ok(vec![START]));
+        assert_eq!(prompt_context("a·"), Err(ModelError::OutOfVocabulary { character: '·', position: 1 }));
+        assert!(matches!(prompt_context("é"), Err(ModelError::OutOfVocabulary { character: 'é', position: 0 })));
     }
 
     #[test]

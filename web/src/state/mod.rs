@@ -6,6 +6,7 @@ pub mod control;
 pub mod greedy;
 pub mod kv;
 pub mod nucleus;
+pub mod predict;
 pub mod projection;
 pub mod quiz;
 pub mod samples;

@@ -19,12 +19,20 @@ pub enum Preset {
     /// Mass spread thinly over many tokens.
     LongTailed,
     /// The row of the bigram for the context chosen in the bars widget.
-    BigramRow,
+    BarsRow,
 }
 
 impl Preset {
     /// Every preset, in the order the page lists them.
-    pub const ALL: [Self; 4] = [Self::SixToken, Self::Confident, Self::LongTailed, Self::BigramRow];
+    pub const ALL: [Self; 4] = [Self::SixToken, Self::Confident, Self::LongTailed, Self::BarsRow];
+
+    /// The preset the widget opens on: not the six-token example, whose nucleus a quiz asks for first.
+    pub const FIRST: Self = Self::Confident;
+
+    /// The quiz that asks about this preset, if any: until it is answered the preset stays locked.
+    pub fn asked_by(self) -> Option<usize> {
+        (self == Self::SixToken).then_some(crate::state::quiz::ids::NUCLEUS)
+    }
 
     /// The name the page shows.
     pub fn label(self) -> &'static str {
@@ -32,7 +40,7 @@ impl Preset {
             Self::SixToken => "six-token example",
             Self::Confident => "confident",
             Self::LongTailed => "long-tailed",
-            Self::BigramRow => "bigram row",
+            Self::BarsRow => "the bars' row",
         }
     }
 }
@@ -48,15 +56,15 @@ pub struct NucleusWidget {
 }
 
 /// A preset's token labels and distribution. The bigram row comes from the caller.
-fn preset_distribution(preset: Preset, bigram_row: &(Vec<String>, Distribution)) -> (Vec<String>, Distribution) {
+fn preset_distribution(preset: Preset, bars_row: &(Vec<String>, Distribution)) -> (Vec<String>, Distribution) {
     let letters = |n: usize| (0..n).map(|i| char::from(b'A' + i as u8).to_string()).collect::<Vec<_>>();
-    let weights = |v: Vec<f64>| Distribution::from_probs(v).unwrap_or_else(|_| bigram_row.1.clone());
+    let weights = |v: Vec<f64>| Distribution::from_probs(v).unwrap_or_else(|_| bars_row.1.clone());
     match preset {
         Preset::SixToken => (letters(6), weights(vec![0.50, 0.20, 0.15, 0.08, 0.05, 0.02])),
         Preset::Confident => {
             // A large gap between the first logit and the rest.
             let logits = [6.0, 2.0, 1.5, 1.0, 0.5, 0.0, -0.5, -1.0];
-            let dist = Logits::new(logits.to_vec()).map(|l| softmax(&l)).unwrap_or_else(|_| bigram_row.1.clone());
+            let dist = Logits::new(logits.to_vec()).map(|l| softmax(&l)).unwrap_or_else(|_| bars_row.1.clone());
             (letters(logits.len()), dist)
         }
         Preset::LongTailed => {
@@ -64,21 +72,21 @@ fn preset_distribution(preset: Preset, bigram_row: &(Vec<String>, Distribution))
             let n = 24;
             (letters(n), weights((1..=n).map(|i| (i as f64).powf(-0.8)).collect()))
         }
-        Preset::BigramRow => bigram_row.clone(),
+        Preset::BarsRow => bars_row.clone(),
     }
 }
 
 impl NucleusWidget {
-    /// The widget on `preset`, cut at `p`; `bigram_row` is the labels and row of the bars widget.
-    pub fn new(preset: Preset, p: TopP, bigram_row: &(Vec<String>, Distribution)) -> Self {
-        let (labels, dist) = preset_distribution(preset, bigram_row);
+    /// The widget on `preset`, cut at `p`; `bars_row` is the labels and row of the bars widget.
+    pub fn new(preset: Preset, p: TopP, bars_row: &(Vec<String>, Distribution)) -> Self {
+        let (labels, dist) = preset_distribution(preset, bars_row);
         let nucleus = Nucleus::new(&dist, p);
         Self { preset, labels, dist, p, nucleus }
     }
 
     /// Switches the distribution, keeping p.
-    pub fn set_preset(&mut self, preset: Preset, bigram_row: &(Vec<String>, Distribution)) {
-        *self = Self::new(preset, self.p, bigram_row);
+    pub fn set_preset(&mut self, preset: Preset, bars_row: &(Vec<String>, Distribution)) {
+        *self = Self::new(preset, self.p, bars_row);
     }
 
     /// The preset shown.
@@ -169,9 +177,17 @@ mod tests {
     }
 
     #[test]
-    fn the_bigram_row_preset_uses_the_given_row() {
+    fn the_widget_opens_away_from_the_quizzed_example() {
+        assert_ne!(Preset::FIRST, Preset::SixToken);
+        assert_eq!(Preset::FIRST.asked_by(), None);
+        assert_eq!(Preset::SixToken.asked_by(), Some(crate::state::quiz::ids::NUCLEUS));
+        assert!(Preset::ALL.iter().filter(|p| p.asked_by().is_some()).count() == 1);
+    }
+
+    #[test]
+    fn the_bars_row_preset_uses_the_given_row() {
         let mut w = NucleusWidget::new(Preset::SixToken, TopP::new(0.5).unwrap(), &row());
-        w.set_preset(Preset::BigramRow, &row());
+        w.set_preset(Preset::BarsRow, &row());
         assert_eq!(w.sorted_labels(), ["a", "b", "·"]);
         assert_eq!(w.nucleus().size(), 1);
         assert_eq!(w.p(), 0.5);

@@ -14,12 +14,28 @@ pub struct Quiz {
     pub answer: f64,
     /// How far off an answer may be and still count (half of the last shown decimal).
     pub tolerance: f64,
-    /// Shown after a right answer.
+    /// Shown after a wrong answer: a pointer to the reasoning, never the number.
+    pub hint: &'static str,
+    /// Shown after a right answer, or with the answer when the learner asks for it.
     pub explanation: String,
 }
 
+/// Which quiz is which, by its place on the page.
+pub mod ids {
+    /// Greedy as top-k with k = 1.
+    pub const GREEDY: usize = 0;
+    /// p₁ of (2, 1, 0) at τ = 1.
+    pub const TAU_ONE: usize = 1;
+    /// p₁ of (2, 1, 0) at τ = 0.5.
+    pub const TAU_HALF: usize = 2;
+    /// The six-token example's nucleus at p = 0.9.
+    pub const NUCLEUS: usize = 3;
+    /// The growth of the uncached work.
+    pub const CACHE: usize = 4;
+}
+
 /// What the learner's answer was.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Verdict {
     /// Right.
     Right,
@@ -30,12 +46,67 @@ pub enum Verdict {
 }
 
 impl Quiz {
+    /// The answer as the page writes it: to two decimals when the tolerance allows any, else whole.
+    pub fn answer_text(&self) -> String {
+        if self.tolerance > 0.0 { format!("{:.2}", self.answer) } else { format!("{}", self.answer) }
+    }
+
     /// Checks typed text: a number within the tolerance of the answer.
     pub fn check(&self, typed: &str) -> Verdict {
         match typed.trim().replace(',', ".").parse::<f64>() {
             Ok(v) if (v - self.answer).abs() <= self.tolerance + 1e-9 => Verdict::Right,
             Ok(_) => Verdict::Wrong,
             Err(_) => Verdict::NotANumber,
+        }
+    }
+}
+
+/// The learner's attempts at one quiz: ask first, then a hint, then the answer on request.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Attempts {
+    wrong: u32,
+    last: Option<Verdict>,
+    shown: bool,
+}
+
+/// After how many wrong answers the answer is offered.
+pub const OFFER_AFTER: u32 = 2;
+
+impl Attempts {
+    /// Checks what the learner typed and remembers the verdict.
+    pub fn submit(&mut self, quiz: &Quiz, typed: &str) -> Verdict {
+        let verdict = quiz.check(typed);
+        if verdict == Verdict::Wrong {
+            self.wrong += 1;
+        }
+        self.last = Some(verdict);
+        verdict
+    }
+
+    /// Whether the "Show the answer" button is offered: after two wrong answers, until it is used or
+    /// the learner gets it right.
+    pub fn can_show(&self) -> bool {
+        self.wrong >= OFFER_AFTER && !self.shown && self.last != Some(Verdict::Right)
+    }
+
+    /// Shows the answer, if it is offered.
+    pub fn show_answer(&mut self) {
+        if self.can_show() {
+            self.shown = true;
+        }
+    }
+
+    /// What the page says under the quiz.
+    pub fn feedback(&self, quiz: &Quiz) -> String {
+        match (self.last, self.shown) {
+            (Some(Verdict::Right), _) => format!("Right. {}", quiz.explanation),
+            (_, true) => format!("The answer is {}. {}", quiz.answer_text(), quiz.explanation),
+            (Some(Verdict::NotANumber), _) => "Type a number, such as 0.5 or 3.".to_string(),
+            (Some(Verdict::Wrong), _) if self.can_show() => {
+                format!("Not quite. Hint: {} Try again, or show the answer.", quiz.hint)
+            }
+            (Some(Verdict::Wrong), _) => format!("Not quite. Hint: {} Try again.", quiz.hint),
+            (None, false) => String::new(),
         }
     }
 }
@@ -101,6 +172,8 @@ pub fn quizzes(config: &GptConfig) -> Vec<Quiz> {
             question: "Greedy decoding is the same as top-k sampling with which k?".into(),
             answer: 1.0,
             tolerance: 0.0,
+            hint: "Top-k draws among the k largest logits. How many may it keep for the draw to have a single \
+                   possible outcome, the largest?",
             explanation: "With k = 1 only the largest logit survives, so the draw always returns the argmax.".into(),
         },
         Quiz {
@@ -108,6 +181,7 @@ pub fn quizzes(config: &GptConfig) -> Vec<Quiz> {
             question: "Logits (2, 1, 0) at τ = 1: what is p₁, to two decimals?".into(),
             answer: top_probability(1.0),
             tolerance: 0.005,
+            hint: "Exponentiate each logit, then divide e² by the sum of all three exponentials.",
             explanation: softmax_explanation(1.0),
         },
         Quiz {
@@ -115,6 +189,7 @@ pub fn quizzes(config: &GptConfig) -> Vec<Quiz> {
             question: "The same logits at τ = 0.5: what is p₁, to two decimals?".into(),
             answer: top_probability(0.5),
             tolerance: 0.005,
+            hint: "Dividing by τ = 0.5 doubles every logit. Run the same softmax on the doubled logits.",
             explanation: format!("Halving τ doubles the logits to (4, 2, 0): {}", softmax_explanation(0.5)),
         },
         Quiz {
@@ -122,6 +197,8 @@ pub fn quizzes(config: &GptConfig) -> Vec<Quiz> {
             question: "Sorted probabilities (0.50, 0.20, 0.15, 0.08, 0.05, 0.02) and p = 0.9: how many tokens are in the nucleus?".into(),
             answer: nucleus.size() as f64,
             tolerance: 0.0,
+            hint: "Add the probabilities one at a time, largest first, and stop at the first running sum that \
+                   is at least 0.9. Count the tokens you added, the one that crossed 0.9 included.",
             explanation: format!(
                 "The running sums are 0.50, 0.70, 0.85, 0.93: the fourth token is the first to reach 0.9, so {} tokens with mass {:.2}.",
                 nucleus.size(),
@@ -136,6 +213,8 @@ pub fn quizzes(config: &GptConfig) -> Vec<Quiz> {
                 .into(),
             answer: uncached_exponent(config),
             tolerance: 0.0,
+            hint: "Without the cache, step t runs all t tokens again. Sum that work over the steps t = 1 … T: \
+                   which power of T does the sum grow like?",
             explanation: uncached_explanation(config),
         },
     ]
@@ -214,6 +293,41 @@ mod tests {
         let text = uncached_explanation(&GptConfig::new().with_width(48));
         assert!(text.contains("from 8 to 16 multiplies this model's uncached total by 3."), "{text}");
         assert!(text.contains("longer than about 295 tokens"), "{text}");
+    }
+
+    #[test]
+    fn a_wrong_answer_gets_a_hint_then_the_answer_is_offered() {
+        let q = &all()[ids::TAU_ONE];
+        let mut a = Attempts::default();
+        assert_eq!(a.feedback(q), "");
+        assert!(!a.can_show());
+        a.submit(q, "lots");
+        assert_eq!(a.feedback(q), "Type a number, such as 0.5 or 3.");
+        a.submit(q, "0.5");
+        assert_eq!(a.feedback(q), format!("Not quite. Hint: {} Try again.", q.hint));
+        assert!(!a.can_show(), "one wrong answer: a hint only");
+        a.show_answer();
+        assert!(!a.feedback(q).contains("0.67"));
+        a.submit(q, "0.9");
+        assert!(a.can_show());
+        assert!(a.feedback(q).ends_with("Try again, or show the answer."));
+        a.show_answer();
+        assert!(!a.can_show());
+        assert!(a.feedback(q).starts_with("The answer is 0.67. e^2 / (e^2"), "{}", a.feedback(q));
+        assert_eq!(a.submit(q, "0.67"), Verdict::Right);
+        assert!(a.feedback(q).starts_with("Right."));
+    }
+
+    #[test]
+    fn hints_point_at_the_reasoning_never_the_number() {
+        for q in all() {
+            assert!(!q.hint.contains(&q.answer_text()), "{}: {}", q.title, q.hint);
+            assert!(!q.explanation.is_empty());
+        }
+        assert_eq!(all()[ids::NUCLEUS].answer_text(), "4");
+        let mut right_away = Attempts::default();
+        right_away.submit(&all()[0], "1");
+        assert!(!right_away.can_show());
     }
 
     #[test]

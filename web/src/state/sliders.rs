@@ -1,6 +1,109 @@
-//! Slider positions ↔ sampler settings, for the native range inputs.
+//! Every slider's scale: the values it can take, its default, and how a value reads. The page's one
+//! slider component renders a [`Scale`] as a native range input over the positions 0 ..= n − 1, so the
+//! keyboard (arrows, Page Up / Down, Home, End) and screen readers work the same on every slider.
 
 use sampling::TopK;
+
+/// The values a slider can take, in increasing order, where it starts, and how a value reads.
+#[derive(Debug, Clone)]
+pub struct Scale {
+    values: Vec<f64>,
+    default: f64,
+    format: fn(f64) -> String,
+}
+
+impl Scale {
+    /// A scale over `values` (sorted here), starting at the value nearest `default`.
+    pub fn new(mut values: Vec<f64>, default: f64, format: fn(f64) -> String) -> Self {
+        values.retain(|v| !v.is_nan());
+        values.sort_by(f64::total_cmp);
+        if values.is_empty() {
+            values.push(default);
+        }
+        Self { values, default, format }
+    }
+
+    /// `min`, `min + step`, …, `max`, rounded to the step's decimals so that 1.0 is exactly 1.
+    pub fn stepped(min: f64, max: f64, step: f64, default: f64, format: fn(f64) -> String) -> Self {
+        let n = ((max - min) / step).round() as usize;
+        let round = |v: f64| (v / step).round() * step;
+        let values = (0..=n).map(|i| (round(min + i as f64 * step) * 1e9).round() / 1e9).collect();
+        Self::new(values, default, format)
+    }
+
+    /// The last position.
+    pub fn max_index(&self) -> usize {
+        self.values.len() - 1
+    }
+
+    /// The position of the value nearest `value`.
+    pub fn index_of(&self, value: f64) -> usize {
+        self.values
+            .iter()
+            .enumerate()
+            .min_by(|a, b| (a.1 - value).abs().total_cmp(&(b.1 - value).abs()))
+            .map_or(0, |(i, _)| i)
+    }
+
+    /// The value at position `index` (the last, past the end).
+    pub fn value_at(&self, index: usize) -> f64 {
+        self.values[index.min(self.max_index())]
+    }
+
+    /// The value the slider starts at.
+    pub fn default(&self) -> f64 {
+        self.value_at(self.index_of(self.default))
+    }
+
+    /// How `value` reads.
+    pub fn format(&self, value: f64) -> String {
+        (self.format)(value)
+    }
+
+    /// The value of a position as the range input reports it (text); `None` for text that is not one.
+    pub fn parse(&self, text: &str) -> Option<f64> {
+        text.trim().parse::<usize>().ok().map(|i| self.value_at(i))
+    }
+}
+
+/// Two decimals.
+fn two_decimals(v: f64) -> String {
+    format!("{v:.2}")
+}
+
+/// The worked example's temperature: 0.05 to 5 in steps of 0.05, from τ = 2.
+pub fn worked_tau() -> Scale {
+    use crate::state::temperature::{MAX_TAU, MIN_TAU, START_TAU, TAU_STEP};
+    Scale::stepped(MIN_TAU, MAX_TAU, TAU_STEP, START_TAU, two_decimals)
+}
+
+/// The bars' temperature: [`temperature_steps`], from τ = 1.
+pub fn bars_tau() -> Scale {
+    Scale::new(temperature_steps(), 1.0, two_decimals)
+}
+
+/// Top-k over the 27 symbols: 1 to 27, where 27 means off; from off.
+pub fn top_k(vocab: usize) -> Scale {
+    fn label(k: f64) -> String {
+        top_k_label(top_k_from_slider(k as usize, model::VOCAB_SIZE), model::VOCAB_SIZE)
+    }
+    Scale::new((1..=vocab).map(|k| k as f64).collect(), vocab as f64, label)
+}
+
+/// Top-p: 0.01 to 1 in hundredths, from 1 (off).
+pub fn top_p() -> Scale {
+    Scale::stepped(0.01, 1.0, 0.01, 1.0, two_decimals)
+}
+
+/// The beam width: 1 to 16, from 4.
+pub fn beam_width() -> Scale {
+    Scale::stepped(1.0, 16.0, 1.0, 4.0, |b| format!("{b}"))
+}
+
+/// The length penalty α: 0 to 1 in tenths, from 0.
+pub fn length_penalty() -> Scale {
+    Scale::stepped(0.0, 1.0, 0.1, 0.0, |a| format!("{a:.1}"))
+}
 
 /// The temperatures the slider offers, from 0.05 to 5: steps of 0.05 up to 0.5, of 0.02 from 0.5 to
 /// 1.5 (fine around τ = 1, where the model's own distribution sits), and of 0.1 above.
@@ -40,12 +143,36 @@ mod tests {
     use super::*;
 
     #[test]
+    fn scales_map_positions_to_values_and_back() {
+        let tau = worked_tau();
+        assert_eq!(tau.max_index(), 99);
+        assert_eq!((tau.value_at(0), tau.value_at(99), tau.value_at(500)), (0.05, 5.0, 5.0));
+        assert_eq!(tau.default(), 2.0);
+        assert_eq!(tau.value_at(tau.index_of(1.0)), 1.0);
+        assert_eq!(tau.value_at(tau.index_of(0.5)), 0.5);
+        assert_eq!(tau.format(0.5), "0.50");
+        assert_eq!(tau.parse("19"), Some(1.0));
+        assert_eq!(tau.parse("hot"), None);
+        let p = top_p();
+        assert_eq!((p.max_index(), p.default(), p.value_at(89)), (99, 1.0, 0.9));
+        let k = top_k(27);
+        assert_eq!((k.default(), k.format(27.0), k.format(5.0)), (27.0, "27 (off)".to_string(), "5".to_string()));
+        assert_eq!((beam_width().default(), beam_width().max_index(), beam_width().format(4.0)), (4.0, 15, "4".into()));
+        let alpha = length_penalty();
+        assert_eq!((alpha.max_index(), alpha.value_at(3), alpha.format(1.0)), (10, 0.3, "1.0".to_string()));
+        assert_eq!(bars_tau().default(), 1.0);
+        let odd = Scale::new(vec![f64::NAN], 3.0, two_decimals);
+        assert_eq!((odd.max_index(), odd.default()), (0, 3.0));
+    }
+
+    #[test]
     fn temperature_steps_span_the_range_finely_near_one() {
         let steps = temperature_steps();
         assert_eq!(steps.first(), Some(&0.05));
         assert_eq!(steps.last(), Some(&5.0));
         assert!(steps.windows(2).all(|w| w[0] < w[1]), "increasing");
         assert!(steps.contains(&1.0) && steps.contains(&0.5) && steps.contains(&2.0));
+        assert!(steps.contains(&crate::state::bars::COLD_TAU), "the slider reaches the predicted τ");
         let gap = |t: f64| {
             let i = temperature_index(&steps, t);
             steps[i + 1] - steps[i]

@@ -100,6 +100,15 @@ mod tests {
     }
 
     #[test]
+    fn the_shipped_run_ends_a_name_and_starts_the_next() {
+        // The widget's try line asks the learner to step past a ·: the recorded run must contain one.
+        let steps = record(&model::Gpt::shipped(&device()).unwrap()).unwrap();
+        let end = steps.iter().position(|s| s.chosen == START).expect("a · is drawn");
+        assert!(end + 1 < STEPS, "and a step follows it");
+        assert_eq!(steps[end + 1].view_start, steps[end + 1].context.len() - 1, "the view starts over");
+    }
+
+    #[test]
     fn top_lists_the_largest_first() {
         assert_eq!(top(&[0.1, 0.5, 0.2, 0.5], 3), vec![(1, 0.5), (3, 0.5), (2, 0.2)]);
     }

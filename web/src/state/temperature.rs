@@ -2,12 +2,25 @@
 
 use sampling::{Logits, SamplingError, Temperature, softmax};
 
+use crate::state::quiz::ids;
+
 /// The lowest temperature the slider offers.
 pub const MIN_TAU: f64 = 0.05;
 /// The highest temperature the slider offers.
 pub const MAX_TAU: f64 = 5.0;
 /// The slider's step.
 pub const TAU_STEP: f64 = 0.05;
+
+/// Where the worked example opens: at neither temperature the quizzes ask about.
+pub const START_TAU: f64 = 2.0;
+
+/// The temperatures whose probabilities two quizzes ask for, and which quiz asks.
+pub const ASKED: [(f64, usize); 2] = [(1.0, ids::TAU_ONE), (0.5, ids::TAU_HALF)];
+
+/// The quiz that keeps the probabilities at `tau` hidden, while it is unanswered.
+pub fn hidden_by(tau: f64, answered: impl Fn(usize) -> bool) -> Option<usize> {
+    ASKED.iter().find(|(t, quiz)| (tau - t).abs() < TAU_STEP / 2.0 && !answered(*quiz)).map(|&(_, quiz)| quiz)
+}
 
 /// One row of the table: a token's logit before and after τ, and its probability.
 #[derive(Debug, Clone, PartialEq)]
@@ -58,16 +71,6 @@ impl TemperatureExample {
             .map(|((&label, &logit), (&scaled, &prob))| Row { label, logit, scaled, prob })
             .collect())
     }
-
-    /// Parses a slider value.
-    ///
-    /// # Errors
-    /// [`SamplingError::InvalidTemperature`] for text that is not a valid temperature (NaN stands in for
-    /// text that is not a number at all).
-    pub fn parse_tau(text: &str) -> Result<f64, SamplingError> {
-        let tau = text.trim().parse::<f64>().unwrap_or(f64::NAN);
-        Temperature::new(tau).map(Temperature::get)
-    }
 }
 
 /// A probability as the page shows it: three decimals.
@@ -110,9 +113,24 @@ mod tests {
     #[test]
     fn bad_temperatures_are_errors_not_panics() {
         assert!(TemperatureExample::default().rows(0.0).is_err());
-        assert!(TemperatureExample::parse_tau("hot").is_err());
-        assert!(TemperatureExample::parse_tau("-1").is_err());
-        assert_eq!(TemperatureExample::parse_tau(" 0.5 "), Ok(0.5));
+        assert!(TemperatureExample::default().rows(-1.0).is_err());
+        assert!(TemperatureExample::default().rows(f64::NAN).is_err());
+    }
+
+    #[test]
+    fn the_asked_temperatures_stay_hidden_until_their_quiz_is_answered() {
+        let none = |_| false;
+        assert_eq!(hidden_by(1.0, none), Some(ids::TAU_ONE));
+        assert_eq!(hidden_by(0.5, none), Some(ids::TAU_HALF));
+        assert_eq!(hidden_by(START_TAU, none), None);
+        assert_eq!(hidden_by(0.55, none), None);
+        assert_eq!(hidden_by(1.0, |q| q == ids::TAU_ONE), None);
+        assert_eq!(hidden_by(0.5, |q| q == ids::TAU_ONE), Some(ids::TAU_HALF));
+        // Both lie on the slider's grid, so the slider can reach them once they are revealed.
+        for (tau, _) in ASKED {
+            let steps = (tau - MIN_TAU) / TAU_STEP;
+            assert!((steps - steps.round()).abs() < 1e-9);
+        }
     }
 
     #[test]

@@ -3,15 +3,21 @@
 
 use leptos::ev::KeyboardEvent;
 use leptos::prelude::*;
-use model::VOCAB_SIZE;
+use std::rc::Rc;
+
+use model::{Gpt, VOCAB_SIZE, next_logits};
 use sampling::Temperature;
 
 use crate::perf::{measure, measure_until_rendered};
-use crate::state::bars::{BAR_PAGE, BAR_STEP, BigramBars, symbol};
+use crate::state::bars::{BAR_PAGE, BAR_STEP, Bars, COLD_TAU, Model, symbol};
+use crate::state::control::prompt_context;
+use crate::state::predict::cold_argmax;
 use crate::state::projection::{BandLayout, BarChart, Scale, VerticalProjection};
 use crate::state::samples::tv_plot;
-use crate::state::sliders::{temperature_index, temperature_steps, top_k_from_slider, top_k_label, top_k_to_slider};
+use crate::state::sliders::{bars_tau, top_k, top_k_from_slider, top_k_label, top_k_to_slider};
 use crate::widgets::drag::{Drag, KeyMove, key_move};
+use crate::widgets::predict::PredictView;
+use crate::widgets::slider::Slider;
 
 /// The viewBox of the bar chart.
 const VIEW: (f64, f64) = (600.0, 280.0);
@@ -28,7 +34,7 @@ const PER_FRAME: u64 = 200;
 const TV_VIEW: (f64, f64) = (220.0, 70.0);
 
 /// Applies a slider key to bar `token`.
-fn on_bar_key(state: RwSignal<BigramBars>, token: usize, ev: &KeyboardEvent) {
+fn on_bar_key(state: RwSignal<Bars>, token: usize, ev: &KeyboardEvent) {
     if let Some(m) = key_move(&ev.key(), BAR_STEP, BAR_PAGE) {
         ev.prevent_default();
         measure_until_rendered("drag-update", || {
@@ -43,7 +49,7 @@ fn on_bar_key(state: RwSignal<BigramBars>, token: usize, ev: &KeyboardEvent) {
 
 /// One bar: the faint model row, the transformed bar, the sample tick, the label, and its slider role.
 #[component]
-fn Bar(state: RwSignal<BigramBars>, token: usize) -> impl IntoView {
+fn Bar(state: RwSignal<Bars>, token: usize) -> impl IntoView {
     let name = format!("P({})", symbol(token));
     let drag = Drag::new(VIEW, move |_x, y| {
         measure_until_rendered("drag-update", || state.update(|s| s.set_prob(token, CHART.values.from_y(y))));
@@ -93,7 +99,7 @@ fn Bar(state: RwSignal<BigramBars>, token: usize) -> impl IntoView {
 }
 
 /// Keeps drawing while `playing` holds, one batch per animation frame.
-fn stream(state: RwSignal<BigramBars>, playing: RwSignal<bool>) {
+fn stream(state: RwSignal<Bars>, playing: RwSignal<bool>) {
     request_animation_frame(move || {
         if playing.get_untracked() {
             measure("draw-frame", || state.update(|s| s.draw(PER_FRAME)));
@@ -102,26 +108,51 @@ fn stream(state: RwSignal<BigramBars>, playing: RwSignal<bool>) {
     });
 }
 
+/// The transformer's next-symbol logits after `·` and `prefix`, or why there are none.
+fn transformer_row(gpt: &Gpt, prefix: &str) -> Result<sampling::Logits, String> {
+    prompt_context(prefix).and_then(|context| next_logits(gpt, &context)).map_err(|e| e.to_string())
+}
+
 /// The bars widget.
 #[component]
-pub fn BigramBarsWidget(
-    /// The shared state: the bigram row, the sampler, the samples.
-    state: RwSignal<BigramBars>,
+pub fn BarsWidget(
+    /// The shared state: the model's row, the sampler, the samples.
+    state: RwSignal<Bars>,
+    /// The trained transformer, when it loaded: the bars can show its distribution too.
+    gpt: Option<Rc<Gpt>>,
 ) -> impl IntoView {
-    let steps = StoredValue::new(temperature_steps());
+    let prefix = RwSignal::new(state.with_untracked(|s| s.prefix().to_string()));
+    let prefix_error = RwSignal::new(None::<String>);
+    let show_prefix = {
+        let gpt = gpt.clone();
+        move |text: String| {
+            let Some(gpt) = gpt.as_ref() else { return };
+            match transformer_row(gpt, &text) {
+                Ok(logits) => {
+                    prefix_error.set(None);
+                    state.update(|s| s.show_transformer(&text, logits));
+                }
+                Err(e) => prefix_error.set(Some(e)),
+            }
+        }
+    };
+    let on_prefix = {
+        let show_prefix = show_prefix.clone();
+        move |ev| {
+            let text = event_target_value(&ev);
+            prefix.set(text.clone());
+            show_prefix(text);
+        }
+    };
+    let pick_transformer = move |_| show_prefix(prefix.get_untracked());
+    let on_transformer = move || state.with(|s| s.model() == Model::Transformer);
     let playing = RwSignal::new(false);
-    let tau_index = move || state.with(|s| steps.with_value(|st| temperature_index(st, s.sampler().temperature.get())));
-    let on_tau = move |ev| {
-        let index: usize = event_target_value(&ev).parse().unwrap_or(0);
-        let tau = steps.with_value(|st| st.get(index).copied().unwrap_or(1.0));
+    let on_tau = move |tau: f64| {
         if let Ok(tau) = Temperature::new(tau) {
             state.update(|s| s.set_temperature(tau));
         }
     };
-    let on_k = move |ev| {
-        let k: usize = event_target_value(&ev).parse().unwrap_or(VOCAB_SIZE);
-        state.update(|s| s.set_top_k(top_k_from_slider(k, VOCAB_SIZE)));
-    };
+    let on_k = move |k: f64| state.update(|s| s.set_top_k(top_k_from_slider(k as usize, VOCAB_SIZE)));
     let on_context = move |ev| {
         let context: usize = event_target_value(&ev).parse().unwrap_or(0);
         state.update(|s| s.set_context(context));
@@ -138,11 +169,45 @@ pub fn BigramBarsWidget(
     };
     let tau = move || state.with(|s| s.sampler().temperature.get());
     let k = move || state.with(|s| s.sampler().top_k);
+    let prediction = RwSignal::new(cold_argmax());
+    let reveal = move || {
+        state.with(|s| {
+            s.is_cold().then(|| prediction.with(|p| p.reveal(s.p_argmax(), &format!("{:.3}", s.p_argmax())))).flatten()
+        })
+    };
 
     view! {
         <figure class="widget bars-widget" aria-labelledby="bars-caption">
+            <p class="try">
+                "Try: drag the temperature slider down to 0.2, then up to 3, and watch the bars. Notice: the "
+                "highlighted bar never changes; only its lead does. Then slide top-k down and watch the short "
+                "bars vanish."
+            </p>
+            <PredictView prediction
+                question=format!("Before you drag τ down to {COLD_TAU}: how much of the mass will the highlighted bar hold there?")
+                name="cold-argmax" />
+            <p class="reveal" data-testid="bars-reveal" aria-live="polite">
+                {move || match (prediction.with(|p| p.picked()), reveal()) {
+                    (_, Some(text)) => text,
+                    (Some(_), None) => format!("Now drag τ to {COLD_TAU} and read P(argmax)."),
+                    (None, None) => String::new(),
+                }}
+            </p>
             <div class="controls">
-                <label class="field">
+                {gpt.is_some().then(|| view! {
+                    <div class="model-switch" role="group" aria-label="Model">
+                        <button type="button" aria-pressed=move || (!on_transformer()).to_string()
+                            on:click=move |_| { prefix_error.set(None); state.update(Bars::show_bigram) }>"Bigram"</button>
+                        <button type="button" aria-pressed=move || on_transformer().to_string()
+                            on:click=pick_transformer>"Transformer"</button>
+                    </div>
+                })}
+                <label class="field" hidden=move || !on_transformer()>
+                    <span>"Start of a name"</span>
+                    <input type="text" autocomplete="off" spellcheck="false" placeholder="a–z, or empty"
+                        prop:value=move || prefix.get() on:input=on_prefix />
+                </label>
+                <label class="field" hidden=on_transformer>
                     <span>"Context"</span>
                     <select on:change=on_context prop:value=move || state.with(|s| s.context().to_string())>
                         {(0..VOCAB_SIZE)
@@ -150,40 +215,24 @@ pub fn BigramBarsWidget(
                             .collect_view()}
                     </select>
                 </label>
-                <label class="field slider">
-                    <span>"Temperature"<span class="visually-hidden">" for the bigram row"</span></span>
-                    <input
-                        type="range"
-                        min="0"
-                        max=move || steps.with_value(|s| s.len() - 1)
-                        step="1"
-                        prop:value=move || tau_index().to_string()
-                        aria-valuetext=move || format!("τ = {:.2}", tau())
-                        on:input=on_tau
-                    />
-                    <output>{move || format!("{:.2}", tau())}</output>
-                </label>
-                <label class="field slider">
-                    <span>"Top-k"</span>
-                    <input
-                        type="range"
-                        min="1"
-                        max=VOCAB_SIZE
-                        step="1"
-                        prop:value=move || top_k_to_slider(k(), VOCAB_SIZE).to_string()
-                        aria-valuetext=move || format!("k = {}", top_k_label(k(), VOCAB_SIZE))
-                        on:input=on_k
-                    />
-                    <output>{move || top_k_label(k(), VOCAB_SIZE)}</output>
-                </label>
-                <button type="button" on:click=move |_| state.update(BigramBars::reset) disabled=move || !state.with(BigramBars::is_edited)>
+                <Slider label="Temperature" hidden_label="for the bars" symbol="τ" scale=bars_tau() value=Signal::derive(tau) on_change=on_tau />
+                <Slider label="Top-k" symbol="k" scale=top_k(VOCAB_SIZE) on_change=on_k
+                    value=Signal::derive(move || top_k_to_slider(k(), VOCAB_SIZE) as f64) />
+                <button type="button" on:click=move |_| state.update(Bars::reset) disabled=move || !state.with(Bars::is_edited)>
                     "Reset row"
                 </button>
             </div>
 
+            <p class="error" role="alert" data-testid="bars-prefix-error">{move || prefix_error.get()}</p>
+            <p class="setup" data-testid="bars-source">
+                {move || state.with(|s| match s.model() {
+                    Model::Bigram => format!("The bigram's distribution of the symbol after {}.", symbol(s.context())),
+                    Model::Transformer => format!("The transformer's distribution of the symbol after ·{}.", s.prefix()),
+                })}
+            </p>
             <dl class="readouts" aria-live="polite">
-                <div><dt>"argmax"</dt><dd data-testid="bars-argmax">{move || symbol(state.with(BigramBars::argmax))}</dd></div>
-                <div><dt>"P(argmax)"</dt><dd data-testid="bars-p-argmax">{move || format!("{:.3}", state.with(BigramBars::p_argmax))}</dd></div>
+                <div><dt>"argmax"</dt><dd data-testid="bars-argmax">{move || symbol(state.with(Bars::argmax))}</dd></div>
+                <div><dt>"P(argmax)"</dt><dd data-testid="bars-p-argmax">{move || format!("{:.3}", state.with(Bars::p_argmax))}</dd></div>
                 <div><dt>"T"</dt><dd data-testid="bars-tau">{move || format!("{:.2}", tau())}</dd></div>
                 <div><dt>"k"</dt><dd data-testid="bars-k">{move || top_k_label(k(), VOCAB_SIZE)}</dd></div>
                 <div><dt>"samples"</dt><dd data-testid="bars-samples">{move || state.with(|s| s.samples().total()).to_string()}</dd></div>
@@ -211,7 +260,7 @@ pub fn BigramBarsWidget(
                 <button type="button" aria-pressed=move || playing.get().to_string() on:click=toggle>
                     {move || if playing.get() { "Pause samples" } else { "Play samples" }}
                 </button>
-                <button type="button" on:click=move |_| state.update(BigramBars::clear_samples)>"Clear samples"</button>
+                <button type="button" on:click=move |_| state.update(Bars::clear_samples)>"Clear samples"</button>
                 <svg class="tv-plot" viewBox=format!("0 0 {} {}", TV_VIEW.0, TV_VIEW.1) role="img"
                     aria-label="Total-variation distance between the samples and the bars, falling as more are drawn (log–log)">
                     <rect class="frame" x="0" y="0" width=TV_VIEW.0 height=TV_VIEW.1 />
@@ -220,13 +269,14 @@ pub fn BigramBarsWidget(
             </div>
 
             <figcaption id="bars-caption">
-                "After the chosen context symbol, the bigram gives every symbol a probability. Drag a bar "
-                "(or focus it and use the arrow keys) to set its probability before the transforms; the "
-                "others rescale so the row still sums to 1. The faint bars are the row before temperature "
-                "and top-k, the solid bars after; the highlighted bar is the argmax, which no temperature "
-                "moves. Coral ticks mark how often each symbol has been drawn: with enough samples they "
-                "settle on the bar tops, and the distance plot falls roughly as one over the square root "
-                "of the number of draws."
+                "Computed live in your browser. With the bigram, the bars are its row after the chosen context "
+                "symbol; with the transformer, its distribution of the next symbol after · and the letters "
+                "typed. Drag a bar (or focus it and use the arrow keys) to set its probability before the "
+                "transforms; the others rescale so the row still sums to 1. The faint bars are the row before "
+                "temperature and top-k, the solid bars after; the highlighted bar is the argmax, which no "
+                "temperature moves. Coral ticks mark how often each symbol has been drawn: with enough "
+                "samples they settle on the bar tops, and the distance plot falls roughly as one over the "
+                "square root of the number of draws."
             </figcaption>
         </figure>
     }

@@ -6,7 +6,9 @@ use leptos::prelude::*;
 use model::Gpt;
 
 use crate::perf::measure;
-use crate::state::beam::{Scored, alphas, beam_names, mean_symbols, sampled_names, shipped_table};
+use crate::state::beam::{Scored, beam_names, mean_symbols, sampled_names, shipped_table};
+use crate::state::sliders::{beam_width, length_penalty};
+use crate::widgets::slider::{Report, Slider};
 
 /// The seed of the sampled names shown beside the beams.
 const SEED: u64 = 11;
@@ -39,27 +41,23 @@ pub fn BeamView(
     /// The trained transformer.
     model: Rc<Gpt>,
 ) -> impl IntoView {
-    let width = RwSignal::new(4usize);
-    let alpha_steps = StoredValue::new(alphas());
-    let alpha_index = RwSignal::new(0usize);
-    let alpha = move || alpha_steps.with_value(|a| a.get(alpha_index.get()).copied().unwrap_or(0.0));
+    let width = RwSignal::new(beam_width().default());
+    let alpha = RwSignal::new(length_penalty().default());
     let sampled = sampled_names(model.as_ref(), 5, SEED).map_err(|e| e.to_string());
-    let search = move |model: &Gpt, w: usize, a: f64| {
-        measure("beam-search", || beam_names(model, w, a)).map_err(|e| e.to_string())
+    let search = move |model: &Gpt, w: f64, a: f64| {
+        measure("beam-search", || beam_names(model, w as usize, a)).map_err(|e| e.to_string())
     };
-    let beams = RwSignal::new(search(&model, width.get_untracked(), 0.0));
-    let on_change = {
+    let beams = RwSignal::new(search(&model, width.get_untracked(), alpha.get_untracked()));
+    let on_width = {
         let model = Rc::clone(&model);
-        move |ev| {
-            let w = event_target_value(&ev).parse().unwrap_or(4);
+        move |w: f64| {
             width.set(w);
-            beams.set(search(&model, w, alpha_steps.with_value(|a| a[alpha_index.get_untracked()])));
+            beams.set(search(&model, w, alpha.get_untracked()));
         }
     };
-    let on_alpha = move |ev| {
-        let i = event_target_value(&ev).parse::<usize>().unwrap_or(0).min(alpha_steps.with_value(Vec::len) - 1);
-        alpha_index.set(i);
-        beams.set(search(&model, width.get_untracked(), alpha_steps.with_value(|a| a[i])));
+    let on_alpha = move |a: f64| {
+        alpha.set(a);
+        beams.set(search(&model, width.get_untracked(), a));
     };
     view! {
         <figure class="widget beam">
@@ -69,27 +67,16 @@ pub fn BeamView(
                 "the length lets longer names through, and neither setting brings the sampled column's variety."
             </p>
             <div class="controls">
-                <label class="field slider">
-                    <span>"Beam width"</span>
-                    <input type="range" min="1" max="16" step="1" prop:value=move || width.get().to_string()
-                        aria-valuetext=move || format!("B = {}", width.get())
-                        on:change=on_change />
-                    <output data-testid="beam-width">{move || width.get()}</output>
-                </label>
-                <label class="field slider">
-                    <span>"Length penalty α"</span>
-                    <input type="range" min="0" max=move || alpha_steps.with_value(Vec::len) - 1 step="1"
-                        prop:value=move || alpha_index.get().to_string()
-                        aria-valuetext=move || format!("α = {:.1}", alpha())
-                        on:change=on_alpha />
-                    <output data-testid="beam-alpha">{move || format!("{:.1}", alpha())}</output>
-                </label>
+                <Slider label="Beam width" symbol="B" scale=beam_width() value=width on_change=on_width
+                    report=Report::OnRelease testid="beam-width" />
+                <Slider label="Length penalty α" symbol="α" scale=length_penalty() value=alpha on_change=on_alpha
+                    report=Report::OnRelease testid="beam-alpha" />
             </div>
             <p data-testid="beam-length" aria-live="polite">
                 {move || match beams.get() {
                     Ok(names) => format!(
                         "Ranked by Σ log p ÷ length^{:.1}: the names found average {:.1} symbols, the closing · included.",
-                        alpha(), mean_symbols(&names)
+                        alpha.get(), mean_symbols(&names)
                     ),
                     Err(_) => String::new(),
                 }}

@@ -5,7 +5,7 @@ use std::rc::Rc;
 use leptos::prelude::*;
 use model::Gpt;
 
-use crate::state::control::{MAX_LENGTH, Output, Settings};
+use crate::state::control::{Form, Output, Settings};
 
 /// The settings in the page's address, if any, and notes on the values that could not be used.
 fn settings_from_address() -> (Settings, Vec<String>) {
@@ -49,28 +49,22 @@ pub fn ControlSurface(
     let (initial, ignored) = settings_from_address();
     let notice = (!ignored.is_empty())
         .then(|| format!("From the page's address, defaults were used instead of: {}.", ignored.join("; ")));
-    let prompt = RwSignal::new(initial.prompt.clone());
-    let tau = RwSignal::new(initial.tau.to_string());
-    let k = RwSignal::new(initial.k.to_string());
-    let p = RwSignal::new(initial.p.to_string());
-    let seed = RwSignal::new(initial.seed.to_string());
-    let length = RwSignal::new(initial.length.to_string());
+    let form = Form::of(&initial);
+    let (prompt, tau, k) = (RwSignal::new(form.prompt), RwSignal::new(form.tau), RwSignal::new(form.k));
+    let (p, seed, length) = (RwSignal::new(form.p), RwSignal::new(form.seed), RwSignal::new(form.length));
     let runs = RwSignal::new(Vec::<(String, Output)>::new());
     let error = RwSignal::new(None::<String>);
 
     let read = move || -> Result<Settings, String> {
-        let number =
-            |name: &str, text: String| text.trim().parse::<f64>().map_err(|_| format!("{name} must be a number"));
-        let whole =
-            |name: &str, text: String| text.trim().parse::<u64>().map_err(|_| format!("{name} must be a whole number"));
-        Ok(Settings {
-            prompt: prompt.get_untracked().trim().to_string(),
-            tau: number("τ", tau.get_untracked())?,
-            k: whole("k", k.get_untracked())? as usize,
-            p: number("p", p.get_untracked())?,
-            seed: whole("The seed", seed.get_untracked())?,
-            length: (whole("The length", length.get_untracked())? as usize).clamp(1, MAX_LENGTH),
-        })
+        Form {
+            prompt: prompt.get_untracked(),
+            tau: tau.get_untracked(),
+            k: k.get_untracked(),
+            p: p.get_untracked(),
+            seed: seed.get_untracked(),
+            length: length.get_untracked(),
+        }
+        .parse()
     };
     let generate = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -93,6 +87,11 @@ pub fn ControlSurface(
 
     view! {
         <figure class="widget control">
+            <p class="try">
+                "Try: press Generate twice without changing anything, then change only the seed and generate "
+                "again. Notice: the same three settings give the same name and fingerprint; a new seed alone "
+                "gives another name."
+            </p>
             <form on:submit=generate>
                 <div class="controls">
                     <Field label="Prompt" value=prompt />

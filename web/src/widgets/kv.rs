@@ -13,6 +13,8 @@ use crate::state::kv::{
     KvDemo, Row, SEED, STEPS, cell_color, comparison_length, comparison_tokens, format_flops, largest_difference,
     logits_along, parts, sampler, work_plot,
 };
+use crate::state::predict::speedup;
+use crate::widgets::predict::PredictView;
 
 /// Time between steps while playing.
 const PLAY_STEP: Duration = Duration::from_millis(700);
@@ -109,6 +111,11 @@ pub fn KvCacheWidget(
     let playing = RwSignal::new(false);
     let measured = RwSignal::new(None::<Result<Measured, String>>);
     let (plot_on, plot_off) = demo.with_untracked(|d| work_plot(d.config(), PLOT.0, PLOT.1));
+    let (tokens, flop_ratio) = demo.with_untracked(|d| {
+        let n = comparison_length(d.config());
+        (n, d.config().cumulative_flops(n, Cache::Off) as f64 / d.config().cumulative_flops(n, Cache::On) as f64)
+    });
+    let prediction = RwSignal::new(speedup(flop_ratio));
     let window = demo.with_untracked(|d| d.config().context);
 
     fn tick(demo: RwSignal<KvDemo>, playing: RwSignal<bool>) {
@@ -149,6 +156,11 @@ pub fn KvCacheWidget(
 
     view! {
         <figure class="widget kv-widget" aria-labelledby="kv-caption">
+            <p class="try">
+                "Try: press Step forward a few times with the cache on, then switch the cache off. Notice: with "
+                "the cache one new row is computed per step and its work stays nearly flat; without it every "
+                "row is computed again, and the work readouts pull apart."
+            </p>
             <p class="setup">
                 "Prompt " <code>{symbol(START)}</code>
                 {format!(", sampler τ = {}, top-p = {}, seed {SEED}: ", sampler().temperature.get(), sampler().top_p.get())}
@@ -208,7 +220,18 @@ pub fn KvCacheWidget(
                 <p class="legend"><span class="key off"></span>" cache off "<span class="key on"></span>" cache on, cumulative work for T = 1 to "{window}</p>
             </div>
             <div class="measure">
+                <PredictView prediction
+                    question=format!("Before you press Measure: counted in FLOPs, the cache saves {flop_ratio:.2}× over these {tokens} tokens. What speedup do you expect to measure in this browser?")
+                    name="kv-speedup" />
                 <button type="button" on:click=run_comparison>"Measure both paths"</button>
+                <p class="reveal" data-testid="kv-reveal" aria-live="polite">
+                    {move || match measured.get() {
+                        Some(Ok(m)) => prediction.with(|p| p.reveal(m.speedup(), &format!("{:.2}×", m.speedup()))).map(|text| format!(
+                            "{text} Time is not a FLOP count: every tensor operation also pays a fixed cost, whatever its size, and a cached step is many small operations; past the window the cache is rebuilt as well."
+                        )),
+                        _ => None,
+                    }}
+                </p>
                 <p data-testid="kv-measured" aria-live="polite">
                     {move || match measured.get() {
                         None => "Generates two windows' worth of tokens both ways in this browser and times it: past the window the cache must be rebuilt, because every kept token moves one position.".to_string(),

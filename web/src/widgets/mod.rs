@@ -6,6 +6,8 @@ pub mod control;
 pub mod drag;
 pub mod kv;
 pub mod nucleus;
+pub mod predict;
+pub mod slider;
 pub mod stages;
 pub mod steps;
 pub mod temperature;

@@ -3,8 +3,9 @@
 use leptos::prelude::*;
 use sampling::{Distribution, TopP};
 
+use crate::lesson::Progress;
 use crate::perf::measure_until_rendered;
-use crate::state::bars::{BigramBars, symbol};
+use crate::state::bars::{Bars, symbol};
 use crate::state::nucleus::{MIN_P, NucleusWidget, P_PAGE, P_STEP, Preset};
 use crate::state::projection::{BandLayout, BarChart, Scale, VerticalProjection};
 use crate::widgets::drag::{Drag, KeyMove, key_move};
@@ -20,7 +21,7 @@ fn chart(n: usize) -> BarChart {
 }
 
 /// The bars widget's current row, labelled, for the "bigram row" preset.
-fn bigram_row(bars: &BigramBars) -> (Vec<String>, Distribution) {
+fn bars_row(bars: &Bars) -> (Vec<String>, Distribution) {
     ((0..bars.base().len()).map(symbol).collect(), bars.base().clone())
 }
 
@@ -28,17 +29,20 @@ fn bigram_row(bars: &BigramBars) -> (Vec<String>, Distribution) {
 #[component]
 pub fn NucleusView(
     /// The bars widget, whose row the "bigram row" preset shows.
-    bars: RwSignal<BigramBars>,
+    bars: RwSignal<Bars>,
+    /// The page's progress: the six-token example waits for its question to be answered.
+    progress: Progress,
 ) -> impl IntoView {
     let initial_p = TopP::new(0.9).unwrap_or(TopP::OFF);
-    let state = RwSignal::new(bars.with_untracked(|b| NucleusWidget::new(Preset::SixToken, initial_p, &bigram_row(b))));
+    let state = RwSignal::new(bars.with_untracked(|b| NucleusWidget::new(Preset::FIRST, initial_p, &bars_row(b))));
+    let locked = move |preset: Preset| preset.asked_by().is_some_and(|quiz| !progress.is_answered(quiz));
     // Follow the bars widget's row while the "bigram row" preset is shown.
     let row = Memo::new(move |_| bars.with(|b| b.base().probs().to_vec()));
     Effect::new(move |_| {
         row.track();
-        if state.with_untracked(|s| s.preset() == Preset::BigramRow) {
-            let current = bars.with_untracked(bigram_row);
-            state.update(|s| s.set_preset(Preset::BigramRow, &current));
+        if state.with_untracked(|s| s.preset() == Preset::BarsRow) {
+            let current = bars.with_untracked(bars_row);
+            state.update(|s| s.set_preset(Preset::BarsRow, &current));
         }
     });
     let drag = Drag::new(VIEW, move |_x, y| {
@@ -60,18 +64,26 @@ pub fn NucleusView(
 
     view! {
         <figure class="widget nucleus-widget" aria-labelledby="nucleus-caption">
+            <p class="try">
+                "Try: drag the gold p-line from the bottom to the top on the confident preset, then on the "
+                "long-tailed one. Notice: at the same p the confident distribution keeps one bar, the long tail "
+                "keeps many; the nucleus follows the model's confidence, not a fixed count."
+            </p>
             <div class="presets" role="group" aria-label="Distribution">
                 {Preset::ALL
                     .iter()
                     .map(|&preset| {
                         view! {
                             <button type="button"
+                                disabled=move || locked(preset)
+                                title=move || locked(preset).then_some("Answer the question above first")
                                 aria-pressed=move || state.with(|s| s.preset() == preset).to_string()
                                 on:click=move |_| {
-                                    let current = bars.with_untracked(bigram_row);
+                                    let current = bars.with_untracked(bars_row);
                                     state.update(|s| s.set_preset(preset, &current));
                                 }>
                                 {preset.label()}
+                                {move || locked(preset).then_some(" (after the question)")}
                             </button>
                         }
                     })

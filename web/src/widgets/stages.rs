@@ -4,8 +4,10 @@ use leptos::prelude::*;
 use model::VOCAB_SIZE;
 use sampling::TopP;
 
-use crate::state::bars::{BigramBars, symbol};
+use crate::state::bars::{Bars, symbol};
 use crate::state::projection::{BandLayout, BarChart, Scale, VerticalProjection};
+use crate::state::sliders;
+use crate::widgets::slider::Slider;
 
 const VIEW: (f64, f64) = (300.0, 120.0);
 const CHART: BarChart = BarChart {
@@ -54,7 +56,7 @@ fn describe(probs: &[f64]) -> String {
 #[component]
 pub fn StageView(
     /// The bars widget's state; the top-p set here applies to it too.
-    state: RwSignal<BigramBars>,
+    state: RwSignal<Bars>,
 ) -> impl IntoView {
     let alive = |l: &sampling::Logits| (0..l.len()).map(|i| l.is_kept(i)).collect::<Vec<_>>();
     let tempered = Memo::new(move |_| {
@@ -66,20 +68,18 @@ pub fn StageView(
         Memo::new(move |_| state.with(|s| (s.stages().after_top_k().probs().to_vec(), alive(&s.stages().top_p))));
     let last = Memo::new(move |_| state.with(|s| (s.shown().probs().to_vec(), alive(&s.stages().top_p))));
     let p = move || state.with(|s| s.sampler().top_p.get());
-    let on_p = move |ev| {
-        let value: f64 = event_target_value(&ev).parse().unwrap_or(1.0);
+    let on_p = move |value: f64| {
         if let Ok(p) = TopP::new(value) {
             state.update(|s| s.set_top_p(p));
         }
     };
     view! {
         <figure class="widget stages" aria-labelledby="stages-caption">
-            <label class="field slider">
-                <span>"Top-p"</span>
-                <input type="range" min="0.01" max="1" step="0.01" prop:value=move || p().to_string()
-                    aria-valuetext=move || format!("p = {:.2}", p()) on:input=on_p />
-                <output data-testid="stages-p">{move || format!("{:.2}", p())}</output>
-            </label>
+            <p class="try">
+                "Try: set top-p to 0.5 here, then lower top-k in the bars above. Notice: each chart greys out "
+                "what its stage cut, and a token cut by an earlier stage never comes back in a later one."
+            </p>
+            <Slider label="Top-p" symbol="p" scale=sliders::top_p() value=Signal::derive(p) on_change=on_p testid="stages-p" />
             <div class="stage-grid">
                 <StageChart title="1. after temperature" data=tempered testid="stage-temperature" />
                 <StageChart title="2. after top-k" data=top_k testid="stage-top-k" />

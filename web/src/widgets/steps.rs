@@ -20,6 +20,11 @@ pub fn LoopView(
     let s = sampler();
     view! {
         <figure class="widget loop">
+            <p class="try">
+                "Try: press Next step until the drawn symbol is ·, then once more. Notice: each step appends "
+                "one drawn symbol, and after a · the highlighted part the model reads starts over with the "
+                "next name."
+            </p>
             <p class="setup">
                 {format!(
                     "Sampler τ = {}, top-k = {}, top-p = {}, seed {SEED}; the model reads the current name, cropped to its window.",

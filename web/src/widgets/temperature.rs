@@ -2,23 +2,22 @@
 
 use leptos::prelude::*;
 
-use crate::state::temperature::{MAX_TAU, MIN_TAU, TAU_STEP, TemperatureExample as Example, format_prob, format_tau};
+use crate::lesson::Progress;
+use crate::state::sliders::worked_tau;
+use crate::state::temperature::{START_TAU, TemperatureExample as Example, format_prob, format_tau, hidden_by};
+use crate::widgets::slider::Slider;
 
-/// Logits (2, 1, 0), a temperature slider, and the probabilities it gives.
+/// Logits (2, 1, 0), a temperature slider, and the probabilities it gives; the probabilities two quizzes
+/// ask for stay hidden until those quizzes are answered.
 #[component]
-pub fn TemperatureExample() -> impl IntoView {
+pub fn TemperatureExample(
+    /// The page's progress, which decides what is hidden.
+    progress: Progress,
+) -> impl IntoView {
     let example = Example::default();
-    let (tau, set_tau) = signal(1.0_f64);
-    let (error, set_error) = signal(None::<String>);
+    let (tau, set_tau) = signal(START_TAU);
+    let hidden = move || hidden_by(tau.get(), |quiz| progress.is_answered(quiz)).is_some();
     let rows = Memo::new(move |_| example.rows(tau.get()));
-
-    let on_input = move |ev| match Example::parse_tau(&event_target_value(&ev)) {
-        Ok(value) => {
-            set_error.set(None);
-            set_tau.set(value);
-        }
-        Err(e) => set_error.set(Some(e.to_string())),
-    };
 
     view! {
         <section class="widget" aria-labelledby="temperature-example-title">
@@ -27,21 +26,15 @@ pub fn TemperatureExample() -> impl IntoView {
                 "Three tokens with logits 2, 1 and 0. Every logit is divided by τ, then softmax turns "
                 "them into probabilities."
             </p>
-            <div class="control">
-                <label for="worked-temperature">"Temperature"</label>
-                <input
-                    id="worked-temperature"
-                    type="range"
-                    min=MIN_TAU
-                    max=MAX_TAU
-                    step=TAU_STEP
-                    prop:value=move || tau.get().to_string()
-                    aria-valuetext=move || format!("τ = {}", format_tau(tau.get()))
-                    on:input=on_input
-                />
-                <output for="worked-temperature" data-testid="tau">{move || format_tau(tau.get())}</output>
-            </div>
-            <p class="error" role="alert">{move || error.get()}</p>
+            <p class="try">
+                "Try: drag τ from 2 down to 0.05, then up to 5. Notice: A stays the most likely at every τ; low τ "
+                "hands it nearly all the mass, high τ evens the three out. The values at τ = 1 and τ = 0.5 stay "
+                "hidden until you have answered the two questions above."
+            </p>
+            <Slider label="Temperature" symbol="τ" scale=worked_tau() value=tau on_change=move |v| set_tau.set(v) testid="tau" />
+            <p class="hidden-note" data-testid="temperature-hidden" aria-live="polite">
+                {move || hidden().then(|| format!("The probabilities at τ = {} are hidden until you answer its question above: work them out first.", format_tau(tau.get())))}
+            </p>
             <table class="probs" aria-live="polite">
                 <thead>
                     <tr>
@@ -62,8 +55,14 @@ pub fn TemperatureExample() -> impl IntoView {
                                         <td>{format!("{:.0}", row.logit)}</td>
                                         <td>{format!("{:.2}", row.scaled)}</td>
                                         <td class="prob" data-testid=format!("prob-{}", row.label)>
-                                            <span class="bar" style:width=row.bar_width()></span>
-                                            <span class="value">{format_prob(row.prob)}</span>
+                                            {if hidden() {
+                                                view! { <span class="value">"?"</span> }.into_any()
+                                            } else {
+                                                view! {
+                                                    <span class="bar" style:width=row.bar_width()></span>
+                                                    <span class="value">{format_prob(row.prob)}</span>
+                                                }.into_any()
+                                            }}
                                         </td>
                                     </tr>
                                 }

@@ -1,0 +1,399 @@
+//! The page's sections, in order: one list of anchors and titles drives the headings, the table of
+//! contents and the end-to-end tests, and each section is its own component.
+
+use std::rc::Rc;
+
+use leptos::prelude::*;
+
+use crate::Parts;
+use crate::lesson::{Code, Formula, GreedyView, QuizView, TEMPERATURE_FORMULA, TOP_K_FORMULA, TOP_P_FORMULA};
+use crate::widgets;
+
+/// Every section's anchor and title, in the order of the page.
+pub const SECTIONS: [(&str, &str); 10] = [
+    ("loop", "The same forward pass, no loss"),
+    ("greedy", "Greedy: why deterministic decoding loops"),
+    ("temperature", "Temperature: divide before softmax"),
+    ("top-k", "Top-k: cut the tail by rank"),
+    ("top-p", "Top-p, the nucleus: cut the tail by mass"),
+    ("order", "The order of the pipeline"),
+    ("beam", "Why not beam search"),
+    ("kv", "The KV cache"),
+    ("control", "Prompt, sampler, seed: the whole control surface"),
+    ("summary", "Summary"),
+];
+
+/// The title of section `id` in [`SECTIONS`].
+pub fn title(id: &str) -> &'static str {
+    SECTIONS.iter().find(|(i, _)| *i == id).map_or("", |(_, t)| *t)
+}
+
+/// A section: its heading, from [`SECTIONS`], then its content.
+fn section(id: &'static str, content: impl IntoView + 'static) -> impl IntoView {
+    let (heading, labelled_by) = (format!("{id}-title"), format!("{id}-title"));
+    view! {
+        <section id=id aria-labelledby=labelled_by>
+            <h2 id=heading>{title(id)}</h2>
+            {content}
+        </section>
+    }
+}
+
+/// Every section, in order.
+#[component]
+pub fn Sections(
+    /// What the page loaded.
+    parts: Parts,
+) -> impl IntoView {
+    view! {
+        <LoopSection parts=parts.clone() />
+        <GreedySection parts=parts.clone() />
+        <TemperatureSection parts=parts.clone() />
+        <TopKSection />
+        <TopPSection parts=parts.clone() />
+        <OrderSection parts=parts.clone() />
+        <BeamSection parts=parts.clone() />
+        <KvSection parts=parts.clone() />
+        <ControlSection parts />
+        <SummarySection />
+    }
+}
+
+/// The loop: the same forward pass as training, run one token at a time.
+#[component]
+fn LoopSection(
+    /// What the page loaded.
+    parts: Parts,
+) -> impl IntoView {
+    section(
+        "loop",
+        view! {
+        <p>
+            "Training and generation run the very same forward pass. Training compares its logits with the "
+            "true next tokens, takes a loss, and steps the weights. Generation keeps no loss and changes no "
+            "weight: it reads only the logits of the last position, turns them into one token, appends "
+            "that token to the context, and runs the model again. It stops at a length limit or when it "
+            "draws a stop symbol (here · ends a name). The recorded run below is not stopped at the end "
+            "of a name, so that you can watch the loop pass a · and start the next name."
+        </p>
+        <ol class="steps">
+            <li>"Crop the context to the model's window."</li>
+            <li>"Run the model; keep the last position's logits."</li>
+            <li>"Pick one token from them (the subject of this page)."</li>
+            <li>"Append it, and repeat."</li>
+        </ol>
+        <p>"Here is that loop on this page's trained transformer, one step at a time:"</p>
+        {Parts::with(&parts.loop_steps, |steps| view! { <widgets::steps::LoopView steps /> }.into_any())}
+        <p>"In Rust, with this project's sampling core (the code runs as a test):"</p>
+        <Code markdown=include_str!("../snippets/loop.md") />
+        },
+    )
+}
+
+/// Greedy decoding, and the cycle it must fall into.
+#[component]
+fn GreedySection(
+    /// What the page loaded.
+    parts: Parts,
+) -> impl IntoView {
+    let progress = parts.progress;
+    section(
+        "greedy",
+        view! {
+        <p>
+            "The simplest way to pick is to take the largest logit every time: argmax, or greedy decoding. "
+            "It has no randomness: the next token is a fixed function of what the model reads. A "
+            "transformer reads a bounded window (this page's reads its last "{parts.config.context}" symbols), "
+            "and there are only finitely many windows. So a long enough greedy run must at some point read a window it "
+            "has read before, and from there it writes exactly what it wrote after that window the first "
+            "time, and so on forever: a cycle. Below, the trained transformer is run greedily without "
+            "ever resetting its context, and the page finds the first window it reads twice."
+        </p>
+        <p>
+            "Large models read thousands of tokens, so an exact repeat of their whole window is far off, "
+            "yet greedy decoding still leads them into repeating phrases. Holtzman and colleagues (2020) "
+            "observed that the most likely continuation is rarely a good one for open-ended text, and "
+            "that in large models repetition feeds itself: each time a phrase "
+            "repeats, the model gives repeating it once more a higher probability. Translation suffers "
+            "less, since the source sentence pins the output down; open-ended writing, where variety is "
+            "the point, suffers most."
+        </p>
+        {Parts::with(&parts.greedy, |demo| view! { <GreedyView demo /> }.into_any())}
+        <QuizView progress index=0 />
+        },
+    )
+}
+
+/// Temperature: the formula, two quizzes, the worked example and the bars.
+#[component]
+fn TemperatureSection(
+    /// What the page loaded.
+    parts: Parts,
+) -> impl IntoView {
+    let progress = parts.progress;
+    section(
+        "temperature",
+        view! {
+        <p>
+            "Temperature is one division. Every logit is divided by τ, and softmax runs as usual:"
+        </p>
+        <Formula mathml=TEMPERATURE_FORMULA />
+        <ul>
+            <li>"τ = 1 leaves the model's distribution as it is."</li>
+            <li>"τ below 1 stretches the gaps between logits; as τ approaches 0 the largest logit takes all the mass, which is greedy."</li>
+            <li>"τ above 1 shrinks the gaps; as τ grows, every token approaches the same probability, 1/|V|."</li>
+        </ul>
+        <p>"Work two cases out before the example below shows them:"</p>
+        <QuizView progress index=1 />
+        <QuizView progress index=2 />
+        <widgets::temperature::TemperatureExample progress />
+        <p>
+            "The same division works on any logits. Below it acts on a real model: a character bigram fit to "
+            "US census names, which gives the probability of each next symbol given only the current one. "
+            "Switch to the transformer and type the start of a name to drag the same sliders over its "
+            "distribution of the next symbol, which reads the whole prefix. Because dividing by a positive τ never reorders the logits, the most likely symbol stays the "
+            "most likely at every temperature; only its lead changes."
+        </p>
+        {parts.with_bars(&|bars| {
+            let gpt = parts.gpt.as_ref().ok().map(Rc::clone);
+            view! { <widgets::bars::BarsWidget state=bars gpt /> }.into_any()
+        })}
+        },
+    )
+}
+
+/// Top-k: the formula and what k does.
+#[component]
+fn TopKSection() -> impl IntoView {
+    section(
+        "top-k",
+        view! {
+        <p>
+            "Temperature reshapes the whole distribution but keeps every token possible. Over a large "
+            "vocabulary the many unlikely tokens add up: each is rare, together they are drawn often enough "
+            "to derail a sentence. Top-k keeps only the k largest logits, sets the rest to −∞ (probability "
+            "0 after softmax) and renormalizes:"
+        </p>
+        <Formula mathml=TOP_K_FORMULA />
+        <p>
+            "k = 1 is greedy; k = |V| changes nothing. Deployed models often use k between 40 and 200. Slide "
+            "top-k in the bars above and watch the short bars vanish."
+        </p>
+        },
+    )
+}
+
+/// Top-p: the formula, a quiz, and the nucleus widget.
+#[component]
+fn TopPSection(
+    /// What the page loaded.
+    parts: Parts,
+) -> impl IntoView {
+    let progress = parts.progress;
+    section(
+        "top-p",
+        view! {
+        <p>
+            "A fixed k ignores how sure the model is. When one token holds nearly all the mass, k = 50 still "
+            "lets 49 poor ones in; when the mass is spread over many, k = 10 throws good ones away. Top-p "
+            "sorts the tokens from most to least likely and keeps the shortest run whose mass reaches p:"
+        </p>
+        <Formula mathml=TOP_P_FORMULA />
+        <p>
+            "Here q is the distribution top-p is given (after temperature and top-k) and p the threshold. "
+            "The first n* tokens are kept and renormalized; the size of the kept set follows the model's "
+            "confidence."
+        </p>
+        <p>"Common settings are p = 0.9 or 0.95. Count one nucleus by hand before the widget does it for you:"</p>
+        <QuizView progress index=3 />
+        {parts.with_bars(&move |bars| view! { <widgets::nucleus::NucleusView bars progress /> }.into_any())}
+        },
+    )
+}
+
+/// The order of the stages, the textbook code beside the core, and the stage view.
+#[component]
+fn OrderSection(
+    /// What the page loaded.
+    parts: Parts,
+) -> impl IntoView {
+    section(
+        "order",
+        view! {
+        <ol class="steps">
+            <li><strong>"Temperature"</strong>" reshapes the whole distribution."</li>
+            <li><strong>"Top-k"</strong>" masks all but the k largest logits."</li>
+            <li><strong>"Top-p"</strong>" masks, among the survivors, everything past the nucleus of their renormalized mass."</li>
+            <li><strong>"Sample"</strong>": one softmax over what is left, one categorical draw."</li>
+        </ol>
+        <p>
+            "Every step is an edit of the same vector of logits, and none needs to know about the others: "
+            "temperature rescales every logit, and the two truncations only write −∞ into the ones they "
+            "cut. "
+            "Libraries differ in the details (which ties top-k keeps, whether temperature comes first, "
+            "whether top-p measures mass before or after renormalizing); this page's core documents its "
+            "choices."
+        </p>
+        <p>
+            "The whole mechanism fits in a short function: sort, keep k, softmax, walk the running sum "
+            "to p keeping the token that reaches it, renormalize, draw once. On the left, that textbook "
+            "version; on the right, the same pipeline through this page's core, one call per stage. The "
+            "left one ends by checking that the core's one-call distribution is the same; both listings "
+            "run as tests of the core."
+        </p>
+        <div class="code-pair">
+            <Code markdown=include_str!("../snippets/textbook.md") />
+            <Code markdown=include_str!("../snippets/pipeline.md") />
+        </div>
+        <p>"And the bigram row after each stage:"</p>
+        {parts.with_bars(&|bars| view! { <widgets::stages::StageView state=bars /> }.into_any())}
+        },
+    )
+}
+
+/// Beam search: length bias, why not for open-ended text, and the comparison.
+#[component]
+fn BeamSection(
+    /// What the page loaded.
+    parts: Parts,
+) -> impl IntoView {
+    section(
+        "beam",
+        view! {
+        <p>
+            "Beam search keeps the B most likely partial sequences, extends each by every token, and prunes "
+            "back to the B best by joint probability. For translation, where the source leaves little "
+            "freedom and the likeliest output is usually the right one, it is the standard."
+        </p>
+        <p>
+            "Ranked by the sum of log-probabilities, it is biased toward short outputs: every extra "
+            "symbol multiplies in one more probability below 1, so it can only lower the score. Among "
+            "names of similar quality the shorter one wins. Translation systems correct for this by "
+            "dividing the score by the length raised to a power α (Wu et al. 2016); the widget below "
+            "has that knob."
+        </p>
+        <p>{parts.beam_argument.clone()}</p>
+        {parts.with_gpt(&|model| view! { <widgets::beam::BeamView model /> }.into_any())}
+        },
+    )
+}
+
+/// The KV cache: the step-through, the cost of a step, and the totals.
+#[component]
+fn KvSection(
+    /// What the page loaded.
+    parts: Parts,
+) -> impl IntoView {
+    let progress = parts.progress;
+    let (shipped, gpt2) = &parts.costs;
+    section(
+        "kv",
+        view! {
+        <p>
+            "Every step of generation runs the model on the whole context. Without care, step t runs all t "
+            "tokens through every layer again, although, with attention that only looks back, nothing "
+            "computed for the first t − 1 has changed since the step before. The cache keeps every key "
+            "and value once computed; each step then runs only the new token and attends from it over the "
+            "cache. The output is the same and the work smaller. (Keys and values are what attention compares against and averages: each token "
+            "contributes one of each per layer and head.)"
+        </p>
+        {Parts::with(&parts.kv, |demo| {
+            parts.with_gpt(&move |model| view! { <widgets::kv::KvCacheWidget model demo /> }.into_any())
+        })}
+        <p>
+            "Where does a cached step's work go? The breakdown above splits it. The projections, the MLP "
+            "and the output head act on the new token alone: the same work at every step, however long "
+            "the context. Attention compares the new query with every cached key and averages the cached "
+            "values: work in proportion to t, the number of tokens in the context. In this model, "
+            {shipped.sentence()}". In the shape of GPT-2 small (width 768, 12 layers, 50,257 tokens), "
+            "counted by the same code, "{gpt2.sentence()}". The crossover sits near 6 × width tokens "
+            "for shapes like these, so attention dominates a cached step only in contexts far longer "
+            "than either window."
+        </p>
+        <QuizView progress index=4 />
+        <p>
+            "Summed over a generation of T tokens: with the cache, the fixed part is paid T times and "
+            "attention 1 + 2 + … + T times a small amount, so the total is linear in T plus a quadratic "
+            "term with a small coefficient. Without the cache, step t recomputes all t rows: the fixed "
+            "part alone sums to about T²/2 rows' worth, and attention, which then relates every pair of "
+            "rows at every step, grows as T³. Training needs no cache: it processes all positions at "
+            "once in one pass, so there is no past to keep."
+        </p>
+        },
+    )
+}
+
+/// Prompt, sampler and seed.
+#[component]
+fn ControlSection(
+    /// What the page loaded.
+    parts: Parts,
+) -> impl IntoView {
+    section(
+        "control",
+        view! {
+        <p>
+            "Once the weights are fixed, and with the decoding method (sampling, not beam search) and "
+            "the stopping rule (a length limit and the end symbol) fixed too, three things decide the "
+            "output:"
+        </p>
+        <ol class="steps">
+            <li><strong>"The prompt"</strong>": what the model conditions on."</li>
+            <li><strong>"The sampler"</strong>": τ, k and p."</li>
+            <li><strong>"The seed"</strong>": where the random number generator starts."</li>
+        </ol>
+        <p>
+            "The same three give the same text, byte for byte; change any one and the same model takes "
+            "another path. The decoder and the stopping rule are knobs too, and so are the penalties some "
+            "engines add; none of them makes the model know more: they only choose differently from the "
+            "distributions it already gives. Try it on the transformer: a prompt is the start of a name, "
+            "in a–z."
+        </p>
+        <p>
+            "Byte for byte holds here because this page computes on your CPU in a fixed order, and its "
+            "random numbers come from a named generator (ChaCha8) that gives the same stream on every "
+            "machine. Served models on GPUs generally do not promise this: batching other requests "
+            "beside yours changes the order of floating-point sums, and some GPU kernels are not "
+            "deterministic. vLLM, for one, documents what it takes to make its outputs reproducible; "
+            "a seed alone is not enough there."
+        </p>
+        {parts.with_gpt(&|model| view! { <widgets::control::ControlSurface model /> }.into_any())}
+        },
+    )
+}
+
+/// What the page showed, in one paragraph.
+#[component]
+fn SummarySection() -> impl IntoView {
+    section(
+        "summary",
+        view! {
+        <p>
+            "A model turns a context into logits; the sampler turns logits into one token: temperature, then "
+            "top-k, then top-p, then a single draw. Greedy choice falls into a cycle, beam search finds "
+            "likelier text than people write and only one of it, sampling keeps text varied, and the KV "
+            "cache spares each step from redoing the past. The distributions themselves came "
+            "from training on data; everything on this page only decides how to read them."
+        </p>
+        },
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_section_has_a_unique_anchor_and_a_title() {
+        let ids: std::collections::HashSet<_> = SECTIONS.iter().map(|(id, _)| id).collect();
+        assert_eq!(ids.len(), SECTIONS.len());
+        assert_eq!(title("kv"), "The KV cache");
+        assert_eq!(title("nowhere"), "");
+        // The source lesson's order.
+        let order: Vec<&str> = SECTIONS.iter().map(|(id, _)| *id).collect();
+        assert_eq!(
+            order,
+            ["loop", "greedy", "temperature", "top-k", "top-p", "order", "beam", "kv", "control", "summary"]
+        );
+    }
+}
