@@ -108,6 +108,11 @@ async fn quizzes_ask_before_they_show_then_hint_then_offer_the_answer() {
 async fn greedy_run_on_through_the_window_finds_its_cycle_and_sampling_does_not() {
     with_page(|page| async move {
         page.open().await;
+        page.by_role("button", "Run greedy and sampling").await.click().await.unwrap();
+        page.wait_for("the runs", || async {
+            page.client.find(Locator::Css("[data-testid=greedy-cycle]")).await.is_ok()
+        })
+        .await;
         let lap = page.text("[data-testid=greedy-run] mark.cycle").await;
         let again = page.text("[data-testid=greedy-run] mark.again").await;
         let run = page.text("[data-testid=greedy-run]").await;

@@ -1,7 +1,11 @@
 //! The lesson's prose, formulas, code, quizzes and the greedy demonstration, in the source's order.
 
 use leptos::prelude::*;
-use model::GptConfig;
+use std::rc::Rc;
+
+use model::{Gpt, GptConfig, LanguageModel};
+
+use crate::perf::measure;
 
 use crate::state::greedy::{GreedyDemo, SEED};
 use crate::state::quiz::{Attempts, Quiz, Verdict, decode_progress, encode_progress, progress, quizzes, shown_code};
@@ -141,32 +145,66 @@ pub fn QuizView(
     }
 }
 
-/// Greedy against sampling on the trained transformer, both run on through its window.
+/// Greedy against sampling on the trained transformer, both run on through its window: computed when
+/// the learner asks, since the runs take several hundred steps of the model.
 #[component]
 pub fn GreedyView(
-    /// Both runs, computed once.
-    demo: GreedyDemo,
+    /// The trained transformer.
+    model: Rc<Gpt>,
 ) -> impl IntoView {
-    let [before, lap, again] = demo.greedy_parts();
+    let demo = RwSignal::new(None::<Result<GreedyDemo, String>>);
+    let running = RwSignal::new(false);
+    let window = model.context_window();
+    let run = move |_| {
+        if running.get_untracked() {
+            return;
+        }
+        running.set(true);
+        let model = Rc::clone(&model);
+        // Let the page show that it is working before the runs take the main thread.
+        set_timeout(
+            move || {
+                let result = measure("greedy-run", || GreedyDemo::run(model.as_ref())).map_err(|e| e.to_string());
+                demo.set(Some(result));
+                running.set(false);
+            },
+            std::time::Duration::from_millis(30),
+        );
+    };
     view! {
         <figure class="widget greedy">
             <p class="try">
-                "Try: find the two highlighted stretches and compare them symbol by symbol. Notice: the "
-                "second is where the first lap started; after it, greedy can only write the lap again."
+                "Try: run both, then find the two highlighted stretches and compare them symbol by symbol. "
+                "Notice: the second is where the first lap started; after it, greedy can only write the lap again."
             </p>
-            <p><strong>"Greedy"</strong>" from "<code>"·"</code>", never reset: "
-                <code class="run" data-testid="greedy-run">{before}<mark class="cycle">{lap}</mark><mark class="again">{again}</mark></code></p>
-            <p data-testid="greedy-cycle">{demo.greedy_summary()}</p>
-            <p><strong>"Sampling"</strong>" (τ = 1, seed "{SEED.to_string()}") from the same start, as many symbols: "
-                <code class="run" data-testid="sampled-run">{demo.sampled_text()}</code></p>
-            <p data-testid="sampled-cycle">{demo.sampled_summary()}</p>
+            <div class="controls">
+                <button type="button" on:click=run>"Run greedy and sampling"</button>
+                <span data-testid="greedy-status" aria-live="polite">
+                    {move || if running.get() { "Running the model…" } else { "" }}
+                </span>
+            </div>
+            {move || match demo.get() {
+                None => view! { <p class="empty">"Press the button: the page runs the transformer live, here."</p> }.into_any(),
+                Some(Err(e)) => view! { <p class="error" role="alert">{e}</p> }.into_any(),
+                Some(Ok(demo)) => {
+                    let [before, lap, again] = demo.greedy_parts();
+                    view! {
+                        <p><strong>"Greedy"</strong>" from "<code>"·"</code>", never reset: "
+                            <code class="run" data-testid="greedy-run">{before}<mark class="cycle">{lap}</mark><mark class="again">{again}</mark></code></p>
+                        <p data-testid="greedy-cycle">{demo.greedy_summary()}</p>
+                        <p><strong>"Sampling"</strong>" (τ = 1, seed "{SEED.to_string()}") from the same start, as many symbols: "
+                            <code class="run" data-testid="sampled-run">{demo.sampled_text()}</code></p>
+                        <p data-testid="sampled-cycle">{demo.sampled_summary()}</p>
+                    }.into_any()
+                }
+            }}
             <figcaption>
-                "Both runs come from the trained transformer, computed live when the page loaded. Neither "
-                "starts afresh after a ·: the context runs on across the ends of names, and the model reads "
-                "its last "{demo.window}" symbols, as it would in any long generation. It was trained on one "
-                "name at a time, so a window that spans a · is new to it and its names grow strange there; "
-                "what matters is only that greedy's choice is a fixed function of the window. Highlighted: one lap of greedy's "
-                "cycle, then the window that closes it, the same symbols the lap began with."
+                "Both runs come from the trained transformer, computed live in your browser when you press the "
+                "button. Neither starts afresh after a ·: the context runs on across the ends of names, and the "
+                "model reads its last "{window}" symbols, as it would in any long generation. It was trained on "
+                "one name at a time, so a window that spans a · is new to it and its names grow strange there; "
+                "what matters is only that greedy's choice is a fixed function of the window. Highlighted: one "
+                "lap of greedy's cycle, then the window that closes it, the same symbols the lap began with."
             </figcaption>
         </figure>
     }

@@ -16,7 +16,6 @@ use model::{Bigram, Gpt, GptCard, GptConfig, ModelError, device};
 
 use crate::lesson::Progress;
 use crate::state::bars::{Bars, interesting_context};
-use crate::state::greedy::GreedyDemo;
 use crate::state::kv::{CostModel, KvDemo};
 
 /// Everything the page computes from the shipped models when it starts.
@@ -25,7 +24,6 @@ struct Loaded {
     gpt: Rc<Gpt>,
     card: GptCard,
     kv: RwSignal<KvDemo>,
-    greedy: GreedyDemo,
     steps: Vec<crate::state::steps::LoopStep>,
 }
 
@@ -35,16 +33,8 @@ fn load() -> Result<Loaded, ModelError> {
     let card = GptCard::shipped()?;
     let gpt = Gpt::shipped(&device())?;
     let kv = KvDemo::record(&gpt, card.config.clone())?;
-    let greedy = GreedyDemo::run(&gpt)?;
     let steps = crate::state::steps::record(&gpt)?;
-    Ok(Loaded {
-        steps,
-        bars: RwSignal::new(Bars::new(table, context)),
-        gpt: Rc::new(gpt),
-        card,
-        kv: RwSignal::new(kv),
-        greedy,
-    })
+    Ok(Loaded { steps, bars: RwSignal::new(Bars::new(table, context)), gpt: Rc::new(gpt), card, kv: RwSignal::new(kv) })
 }
 
 /// What the sections are built from: the page's progress, the models' shape, and everything computed
@@ -58,7 +48,6 @@ pub struct Parts {
     bars: Result<RwSignal<Bars>, ModelError>,
     gpt: Result<Rc<Gpt>, ModelError>,
     kv: Result<RwSignal<KvDemo>, ModelError>,
-    greedy: Result<GreedyDemo, ModelError>,
     loop_steps: Result<Vec<crate::state::steps::LoopStep>, ModelError>,
     beam_argument: String,
 }
@@ -112,7 +101,6 @@ pub fn App() -> impl IntoView {
         bars: loaded.as_ref().map(|l| l.bars).map_err(error),
         gpt: loaded.as_ref().map(|l| Rc::clone(&l.gpt)).map_err(error),
         kv: loaded.as_ref().map(|l| l.kv).map_err(error),
-        greedy: loaded.as_ref().map(|l| l.greedy.clone()).map_err(error),
         loop_steps: loaded.as_ref().map(|l| l.steps.clone()).map_err(error),
         beam_argument,
     };

@@ -106,8 +106,8 @@ fn GreedySection(
             "transformer reads a bounded window (this page's reads its last "{parts.config.context}" symbols), "
             "and there are only finitely many windows. So a long enough greedy run must at some point read a window it "
             "has read before, and from there it writes exactly what it wrote after that window the first "
-            "time, and so on forever: a cycle. Below, the trained transformer is run greedily without "
-            "ever resetting its context, and the page finds the first window it reads twice."
+            "time, and so on forever: a cycle. Below, the trained transformer runs greedily without ever "
+            "resetting its context, and the page finds the first window it reads twice."
         </p>
         <p>
             "Large models read thousands of tokens, so an exact repeat of their whole window is far off, "
@@ -118,7 +118,7 @@ fn GreedySection(
             "less, since the source sentence pins the output down; open-ended writing, where variety is "
             "the point, suffers most."
         </p>
-        {Parts::with(&parts.greedy, |demo| view! { <GreedyView demo /> }.into_any())}
+        {parts.with_gpt(&|model| view! { <GreedyView model /> }.into_any())}
         <QuizView progress index=0 />
         },
     )
