@@ -21,7 +21,7 @@ use fantoccini::{Client, Locator};
 pub use fantoccini::key::Key;
 
 /// The lesson's quizzes: each question (the answer field's accessible name) and an answer it accepts.
-pub const QUIZZES: [(&str, &str); 5] = [
+pub const QUIZZES: [(&str, &str); 6] = [
     ("Greedy decoding is the same as top-k sampling with which k?", "1"),
     ("Logits (2, 1, 0) at τ = 1: what is p₁, to two decimals?", "0.67"),
     ("The same logits at τ = 0.5: what is p₁, to two decimals?", "0.87"),
@@ -30,6 +30,11 @@ pub const QUIZZES: [(&str, &str); 5] = [
         "Without a KV cache, step t recomputes every token in the context. Counting the per-token work \
          (projections, MLP, head), which dominates in a model this size, generating T tokens costs O(T^?) in all. \
          What is the exponent?",
+        "2",
+    ),
+    (
+        "Logits (2, 1, 0) with τ = 0.5 and top-p 0.8, in llama.cpp's order (temperature last): how many tokens does \
+         top-p keep?",
         "2",
     ),
 ];

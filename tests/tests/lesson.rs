@@ -32,7 +32,7 @@ async fn the_sections_follow_the_source_lesson() {
         })
         .await;
         // Formulas are MathML, rendered by the browser.
-        assert_eq!(page.client.find_all(Locator::Css(".formula math")).await.unwrap().len(), 3);
+        assert_eq!(page.client.find_all(Locator::Css(".formula math")).await.unwrap().len(), 7);
     })
     .await;
 }
@@ -41,7 +41,7 @@ async fn the_sections_follow_the_source_lesson() {
 async fn quizzes_check_answers_and_count_progress() {
     with_page(|page| async move {
         page.open().await;
-        page.wait_for_text("[data-testid=progress]", "0 / 5").await;
+        page.wait_for_text("[data-testid=progress]", &format!("0 / {}", e2e::QUIZZES.len())).await;
         answer(&page, QUIZZES[1].0, "half").await;
         page.wait_for_text("[data-testid=quiz-1-feedback]", "Type a number, such as 0.5 or 3.").await;
         for (i, (question, right)) in QUIZZES.iter().enumerate() {
@@ -50,11 +50,11 @@ async fn quizzes_check_answers_and_count_progress() {
                 page.text(&format!("[data-testid=quiz-{i}-feedback]")).await.starts_with("Right.")
             })
             .await;
-            page.wait_for_text("[data-testid=progress]", &format!("{} / 5", i + 1)).await;
+            page.wait_for_text("[data-testid=progress]", &format!("{} / {}", i + 1, QUIZZES.len())).await;
         }
         // Answering again does not count twice.
         answer(&page, QUIZZES[0].0, "1").await;
-        page.wait_for_text("[data-testid=progress]", "5 / 5").await;
+        page.wait_for_text("[data-testid=progress]", &format!("{0} / {0}", e2e::QUIZZES.len())).await;
     })
     .await;
 }
@@ -71,7 +71,7 @@ async fn on_screen(page: &Page, needle: &str) -> bool {
 async fn quizzes_ask_before_they_show_then_hint_then_offer_the_answer() {
     with_page(|page| async move {
         page.open().await;
-        page.wait_for_text("[data-testid=progress]", "0 / 5").await;
+        page.wait_for_text("[data-testid=progress]", &format!("0 / {}", e2e::QUIZZES.len())).await;
         // Nothing on the page gives the temperature answers away before they are answered: the worked
         // example opens at τ = 2, and the nucleus widget away from the six-token example.
         for shown in ["0.665", "0.867", "4 / 6"] {
@@ -94,10 +94,14 @@ async fn quizzes_ask_before_they_show_then_hint_then_offer_the_answer() {
         page.by_role("button", "Show the answer").await.click().await.unwrap();
         page.wait_for("the answer", || async { page.text(feedback).await.starts_with("The answer is 4.") }).await;
         assert!(page.text(feedback).await.contains("mass 0.93"));
-        assert_eq!(page.text("[data-testid=progress]").await, "0 / 5", "a shown answer is not a right one");
+        assert_eq!(
+            &page.text("[data-testid=progress]").await,
+            &format!("0 / {}", e2e::QUIZZES.len()),
+            "a shown answer is not a right one"
+        );
         // Typing it then counts, and unlocks the six-token example.
         answer(&page, QUIZZES[3].0, "4").await;
-        page.wait_for_text("[data-testid=progress]", "1 / 5").await;
+        page.wait_for_text("[data-testid=progress]", &format!("1 / {}", e2e::QUIZZES.len())).await;
         page.by_role("button", "six-token example").await.click().await.unwrap();
         page.wait_for_text("[data-testid=nucleus-kept]", "4 / 6").await;
     })
@@ -138,32 +142,94 @@ async fn greedy_run_on_through_the_window_finds_its_cycle_and_sampling_does_not(
 }
 
 #[tokio::test]
+async fn the_order_lab_asks_then_shows_each_engines_kept_set() {
+    with_page(|page| async move {
+        page.open().await;
+        let llama = "[data-testid='worked-kept-llama.cpp']";
+        assert_eq!(page.text(llama).await, "?", "hidden until its question is answered");
+        assert_eq!(page.text("[data-testid='worked-kept-Hugging Face transformers']").await, "1");
+        assert_eq!(page.text("[data-testid=worked-kept-vLLM]").await, "1");
+        answer(&page, QUIZZES[5].0, QUIZZES[5].1).await;
+        page.wait_for_text(llama, "2").await;
+        // On the transformer after ·ma, each engine's kept count is the core's.
+        let gpt = model::Gpt::shipped(&model::device()).unwrap();
+        let context = [model::START, 13, 1];
+        let logits = model::next_logits(&gpt, &context).unwrap();
+        let knobs = sampling::Knobs {
+            temperature: sampling::Temperature::new(0.5).unwrap(),
+            top_p: sampling::TopP::new(0.8).unwrap(),
+            ..sampling::Knobs::default()
+        };
+        for engine in sampling::Engine::ALL {
+            let core = sampling::Pipeline::from_order(engine.order(), &knobs).distribution(&logits, &context);
+            let kept = core.probs().iter().filter(|p| **p > 0.0).count();
+            page.wait_for_text(&format!("[data-testid='model-kept-{}']", engine.name()), &kept.to_string()).await;
+        }
+        let field = page.by_role("textbox", "Start of a name for the engines").await;
+        field.send_keys("7").await.unwrap();
+        page.wait_for("the error", || async { page.text("[data-testid=engines-error]").await.contains("“7”") }).await;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn each_newer_stage_acts_alone_on_the_transformer() {
+    with_page(|page| async move {
+        page.open().await;
+        let gpt = model::Gpt::shipped(&model::device()).unwrap();
+        let context = [model::START, 13, 1];
+        let logits = model::next_logits(&gpt, &context).unwrap();
+        // Min-p at its slider's end (0.5): the count the core keeps.
+        let slider = page.by_role("slider", "Min-p alone on the transformer").await;
+        page.press(&slider, Key::End, 1).await;
+        let min_p = sampling::MinP::new(0.5).unwrap().apply(&logits).kept_count();
+        page.wait_for("the min-p readout", || async {
+            page.text("[data-testid=demo-min-p] .readout").await.contains(&format!("27 symbols kept → {min_p}."))
+        })
+        .await;
+        // The repetition penalty: the penalized ·, m and a, each before and after, as the core computes them.
+        let theta = page.by_role("slider", "Repetition penalty θ alone on the transformer").await;
+        page.press(&theta, Key::End, 1).await;
+        let after = sampling::softmax(&sampling::Penalties::new(3.0, 0.0, 0.0).unwrap().apply(&logits, &context));
+        let before = sampling::softmax(&logits);
+        let followed: Vec<String> = context
+            .iter()
+            .map(|&i| format!("{} {:.3} → {:.3}", model::Vocab.symbol(i).unwrap(), before.probs()[i], after.probs()[i]))
+            .collect();
+        let expected = format!("After ·ma: 27 symbols kept → 27. The penalized symbols: {}.", followed.join(", "));
+        page.wait_for_text("[data-testid=demo-penalties] .readout", &expected).await;
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn progress_survives_a_reload_and_bad_storage_is_dropped() {
     with_page(|page| async move {
         page.open().await;
         answer(&page, QUIZZES[0].0, "1").await;
         answer(&page, QUIZZES[3].0, "4").await;
-        page.wait_for_text("[data-testid=progress]", "2 / 5").await;
+        page.wait_for_text("[data-testid=progress]", &format!("2 / {}", e2e::QUIZZES.len())).await;
         page.client.refresh().await.unwrap();
         page.open().await;
-        page.wait_for_text("[data-testid=progress]", "2 / 5").await;
+        page.wait_for_text("[data-testid=progress]", &format!("2 / {}", e2e::QUIZZES.len())).await;
         for (question, right) in &QUIZZES[1..3] {
             answer(&page, question, right).await;
         }
         answer(&page, QUIZZES[4].0, "2").await;
-        page.wait_for_text("[data-testid=progress]", "5 / 5").await;
+        answer(&page, QUIZZES[5].0, QUIZZES[5].1).await;
+        page.wait_for_text("[data-testid=progress]", &format!("{0} / {0}", e2e::QUIZZES.len())).await;
         page.wait_for_text("[data-testid=complete]", "· Lesson complete: every question answered.").await;
 
         page.client
-            .execute("localStorage.setItem('how-distributions-become-text/progress/v1', 'garbage')", vec![])
+            .execute("localStorage.setItem('how-distributions-become-text/progress/v2', 'garbage')", vec![])
             .await
             .unwrap();
         page.client.refresh().await.unwrap();
         page.open().await;
-        page.wait_for_text("[data-testid=progress]", "0 / 5").await;
+        page.wait_for_text("[data-testid=progress]", &format!("0 / {}", e2e::QUIZZES.len())).await;
         let left = page
             .client
-            .execute("return localStorage.getItem('how-distributions-become-text/progress/v1')", vec![])
+            .execute("return localStorage.getItem('how-distributions-become-text/progress/v2')", vec![])
             .await
             .unwrap();
         assert!(left.is_null(), "the unreadable entry is removed, found {left}");

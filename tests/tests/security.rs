@@ -103,13 +103,13 @@ async fn bad_state_from_the_address_or_storage_falls_back_with_a_message() {
         assert!(page.text("[data-testid=progress-notice]").await.is_empty());
 
         // Stored progress that cannot be read is dropped with a note; the quizzes start afresh.
-        page.eval("localStorage.setItem('how-distributions-become-text/progress/v1', '1x\u{1F980}'); return 0;").await;
+        page.eval("localStorage.setItem('how-distributions-become-text/progress/v2', '1x\u{1F980}'); return 0;").await;
         page.open().await;
         assert!(page.text("[data-testid=control-notice]").await.is_empty(), "a clean address has no notice");
         let note = page.text("[data-testid=progress-notice]").await;
         assert!(note.contains("could not be read"), "{note}");
-        assert_eq!(page.text("[data-testid=progress]").await, "0 / 5");
-        let stored = page.eval("return localStorage.getItem('how-distributions-become-text/progress/v1');").await;
+        assert_eq!(&page.text("[data-testid=progress]").await, &format!("0 / {}", e2e::QUIZZES.len()));
+        let stored = page.eval("return localStorage.getItem('how-distributions-become-text/progress/v2');").await;
         assert!(stored.is_null(), "the unreadable value is removed: {stored}");
         page.assert_responds().await;
     })

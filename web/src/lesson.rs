@@ -11,7 +11,7 @@ use crate::state::greedy::{GreedyDemo, SEED};
 use crate::state::quiz::{Attempts, Quiz, Verdict, decode_progress, encode_progress, progress, quizzes, shown_code};
 
 /// Where the browser keeps the learner's progress; the version changes when the quizzes do.
-const STORAGE_KEY: &str = "how-distributions-become-text/progress/v1";
+const STORAGE_KEY: &str = "how-distributions-become-text/progress/v2";
 
 fn storage() -> Option<web_sys::Storage> {
     web_sys::window().and_then(|w| w.local_storage().ok().flatten())
@@ -21,10 +21,22 @@ fn storage() -> Option<web_sys::Storage> {
 pub const TEMPERATURE_FORMULA: &str = r#"<math display="block"><mrow><msub><mi>softmax</mi><mi>τ</mi></msub><msub><mrow><mo>(</mo><mi>ℓ</mi><mo>)</mo></mrow><mi>i</mi></msub><mo>=</mo><mfrac><mrow><mi>exp</mi><mo>(</mo><msub><mi>ℓ</mi><mi>i</mi></msub><mo>/</mo><mi>τ</mi><mo>)</mo></mrow><mrow><munder><mo>∑</mo><mi>j</mi></munder><mi>exp</mi><mo>(</mo><msub><mi>ℓ</mi><mi>j</mi></msub><mo>/</mo><mi>τ</mi><mo>)</mo></mrow></mfrac></mrow></math>"#;
 
 /// The top-k mask, as MathML.
-pub const TOP_K_FORMULA: &str = r#"<math display="block"><mrow><msub><msup><mi>ℓ</mi><mo>′</mo></msup><mi>i</mi></msub><mo>=</mo><mrow><mo>{</mo><mtable><mtr><mtd><msub><mi>ℓ</mi><mi>i</mi></msub></mtd><mtd><mtext>if</mtext><mspace width="0.5em"/><mi>i</mi><mo>∈</mo><mi>TopK</mi><mo>(</mo><mi>ℓ</mi><mo>,</mo><mi>k</mi><mo>)</mo></mtd></mtr><mtr><mtd><mo>−</mo><mi>∞</mi></mtd><mtd><mtext>otherwise</mtext></mtd></mtr></mtable></mrow></mrow></math>"#;
+pub const TOP_K_FORMULA: &str = r#"<math display="block"><mrow><msub><mi>ℓ′</mi><mi>i</mi></msub><mo>=</mo><mrow><mo>{</mo><mtable><mtr><mtd><msub><mi>ℓ</mi><mi>i</mi></msub></mtd><mtd><mtext>if</mtext><mspace width="0.5em"/><mi>i</mi><mo>∈</mo><mi>TopK</mi><mo>(</mo><mi>ℓ</mi><mo>,</mo><mi>k</mi><mo>)</mo></mtd></mtr><mtr><mtd><mo>−</mo><mi>∞</mi></mtd><mtd><mtext>otherwise</mtext></mtd></mtr></mtable></mrow></mrow></math>"#;
 
 /// The nucleus, as MathML. The distribution is q, so that p stays the threshold.
 pub const TOP_P_FORMULA: &str = r#"<math display="block"><mrow><mi>π</mi><mo>=</mo><msub><mi>argsort</mi><mo>↓</mo></msub><mo>(</mo><mi>q</mi><mo>)</mo><mo>,</mo><mspace width="1em"/><msub><mi>C</mi><mi>j</mi></msub><mo>=</mo><munderover><mo>∑</mo><mrow><mi>i</mi><mo>=</mo><mn>1</mn></mrow><mi>j</mi></munderover><msub><mi>q</mi><msub><mi>π</mi><mi>i</mi></msub></msub><mo>,</mo><mspace width="1em"/><msup><mi>n</mi><mo>*</mo></msup><mo>=</mo><mi>min</mi><mo>{</mo><mi>j</mi><mo>:</mo><msub><mi>C</mi><mi>j</mi></msub><mo>≥</mo><mi>p</mi><mo>}</mo></mrow></math>"#;
+
+/// Min-p: keep i if pᵢ ≥ p_min · maxⱼ pⱼ.
+pub const MIN_P_FORMULA: &str = r#"<math display="block"><mrow><mtext>keep</mtext><mspace width="0.4em"/><mi>i</mi><mspace width="0.4em"/><mtext>if</mtext><mspace width="0.6em"/><msub><mi>p</mi><mi>i</mi></msub><mo>≥</mo><msub><mi>p</mi><mi>min</mi></msub><mo>·</mo><munder><mi>max</mi><mi>j</mi></munder><mspace width="0.2em"/><msub><mi>p</mi><mi>j</mi></msub></mrow></math>"#;
+
+/// Top-n-σ: keep i if ℓᵢ ≥ maxⱼ ℓⱼ − n·σ(ℓ).
+pub const TOP_N_SIGMA_FORMULA: &str = r#"<math display="block"><mrow><mtext>keep</mtext><mspace width="0.4em"/><mi>i</mi><mspace width="0.4em"/><mtext>if</mtext><mspace width="0.6em"/><msub><mi>ℓ</mi><mi>i</mi></msub><mo>≥</mo><munder><mi>max</mi><mi>j</mi></munder><mspace width="0.2em"/><msub><mi>ℓ</mi><mi>j</mi></msub><mo>−</mo><mi>n</mi><mo>·</mo><mi>σ</mi><mo stretchy="false">(</mo><mi>ℓ</mi><mo stretchy="false">)</mo></mrow></math>"#;
+
+/// Typical: H = −Σ pⱼ ln pⱼ and each token's distance dᵢ = |−ln pᵢ − H| from it.
+pub const TYPICAL_FORMULA: &str = r#"<math display="block"><mrow><mi>H</mi><mo>=</mo><mo>−</mo><munder><mo>∑</mo><mi>j</mi></munder><msub><mi>p</mi><mi>j</mi></msub><mi>ln</mi><msub><mi>p</mi><mi>j</mi></msub><mo>,</mo><mspace width="1em"/><msub><mi>d</mi><mi>i</mi></msub><mo>=</mo><mrow><mo>|</mo><mo>−</mo><mi>ln</mi><msub><mi>p</mi><mi>i</mi></msub><mo>−</mo><mi>H</mi><mo>|</mo></mrow></mrow></math>"#;
+
+/// Penalties: ℓᵢ′ = ρθ(ℓᵢ) − α·[cᵢ > 0] − β·cᵢ for a token seen cᵢ > 0 times.
+pub const PENALTIES_FORMULA: &str = r#"<math display="block"><mrow><msub><mi>ℓ′</mi><mi>i</mi></msub><mo>=</mo><mrow><mo>{</mo><mtable><mtr><mtd><msub><mi>ℓ</mi><mi>i</mi></msub><mo>/</mo><mi>θ</mi></mtd><mtd><mtext>if</mtext><mspace width="0.4em"/><msub><mi>ℓ</mi><mi>i</mi></msub><mo>&gt;</mo><mn>0</mn></mtd></mtr><mtr><mtd><msub><mi>ℓ</mi><mi>i</mi></msub><mo>·</mo><mi>θ</mi></mtd><mtd><mtext>otherwise</mtext></mtd></mtr></mtable></mrow><mo>−</mo><mi>α</mi><mo>−</mo><mi>β</mi><mo>·</mo><msub><mi>c</mi><mi>i</mi></msub><mspace width="1em"/><mtext>for a token seen</mtext><mspace width="0.4em"/><msub><mi>c</mi><mi>i</mi></msub><mo>&gt;</mo><mn>0</mn><mspace width="0.4em"/><mtext>times</mtext></mrow></math>"#;
 
 /// A formula, rendered by the browser's own MathML.
 #[component]

@@ -124,8 +124,9 @@ pub fn App() -> impl IntoView {
                     "A language model does not write. For every token it knows it hands back a score, a logit, and "
                     "a small separate procedure turns those scores into one choice. Repeat the choice and text "
                     "appears. This page is about that procedure: greedy choice and why it loops, temperature, "
-                    "top-k and top-p as edits of the logits in a fixed order, why beam search is left out, and the "
-                    "key/value cache, which spares every step from recomputing the past."
+                    "top-k and top-p as edits of the logits in a fixed order, why engines that use another order "
+                    "disagree, the newer stages (min-p, top-n-σ, typical sampling, penalties), why beam search is "
+                    "left out, and the key/value cache, which spares every step from recomputing the past."
                 </p>
                 <p class="meta">
                     <span data-testid="reading-time">{move || reading.get().map(|m| format!("About {m} min read"))}</span>

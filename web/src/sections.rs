@@ -4,19 +4,25 @@
 use std::rc::Rc;
 
 use leptos::prelude::*;
+use sampling::StageKind;
 
 use crate::Parts;
-use crate::lesson::{Code, Formula, GreedyView, QuizView, TEMPERATURE_FORMULA, TOP_K_FORMULA, TOP_P_FORMULA};
+use crate::lesson::{
+    Code, Formula, GreedyView, MIN_P_FORMULA, PENALTIES_FORMULA, QuizView, TEMPERATURE_FORMULA, TOP_K_FORMULA,
+    TOP_N_SIGMA_FORMULA, TOP_P_FORMULA, TYPICAL_FORMULA,
+};
 use crate::widgets;
 
 /// Every section's anchor and title, in the order of the page.
-pub const SECTIONS: [(&str, &str); 10] = [
+pub const SECTIONS: [(&str, &str); 12] = [
     ("loop", "The same forward pass, no loss"),
     ("greedy", "Greedy: why deterministic decoding loops"),
     ("temperature", "Temperature: divide before softmax"),
     ("top-k", "Top-k: cut the tail by rank"),
     ("top-p", "Top-p, the nucleus: cut the tail by mass"),
     ("order", "The order of the pipeline"),
+    ("engines", "Why engines disagree: the order of the stages"),
+    ("beyond", "Beyond temperature, top-k and top-p"),
     ("beam", "Why not beam search"),
     ("kv", "The KV cache"),
     ("control", "Prompt, sampler, seed: the whole control surface"),
@@ -52,6 +58,8 @@ pub fn Sections(
         <TopKSection />
         <TopPSection parts=parts.clone() />
         <OrderSection parts=parts.clone() />
+        <EnginesSection parts=parts.clone() />
+        <BeyondSection parts=parts.clone() />
         <BeamSection parts=parts.clone() />
         <KvSection parts=parts.clone() />
         <ControlSection parts />
@@ -236,10 +244,10 @@ fn OrderSection(
         </p>
         <p>
             "The whole mechanism fits in a short function: sort, keep k, softmax, walk the running sum "
-            "to p keeping the token that reaches it, renormalize, draw once. On the left, that textbook "
-            "version; on the right, the same pipeline through this page's core, one call per stage. The "
-            "left one ends by checking that the core's one-call distribution is the same; both listings "
-            "run as tests of the core."
+            "to p keeping the token that reaches it, renormalize, draw once. First that textbook version, "
+            "then the same pipeline through this page's core, one stage per line. The textbook version "
+            "ends by checking that the core's one-call distribution is the same; both listings run as "
+            "tests of the core."
         </p>
         <div class="code-pair">
             <Code markdown=include_str!("../snippets/textbook.md") />
@@ -247,6 +255,98 @@ fn OrderSection(
         </div>
         <p>"And the bigram row after each stage:"</p>
         {parts.with_bars(&|bars| view! { <widgets::stages::StageView state=bars /> }.into_any())}
+        },
+    )
+}
+
+/// Why engines disagree: the same stages in another order, on the worked example and on the model.
+#[component]
+fn EnginesSection(
+    /// What the page loaded.
+    parts: Parts,
+) -> impl IntoView {
+    let progress = parts.progress;
+    section(
+        "engines",
+        view! {
+            <p>
+                "The question users of sampling tools ask most is why the same settings give different text "
+                "in different programs. One reason is the order of the stages. The engines apply the same "
+                "edits, but Hugging Face transformers and vLLM divide by τ before they truncate, while "
+                "llama.cpp's default chain truncates first and applies temperature last. Temperature first "
+                "changes which tokens top-p and min-p keep; temperature last only reshapes the ones they kept."
+            </p>
+            <p>"Work the worked example through llama.cpp's order before the lab shows it:"</p>
+            <QuizView progress index=crate::state::quiz::ids::ENGINES />
+            {parts.with_gpt(&move |model| view! { <widgets::engines::OrderLab model progress /> }.into_any())}
+            <p>
+                "The order is not the only difference. Engines break ties in top-k differently, some measure "
+                "top-p's mass before renormalizing what top-k left, and each has its own random number "
+                "generator, so the same seed gives different draws in different programs even where the "
+                "distributions agree."
+            </p>
+        },
+    )
+}
+
+/// The newer stages: min-p, top-n-σ, typical sampling and the penalties, each with its formula and a
+/// live control on the transformer.
+#[component]
+fn BeyondSection(
+    /// What the page loaded.
+    parts: Parts,
+) -> impl IntoView {
+    let demo = |kind: StageKind, label: &'static str, symbol_name: &'static str| {
+        parts.with_gpt(&move |model| view! { <widgets::beyond::StageDemo model kind label symbol_name /> }.into_any())
+    };
+    section(
+        "beyond",
+        view! {
+            <p>
+                "Engines offer more stages than the three above. Each is one more edit of the logits, so each "
+                "can be added to the builder under the bars, in any place of the order. Below, each acts alone "
+                "on the transformer's distribution after ·ma, computed live; move its slider and watch what it "
+                "keeps."
+            </p>
+            <h3>"Min-p"</h3>
+            <p>
+                "Keep every token at least a fraction p_min as likely as the most likely one (Nguyen and "
+                "colleagues, 2024). Like top-p, the cut follows the model's confidence, and it needs no sort. "
+                "Its authors reported better text than top-p at high temperatures; later work (Schaeffer and "
+                "colleagues, 2025) reanalysed that evidence and found no clear advantage once every sampler's "
+                "settings are tuned alike, so treat it as a reasonable option rather than a proven gain."
+            </p>
+            <Formula mathml=MIN_P_FORMULA />
+            {demo(StageKind::MinP, "Min-p", "min-p")}
+            <h3>"Top-n-σ"</h3>
+            <p>
+                "Keep the logits within n standard deviations of the largest (Tang and colleagues, 2024). It "
+                "reads the logits, not the probabilities, so temperature does not move its cut: dividing every "
+                "logit by τ divides the gap and σ alike. It is new, and little independent evidence exists yet."
+            </p>
+            <Formula mathml=TOP_N_SIGMA_FORMULA />
+            {demo(StageKind::TopNSigma, "Top-n-σ", "n")}
+            <h3>"Typical sampling"</h3>
+            <p>
+                "Rank the tokens by the distance d between their surprisal, −ln p, and the distribution's "
+                "entropy H, closest first, and keep the shortest run of that ranking whose mass reaches m "
+                "(Meister and colleagues, 2023). Unlike every "
+                "stage above it can drop the most likely token, when that token is far likelier than the "
+                "entropy suggests."
+            </p>
+            <Formula mathml=TYPICAL_FORMULA />
+            {demo(StageKind::Typical, "Typical mass", "m")}
+            <h3>"Penalties"</h3>
+            <p>
+                "The only stages that read the context. The repetition penalty θ (Keskar and colleagues, 2019) "
+                "divides a seen token's positive logit by θ and multiplies a negative one, so θ above 1 always "
+                "makes it less likely; the presence penalty α subtracts a fixed amount from every token seen at "
+                "least once, the frequency penalty β an amount per time it was seen. They fight repetition "
+                "directly, and all three engines above apply them first. Below, the context is ·ma, so ·, m and a "
+                "are the penalized symbols, and the readout follows them."
+            </p>
+            <Formula mathml=PENALTIES_FORMULA />
+            {demo(StageKind::Penalties, "Repetition penalty θ", "θ")}
         },
     )
 }
@@ -370,7 +470,8 @@ fn SummarySection() -> impl IntoView {
         view! {
         <p>
             "A model turns a context into logits; the sampler turns logits into one token: temperature, then "
-            "top-k, then top-p, then a single draw. Greedy choice falls into a cycle, beam search finds "
+            "top-k, then top-p, then a single draw; other engines order the same stages differently and "
+            "add more, and the order alone changes the result. Greedy choice falls into a cycle, beam search finds "
             "likelier text than people write and only one of it, sampling keeps text varied, and the KV "
             "cache spares each step from redoing the past. The distributions themselves came "
             "from training on data; everything on this page only decides how to read them."
@@ -393,7 +494,20 @@ mod tests {
         let order: Vec<&str> = SECTIONS.iter().map(|(id, _)| *id).collect();
         assert_eq!(
             order,
-            ["loop", "greedy", "temperature", "top-k", "top-p", "order", "beam", "kv", "control", "summary"]
+            [
+                "loop",
+                "greedy",
+                "temperature",
+                "top-k",
+                "top-p",
+                "order",
+                "engines",
+                "beyond",
+                "beam",
+                "kv",
+                "control",
+                "summary"
+            ]
         );
     }
 }

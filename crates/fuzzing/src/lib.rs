@@ -7,7 +7,10 @@
 
 use arbitrary::{Arbitrary, Unstructured};
 use model::{ModelError, Vocab};
-use sampling::{Distribution, Logits, Sampler, SamplingError, Strategy, Temperature, TopK, TopP, seeded_rng};
+use sampling::{
+    Distribution, Logits, MinP, Penalties, Pipeline, Sampler, SamplingError, Stage, Strategy, Temperature, TopK,
+    TopNSigma, TopP, Typical, seeded_rng,
+};
 
 /// One logit, with the unusual values common enough to be found quickly.
 #[derive(Debug, Clone, Copy, Arbitrary)]
@@ -120,7 +123,7 @@ pub fn sampler(data: &[u8]) {
 
     let dist = sampler.distribution(&logits);
     check_distribution(&dist, &logits);
-    let staged = sampler.stages(&logits).probs;
+    let staged = sampling::softmax(&sampler.stages(&logits)[2].logits);
     check_distribution(&staged, &logits);
     let textbook = sampling::reference::distribution(&sampler, &logits);
     for (i, ((a, b), c)) in dist.probs().iter().zip(staged.probs()).zip(textbook.probs()).enumerate() {
@@ -151,6 +154,99 @@ fn check_distribution(dist: &Distribution, logits: &Logits) {
         if !logits.is_kept(i) {
             assert_eq!(q, 0.0, "masked token {i} has mass");
         }
+    }
+}
+
+/// One stage of an arbitrary pipeline, with raw settings that may be invalid.
+#[derive(Debug, Arbitrary)]
+enum RawStage {
+    Penalties(Logit, Logit, Logit),
+    Temperature(Logit),
+    TopK(u16),
+    TopP(Logit),
+    MinP(Logit),
+    Typical(Logit),
+    TopNSigma(Logit),
+}
+
+impl RawStage {
+    /// The stage through its public constructor, checked to refuse exactly the invalid settings.
+    fn build(&self) -> Option<Stage> {
+        let checked = |value: f64, valid: bool, built: Result<Stage, SamplingError>| {
+            assert_eq!(built.is_ok(), valid, "{self:?} ({value})");
+            built.ok()
+        };
+        match *self {
+            Self::Penalties(r, a, b) => {
+                let (r, a, b) = (r.value(), a.value(), b.value());
+                let valid = r.is_finite() && r > 0.0 && a.is_finite() && b.is_finite();
+                checked(r, valid, Penalties::new(r, a, b).map(Stage::Penalties))
+            }
+            Self::Temperature(t) => {
+                let t = t.value();
+                checked(t, t.is_finite() && t > 0.0, Temperature::new(t).map(Stage::Temperature))
+            }
+            Self::TopK(k) => Some(Stage::TopK(TopK::new(usize::from(k)))),
+            Self::TopP(p) => {
+                let p = p.value();
+                checked(p, p > 0.0 && p <= 1.0, TopP::new(p).map(Stage::TopP))
+            }
+            Self::MinP(m) => {
+                let m = m.value();
+                checked(m, (0.0..=1.0).contains(&m), MinP::new(m).map(Stage::MinP))
+            }
+            Self::Typical(t) => {
+                let t = t.value();
+                checked(t, t > 0.0 && t <= 1.0, Typical::new(t).map(Stage::Typical))
+            }
+            Self::TopNSigma(n) => {
+                let n = n.value();
+                checked(n, n.is_finite() && n >= 0.0, TopNSigma::new(n).map(Stage::TopNSigma))
+            }
+        }
+    }
+}
+
+/// Arbitrary logits, stages in any order, a context for the penalties.
+#[derive(Debug, Arbitrary)]
+struct PipelineInput {
+    logits: Vec<Logit>,
+    stages: Vec<RawStage>,
+    context: Vec<u16>,
+    seed: u64,
+}
+
+/// Builds a pipeline of arbitrary stages in arbitrary order from `data`, and checks that the stages
+/// refuse exactly the invalid settings and that, on valid logits, the result is a distribution within
+/// what every stage on the way kept, that the draw is a kept token, and that the path `choose` takes
+/// (fast where the order allows) draws what the staged path draws.
+pub fn pipeline(data: &[u8]) {
+    let Ok(input) = PipelineInput::arbitrary_take_rest(Unstructured::new(data)) else { return };
+    let stages: Vec<Option<Stage>> = input.stages.iter().map(RawStage::build).collect();
+    let Ok(logits) = Logits::new(input.logits.iter().map(|l| l.value()).collect()) else { return };
+    let pipeline = stages.into_iter().flatten().fold(Pipeline::new(), Pipeline::then);
+    let context: Vec<usize> = input.context.iter().map(|&t| usize::from(t)).collect();
+    let trace = pipeline.trace(&logits, &context);
+    let dist = pipeline.distribution(&logits, &context);
+    check_distribution(&dist, &logits);
+    for step in &trace {
+        for (i, &q) in dist.probs().iter().enumerate() {
+            assert!(q == 0.0 || step.logits.is_kept(i), "{:?} dropped token {i}, which kept mass {q}", step.stage);
+        }
+    }
+    let staged = sampling::softmax(&pipeline.apply(&logits, &context));
+    for (i, (a, b)) in dist.probs().iter().zip(staged.probs()).enumerate() {
+        assert!((a - b).abs() <= 1e-9, "token {i}: {a} against the staged {b}");
+    }
+    let chosen = pipeline.choose(&logits, &context, &mut seeded_rng(input.seed));
+    assert!(dist.probs()[chosen] > 0.0, "choice {chosen} was cut");
+}
+
+/// The input `data` decodes to, for a report.
+pub fn describe_pipeline(data: &[u8]) -> String {
+    match PipelineInput::arbitrary_take_rest(Unstructured::new(data)) {
+        Ok(i) => format!("{i:?}"),
+        Err(e) => format!("no input ({e})"),
     }
 }
 

@@ -24,6 +24,14 @@ fn every_sampler_input_in_the_corpus_passes() {
 }
 
 #[test]
+fn every_pipeline_input_in_the_corpus_passes() {
+    for (name, bytes) in corpus("pipeline") {
+        let outcome = std::panic::catch_unwind(|| fuzzing::pipeline(&bytes));
+        assert!(outcome.is_ok(), "fuzz/corpus/pipeline/{name} fails: {}", fuzzing::describe_pipeline(&bytes));
+    }
+}
+
+#[test]
 fn every_prompt_input_in_the_corpus_passes() {
     let bigram = model::Bigram::shipped(&model::device()).unwrap();
     for (name, bytes) in corpus("prompt") {

@@ -31,6 +31,26 @@ pub enum SamplingError {
     /// p must be finite and in (0, 1].
     #[error("top-p must be in (0, 1], got {0}")]
     InvalidTopP(f64),
+    /// min-p must be finite and in [0, 1].
+    #[error("min-p must be in [0, 1], got {0}")]
+    InvalidMinP(f64),
+    /// n of top-n-σ must be finite and at least 0.
+    #[error("top-n-σ's n must be finite and at least 0, got {0}")]
+    InvalidTopNSigma(f64),
+    /// The mass of typical sampling must be finite and in (0, 1].
+    #[error("typical-p must be in (0, 1], got {0}")]
+    InvalidTypicalP(f64),
+    /// A penalty is out of its range: the repetition penalty must be finite and greater than 0, the
+    /// presence and frequency penalties finite.
+    #[error("the {name} penalty must be {range}, got {value}")]
+    InvalidPenalty {
+        /// Which penalty.
+        name: &'static str,
+        /// What it must be.
+        range: &'static str,
+        /// The value given.
+        value: f64,
+    },
     /// A probability is negative, NaN or infinite.
     #[error("probability {index} is {value}; probabilities must be finite and at least 0")]
     InvalidProbability {

@@ -11,17 +11,22 @@
 //! Each transform is usable alone (logits in, logits out); [`Sampler::stages`] runs all of them and keeps
 //! every intermediate stage so that a picture of each can be drawn.
 //!
+//! Beyond these three, a [`Pipeline`] is any ordered list of [`Stage`]s: the three above and [`MinP`],
+//! [`TopNSigma`], [`Typical`] and the repetition, presence and frequency [`Penalties`]. [`Engine`] holds
+//! the default orders of Hugging Face transformers, llama.cpp and vLLM, which differ, and
+//! [`Pipeline::trace`] keeps every stage's result.
+//!
 //! ```
 //! use sampling::{Logits, Sampler, Temperature, TopK, TopP, seeded_rng};
 //!
 //! let logits = Logits::new(vec![2.0, 1.0, 0.0])?;
 //! let sampler = Sampler::new(Temperature::new(0.5)?, TopK::new(2), TopP::new(0.9)?);
-//! let stages = sampler.stages(&logits);
+//! let [scaled, top_k, top_p] = &sampler.stages(&logits)[..] else { unreachable!("three stages") };
 //! // τ = 0.5 doubles the logits, top-k = 2 drops the last token, and top-p = 0.9 then keeps both survivors.
-//! assert_eq!(stages.scaled.as_slice(), &[4.0, 2.0, 0.0]);
-//! assert_eq!(stages.top_k.kept_count(), 2);
-//! assert_eq!(stages.top_p.kept_count(), 2);
-//! let token = stages.probs.sample(&mut seeded_rng(7));
+//! assert_eq!(scaled.logits.as_slice(), &[4.0, 2.0, 0.0]);
+//! assert_eq!(top_k.logits.kept_count(), 2);
+//! assert_eq!(top_p.logits.kept_count(), 2);
+//! let token = top_p.probs().sample(&mut seeded_rng(7));
 //! assert!(token < 2);
 //! # Ok::<(), sampling::SamplingError>(())
 //! ```
@@ -63,25 +68,35 @@ mod error;
 mod fast;
 mod generate;
 mod logits;
+mod min_p;
 mod nucleus;
+mod penalties;
 mod pipeline;
 pub mod reference;
 mod rng;
+mod stage;
 mod temperature;
 mod top_k;
+mod top_n_sigma;
 mod top_p;
+mod typical;
 
 pub use beam::{Beam, BeamSearch, log_softmax};
 pub use distribution::{Categorical, Distribution};
 pub use error::SamplingError;
 pub use generate::generate;
 pub use logits::{Logits, TokenId};
+pub use min_p::MinP;
 pub use nucleus::Nucleus;
-pub use pipeline::{Sampler, Stages, Strategy, softmax};
+pub use penalties::Penalties;
+pub use pipeline::{Sampler, Strategy, softmax};
 pub use rng::{SeededRng, seeded_rng, uniform};
+pub use stage::{Engine, Knobs, Pipeline, Stage, StageKind, Traced};
 pub use temperature::Temperature;
 pub use top_k::TopK;
+pub use top_n_sigma::TopNSigma;
 pub use top_p::{MASS_TOLERANCE, TopP};
+pub use typical::Typical;
 
 /// The result type of every fallible function in this crate.
 pub type Result<T, E = SamplingError> = std::result::Result<T, E>;

@@ -1,7 +1,7 @@
 //! The fixed order: temperature → top-k → top-p → softmax → one draw.
 
 use crate::fast::Survivors;
-use crate::{Distribution, Logits, Temperature, TokenId, TopK, TopP};
+use crate::{Distribution, Logits, Pipeline, Temperature, TokenId, TopK, TopP, Traced};
 
 /// softmax(ℓ)ᵢ = exp(ℓᵢ − max ℓ) / Σⱼ exp(ℓⱼ − max ℓ); masked (−∞) tokens get exactly 0.
 ///
@@ -29,48 +29,21 @@ pub struct Sampler {
     pub top_p: TopP,
 }
 
-/// Every intermediate result of one pass through a [`Sampler`], for drawing each stage.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Stages {
-    /// The logits after temperature, ℓ/τ.
-    pub scaled: Logits,
-    /// After top-k: tokens outside the k highest masked to −∞.
-    pub top_k: Logits,
-    /// After top-p: tokens outside the nucleus of the top-k survivors masked too.
-    pub top_p: Logits,
-    /// The final distribution: softmax of what is left.
-    pub probs: Distribution,
-}
-
-impl Stages {
-    /// The distribution after temperature alone.
-    pub fn after_temperature(&self) -> Distribution {
-        softmax(&self.scaled)
-    }
-
-    /// The distribution after temperature and top-k, renormalized over the survivors.
-    pub fn after_top_k(&self) -> Distribution {
-        softmax(&self.top_k)
-    }
-}
-
 impl Sampler {
     /// The settings, in pipeline order.
     pub fn new(temperature: Temperature, top_k: TopK, top_p: TopP) -> Self {
         Self { temperature, top_k, top_p }
     }
 
-    /// Runs the pipeline and keeps every stage.
-    pub fn stages(&self, logits: &Logits) -> Stages {
-        let scaled = self.temperature.apply(logits); // 1. temperature
-        let top_k = self.top_k.apply(&scaled); // 2. top-k
-        let top_p = self.top_p.apply(&top_k); // 3. top-p, on the renormalized survivors
-        let probs = softmax(&top_p); // 4. one softmax over what is left
-        Stages { scaled, top_k, top_p, probs }
+    /// Runs the three stages and keeps each one's result, in order: temperature, then top-k, then top-p
+    /// on the renormalized survivors. The distribution drawn from is the last one's
+    /// ([`Traced::probs`]): one softmax over what is left.
+    pub fn stages(&self, logits: &Logits) -> Vec<Traced> {
+        Pipeline::from(*self).trace(logits, &[])
     }
 
-    /// The final distribution the draw is made from: [`Stages::probs`] without the other stages, computed
-    /// without sorting the vocabulary.
+    /// The final distribution the draw is made from: the last stage's, computed without sorting the
+    /// vocabulary.
     pub fn distribution(&self, logits: &Logits) -> Distribution {
         Survivors::new(self, logits).into_distribution(logits.len())
     }

@@ -57,12 +57,13 @@ proptest! {
         };
         let sampler = Sampler::new(tau, TopK::new(k), p);
         let stages = sampler.stages(&logits);
-        assert_is_distribution(stages.probs.probs());
-        assert_is_distribution(stages.after_temperature().probs());
+        let last = stages[2].probs();
+        assert_is_distribution(last.probs());
+        assert_is_distribution(stages[0].probs().probs());
         let token = Decode::Sample(sampler).choose(&logits, &mut seeded_rng(seed));
-        prop_assert!(stages.probs.probs()[token] > 0.0, "drew a token of probability 0");
+        prop_assert!(last.probs()[token] > 0.0, "drew a token of probability 0");
         prop_assert!(logits.is_kept(token));
-        let nucleus = Nucleus::new(&stages.probs, p);
+        let nucleus = Nucleus::new(&last, p);
         prop_assert!(nucleus.size() >= 1 && nucleus.size() <= logits.len());
         let beams = BeamSearch::new(2, 3, Some(0)).unwrap().run(&[], |_: &[usize]| Ok::<_, sampling::SamplingError>(logits.clone()));
         prop_assert!(beams.is_ok());
@@ -81,15 +82,16 @@ proptest! {
         let logits = Logits::new(values).unwrap();
         let sampler = Sampler::new(Temperature::new(tau).unwrap(), TopK::new(k), TopP::new(p).unwrap());
         let stages = sampler.stages(&logits);
-        for dist in [stages.after_temperature(), stages.after_top_k(), stages.probs.clone()] {
-            assert_is_distribution(dist.probs());
+        for step in &stages {
+            assert_is_distribution(step.probs().probs());
         }
-        prop_assert!(stages.top_p.is_kept(logits.argmax()));
+        let [_, top_k, top_p] = &stages[..] else { unreachable!("three stages") };
+        prop_assert!(top_p.logits.is_kept(logits.argmax()));
         if let Some(k) = TopK::new(k).get() {
-            prop_assert_eq!(stages.top_k.kept_count(), k.min(logits.len()));
+            prop_assert_eq!(top_k.logits.kept_count(), k.min(logits.len()));
         }
         // Masks only ever shrink.
-        prop_assert!(stages.top_p.kept().all(|i| stages.top_k.is_kept(i)));
+        prop_assert!(top_p.logits.kept().all(|i| top_k.logits.is_kept(i)));
     }
 
     #[test]

@@ -85,7 +85,7 @@ fn top_p_works_on_the_renormalized_survivors_of_top_k() {
     // first (0.714 ≥ 0.7); on the raw masses it would need both (0.5 < 0.7).
     let l = Logits::from_probs(&SIX).unwrap();
     let sampler = Sampler::new(Temperature::ONE, TopK::new(2), TopP::new(0.7).unwrap());
-    assert_eq!(sampler.stages(&l).top_p.kept().collect::<Vec<_>>(), vec![0]);
+    assert_eq!(sampler.stages(&l)[2].logits.kept().collect::<Vec<_>>(), vec![0]);
 }
 
 #[test]
@@ -95,8 +95,8 @@ fn off_settings_are_the_identity() {
     assert_eq!(TopK::OFF.apply(&l), l);
     assert_eq!(TopP::OFF.apply(&l), l);
     let stages = Sampler::default().stages(&l);
-    assert_eq!(stages.top_p, l);
-    assert_eq!(stages.probs, softmax(&l));
+    assert_eq!(stages[2].logits, l);
+    assert_eq!(stages[2].probs(), softmax(&l));
 }
 
 #[test]
@@ -141,12 +141,12 @@ fn extreme_logits_over_a_tiny_temperature_do_not_overflow() {
 fn stages_are_each_a_distribution() {
     let l = logits(&[2.0, 1.0, 0.5, 0.0, -1.0]);
     let stages = Sampler::new(Temperature::new(0.8).unwrap(), TopK::new(4), TopP::new(0.8).unwrap()).stages(&l);
-    for dist in [stages.after_temperature(), stages.after_top_k(), stages.probs.clone()] {
-        assert!((dist.probs().iter().sum::<f64>() - 1.0).abs() < 1e-12);
+    for step in &stages {
+        assert!((step.probs().probs().iter().sum::<f64>() - 1.0).abs() < 1e-12);
     }
-    assert_eq!(stages.top_k.kept_count(), 4);
-    assert!(stages.top_p.kept_count() <= 4);
-    assert_eq!(stages.after_top_k().probs()[4], 0.0);
+    assert_eq!(stages[1].logits.kept_count(), 4);
+    assert!(stages[2].logits.kept_count() <= 4);
+    assert_eq!(stages[1].probs().probs()[4], 0.0);
 }
 
 #[test]

@@ -6,7 +6,7 @@
 use crate::run::{Result, cmd, output, run, step};
 
 /// The fuzz targets, in fuzz/fuzz_targets/.
-const TARGETS: [&str; 2] = ["sampler", "prompt"];
+const TARGETS: [&str; 3] = ["sampler", "pipeline", "prompt"];
 /// cargo-fuzz from crates.io.
 const CARGO_FUZZ_VERSION: &str = "0.13.2";
 

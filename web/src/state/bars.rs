@@ -3,7 +3,10 @@
 //! name.
 
 use model::{VOCAB_SIZE, Vocab};
-use sampling::{Distribution, Logits, Sampler, Stages, Temperature, TokenId, TopK, TopP, softmax};
+use sampling::{
+    Distribution, Engine, Knobs, Logits, MinP, Penalties, Pipeline, StageKind, Temperature, TokenId, TopK, TopNSigma,
+    TopP, Traced, Typical, softmax,
+};
 
 use crate::state::samples::Samples;
 
@@ -37,9 +40,27 @@ pub struct Bars {
     /// The row before any transform: the model's, or the learner's edit of it.
     base: Distribution,
     edited: bool,
-    sampler: Sampler,
-    stages: Stages,
+    /// Every stage's setting.
+    knobs: Knobs,
+    /// The stages, in the order they run.
+    order: Vec<StageKind>,
+    /// Each stage's result on the current row.
+    trace: Vec<Traced>,
+    /// The distribution after the last stage: what the samples are drawn from.
+    shown: Distribution,
     samples: Samples,
+}
+
+/// The order the bars start with, and the lesson's: temperature, top-k, top-p.
+pub const LESSON_ORDER: [StageKind; 3] = [StageKind::Temperature, StageKind::TopK, StageKind::TopP];
+
+/// Which way a stage moves in the order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Move {
+    /// One place earlier.
+    Earlier,
+    /// One place later.
+    Later,
 }
 
 impl Bars {
@@ -50,11 +71,23 @@ impl Bars {
     pub fn new(table: Vec<Logits>, context: TokenId) -> Self {
         let row = table[context].clone();
         let base = softmax(&row);
-        let sampler = Sampler::default();
-        let stages = sampler.stages(&row);
-        let samples = Samples::new(stages.probs.clone());
-        let (model, prefix) = (Model::Bigram, String::new());
-        let mut bars = Self { table, context, model, prefix, row, base, edited: false, sampler, stages, samples };
+        let shown = base.clone();
+        let samples = Samples::new(shown.clone());
+        let (model, prefix, knobs, order) = (Model::Bigram, String::new(), Knobs::default(), LESSON_ORDER.to_vec());
+        let mut bars = Self {
+            table,
+            context,
+            model,
+            prefix,
+            row,
+            base,
+            edited: false,
+            knobs,
+            order,
+            trace: vec![],
+            shown,
+            samples,
+        };
         bars.refresh();
         bars
     }
@@ -62,8 +95,76 @@ impl Bars {
     /// Recomputes every stage from the base row and the settings, and restarts the samples.
     fn refresh(&mut self) {
         let logits = Logits::from_probs(self.base.probs()).unwrap_or_else(|_| self.row.clone());
-        self.stages = self.sampler.stages(&logits);
-        self.samples = Samples::new(self.stages.probs.clone());
+        let pipeline = self.pipeline();
+        let context = self.penalized();
+        self.trace = pipeline.trace(&logits, &context);
+        self.shown = pipeline.distribution(&logits, &context);
+        self.samples = Samples::new(self.shown.clone());
+    }
+
+    /// The tokens the penalties read: the bigram's context symbol, or the transformer's prompt after `·`.
+    pub fn penalized(&self) -> Vec<TokenId> {
+        match self.model {
+            Model::Bigram => vec![self.context],
+            Model::Transformer => {
+                std::iter::once(model::START).chain(Vocab.encode(&self.prefix).unwrap_or_default()).collect()
+            }
+        }
+    }
+
+    /// The pipeline the bars run.
+    pub fn pipeline(&self) -> Pipeline {
+        Pipeline::from_order(&self.order, &self.knobs)
+    }
+
+    /// The stages, in order.
+    pub fn order(&self) -> &[StageKind] {
+        &self.order
+    }
+
+    /// Replaces the order by an engine's default.
+    pub fn set_engine(&mut self, engine: Engine) {
+        self.order = engine.order().to_vec();
+        self.refresh();
+    }
+
+    /// Puts the lesson's order back.
+    pub fn set_lesson_order(&mut self) {
+        self.order = LESSON_ORDER.to_vec();
+        self.refresh();
+    }
+
+    /// Appends a stage of `kind` (a kind already in the order is not added twice).
+    pub fn add_stage(&mut self, kind: StageKind) {
+        if !self.order.contains(&kind) {
+            self.order.push(kind);
+            self.refresh();
+        }
+    }
+
+    /// Removes the stage at `index`.
+    pub fn remove_stage(&mut self, index: usize) {
+        if index < self.order.len() {
+            self.order.remove(index);
+            self.refresh();
+        }
+    }
+
+    /// Moves the stage at `index` one place; nothing moves past either end.
+    pub fn move_stage(&mut self, index: usize, way: Move) {
+        let target = match way {
+            Move::Earlier => index.checked_sub(1),
+            Move::Later => Some(index + 1).filter(|&t| t < self.order.len()),
+        };
+        if let Some(target) = target.filter(|_| index < self.order.len()) {
+            self.order.swap(index, target);
+            self.refresh();
+        }
+    }
+
+    /// The kinds not in the order, which can be added.
+    pub fn addable(&self) -> Vec<StageKind> {
+        StageKind::ALL.iter().copied().filter(|k| !self.order.contains(k)).collect()
     }
 
     /// The bigram's context symbol (kept while the transformer is shown).
@@ -165,47 +266,71 @@ impl Bars {
         }
     }
 
-    /// The sampler settings.
-    pub fn sampler(&self) -> Sampler {
-        self.sampler
+    /// Every stage's setting.
+    pub fn knobs(&self) -> Knobs {
+        self.knobs
+    }
+
+    /// Changes the settings.
+    pub fn set_knobs(&mut self, change: impl FnOnce(&mut Knobs)) {
+        change(&mut self.knobs);
+        self.refresh();
     }
 
     /// Sets the temperature.
     pub fn set_temperature(&mut self, tau: Temperature) {
-        self.sampler.temperature = tau;
-        self.refresh();
+        self.set_knobs(|k| k.temperature = tau);
     }
 
     /// Sets top-k.
     pub fn set_top_k(&mut self, k: TopK) {
-        self.sampler.top_k = k;
-        self.refresh();
+        self.set_knobs(|knobs| knobs.top_k = k);
     }
 
     /// Sets top-p.
     pub fn set_top_p(&mut self, p: TopP) {
-        self.sampler.top_p = p;
-        self.refresh();
+        self.set_knobs(|k| k.top_p = p);
     }
 
-    /// Every stage of the pipeline on the current row.
-    pub fn stages(&self) -> &Stages {
-        &self.stages
+    /// Sets min-p.
+    pub fn set_min_p(&mut self, m: MinP) {
+        self.set_knobs(|k| k.min_p = m);
+    }
+
+    /// Sets the typical mass.
+    pub fn set_typical(&mut self, t: Typical) {
+        self.set_knobs(|k| k.typical = t);
+    }
+
+    /// Sets top-n-σ.
+    pub fn set_top_n_sigma(&mut self, n: TopNSigma) {
+        self.set_knobs(|k| k.top_n_sigma = n);
+    }
+
+    /// Sets the penalties.
+    pub fn set_penalties(&mut self, p: Penalties) {
+        self.set_knobs(|k| k.penalties = p);
+    }
+
+    /// Every stage's result on the current row, in order.
+    pub fn stages(&self) -> &[Traced] {
+        &self.trace
     }
 
     /// The distribution after all transforms: what the samples are drawn from.
     pub fn shown(&self) -> &Distribution {
-        &self.stages.probs
+        &self.shown
     }
 
-    /// The most likely next symbol (the same before and after every transform).
+    /// The most likely next symbol after the transforms (the model's own argmax under temperature,
+    /// top-k, top-p, min-p and top-n-σ, which all keep it; typical sampling can cut it).
     pub fn argmax(&self) -> TokenId {
         self.shown().argmax()
     }
 
     /// Whether τ is at [`COLD_TAU`], where the prediction is revealed.
     pub fn is_cold(&self) -> bool {
-        (self.sampler.temperature.get() - COLD_TAU).abs() < 1e-9
+        (self.knobs.temperature.get() - COLD_TAU).abs() < 1e-9
     }
 
     /// P(argmax) after the transforms.
@@ -225,7 +350,7 @@ impl Bars {
 
     /// Clears the samples.
     pub fn clear_samples(&mut self) {
-        self.samples = Samples::new(self.stages.probs.clone());
+        self.samples = Samples::new(self.shown.clone());
     }
 }
 
@@ -330,12 +455,12 @@ mod tests {
         assert_eq!(bars.base(), &softmax(&logits));
         assert_eq!(bars.row(), &logits);
         assert!(!bars.is_edited() && bars.samples().total() == 0);
-        assert!(bars.shown().total_variation(&Sampler::default().distribution(&logits)).unwrap() < 1e-12);
+        assert!(bars.shown().total_variation(&sampling::Sampler::default().distribution(&logits)).unwrap() < 1e-12);
         // Dragging, sampling and the stages work the same on it.
         bars.set_prob(2, 0.5);
         assert!((bars.base().probs()[2] - 0.5).abs() < 1e-12);
         bars.set_top_k(TopK::new(3));
-        assert_eq!(bars.stages().top_k.kept_count(), 3);
+        assert_eq!(bars.stages()[1].logits.kept_count(), 3);
         // A row of the wrong length is refused; the context select goes back to the bigram.
         bars.show_transformer("x", Logits::new(vec![0.0; 3]).unwrap());
         assert_eq!(bars.prefix(), "ma");
@@ -345,6 +470,49 @@ mod tests {
         bars.show_transformer("ma", logits.clone());
         bars.show_bigram();
         assert_eq!(bars.row(), &table()[6]);
+    }
+
+    #[test]
+    fn the_order_can_be_built_stage_by_stage() {
+        let mut bars = Bars::new(table(), 2);
+        assert_eq!(bars.order(), LESSON_ORDER);
+        bars.set_temperature(Temperature::new(0.5).unwrap());
+        bars.set_top_p(TopP::new(0.6).unwrap());
+        let first = bars.shown().clone();
+        // Temperature last: another distribution, here a wider nucleus.
+        bars.move_stage(0, Move::Later);
+        bars.move_stage(1, Move::Later);
+        assert_eq!(bars.order(), [StageKind::TopK, StageKind::TopP, StageKind::Temperature]);
+        assert_ne!(bars.shown(), &first);
+        let kept = |b: &Bars| b.shown().probs().iter().filter(|p| **p > 0.0).count();
+        let last_kept = kept(&bars);
+        bars.move_stage(2, Move::Later);
+        bars.move_stage(0, Move::Earlier);
+        assert_eq!(
+            bars.order(),
+            [StageKind::TopK, StageKind::TopP, StageKind::Temperature],
+            "nothing moves past an end"
+        );
+        // Adding, removing, the engines' orders; the stage list always matches the order.
+        assert_eq!(bars.addable().len(), 4);
+        bars.add_stage(StageKind::MinP);
+        bars.add_stage(StageKind::MinP);
+        assert_eq!(bars.order().len(), 4);
+        assert_eq!(bars.stages().iter().map(|t| t.stage.kind()).collect::<Vec<_>>(), bars.order());
+        bars.remove_stage(9);
+        bars.remove_stage(3);
+        assert_eq!(bars.order().len(), 3);
+        bars.set_engine(Engine::HuggingFace);
+        assert_eq!(bars.order(), Engine::HuggingFace.order());
+        assert!(kept(&bars) <= last_kept);
+        bars.set_lesson_order();
+        assert_eq!(bars.shown(), &first);
+        // Min-p on: what survives is at least min-p times the top probability of the stage before.
+        bars.add_stage(StageKind::MinP);
+        bars.set_min_p(MinP::new(0.5).unwrap());
+        let shown = bars.shown().probs().to_vec();
+        let top = shown.iter().cloned().fold(0.0, f64::max);
+        assert!(shown.iter().all(|&p| p == 0.0 || p >= 0.5 * top - 1e-12));
     }
 
     #[test]

@@ -2,7 +2,9 @@
 
 pub mod bars;
 pub mod beam;
+pub mod beyond;
 pub mod control;
+pub mod engines;
 pub mod greedy;
 pub mod kv;
 pub mod nucleus;

@@ -32,6 +32,8 @@ pub mod ids {
     pub const NUCLEUS: usize = 3;
     /// The growth of the uncached work.
     pub const CACHE: usize = 4;
+    /// Top-p's kept count with temperature last.
+    pub const ENGINES: usize = 5;
 }
 
 /// What the learner's answer was.
@@ -217,7 +219,51 @@ pub fn quizzes(config: &GptConfig) -> Vec<Quiz> {
                    which power of T does the sum grow like?",
             explanation: uncached_explanation(config),
         },
+        engines_quiz(),
     ]
+}
+
+/// The order lab's question: the kept count of the worked example under llama.cpp's order, with the
+/// numbers that explain it.
+fn engines_quiz() -> Quiz {
+    use crate::state::engines::{compare, worked_logits};
+    let knobs = sampling::Knobs {
+        temperature: Temperature::new(0.5).expect("a valid τ"),
+        top_p: TopP::new(0.8).expect("a valid p"),
+        ..sampling::Knobs::default()
+    };
+    let rows = compare(&worked_logits(), &[], &knobs);
+    let kept = |engine| rows.iter().find(|r| r.engine == engine).map_or(0, |r| r.kept().len());
+    let at = |tau: f64| softmax(&Temperature::new(tau).expect("a valid τ").apply(&worked_logits())).probs().to_vec();
+    let (cool, plain) = (at(0.5), at(1.0));
+    let last = rows.iter().find(|r| r.engine == sampling::Engine::LlamaCpp).map(|r| r.probs.probs().to_vec());
+    let last = last.unwrap_or_default();
+    Quiz {
+        title: "Temperature last",
+        question: "Logits (2, 1, 0) with τ = 0.5 and top-p 0.8, in llama.cpp's order (temperature last): how many \
+                   tokens does top-p keep?"
+            .into(),
+        answer: kept(sampling::Engine::LlamaCpp) as f64,
+        tolerance: 0.0,
+        hint: "With temperature last, top-p sees the probabilities at τ = 1. Add them, largest first, until the \
+               sum reaches 0.8.",
+        explanation: format!(
+            "At τ = 1 the probabilities are {:.3}, {:.3}, {:.3}: the first alone is below 0.8 and the first two \
+             reach {:.3}, so top-p keeps {}; temperature then sharpens those to {:.3} and {:.3}. Temperature \
+             first makes them {:.3}, {:.3}, {:.3}, and top-p keeps {}.",
+            plain[0],
+            plain[1],
+            plain[2],
+            plain[0] + plain[1],
+            kept(sampling::Engine::LlamaCpp),
+            last.first().copied().unwrap_or_default(),
+            last.get(1).copied().unwrap_or_default(),
+            cool[0],
+            cool[1],
+            cool[2],
+            kept(sampling::Engine::HuggingFace)
+        ),
+    }
 }
 
 /// Progress as stored in the browser: one digit per quiz, 1 for answered.
@@ -265,7 +311,7 @@ mod tests {
     #[test]
     fn the_answers_are_the_lessons() {
         let answers: Vec<f64> = all().iter().map(|q| q.answer).collect();
-        assert_eq!(answers, vec![1.0, 0.67, 0.87, 4.0, 2.0]);
+        assert_eq!(answers, vec![1.0, 0.67, 0.87, 4.0, 2.0, 2.0]);
     }
 
     #[test]
@@ -328,6 +374,17 @@ mod tests {
         let mut right_away = Attempts::default();
         right_away.submit(&all()[0], "1");
         assert!(!right_away.can_show());
+    }
+
+    #[test]
+    fn the_engines_explanation_shows_both_orders() {
+        let q = &all()[ids::ENGINES];
+        assert_eq!(
+            q.explanation,
+            "At τ = 1 the probabilities are 0.665, 0.245, 0.090: the first alone is below 0.8 and the first two \
+             reach 0.910, so top-p keeps 2; temperature then sharpens those to 0.881 and 0.119. Temperature first \
+             makes them 0.867, 0.117, 0.016, and top-p keeps 1."
+        );
     }
 
     #[test]

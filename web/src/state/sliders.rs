@@ -38,6 +38,9 @@ impl Scale {
 
     /// The position of the value nearest `value`.
     pub fn index_of(&self, value: f64) -> usize {
+        if let Some(exact) = self.values.iter().position(|&v| v == value) {
+            return exact;
+        }
         self.values
             .iter()
             .enumerate()
@@ -93,6 +96,28 @@ pub fn top_k(vocab: usize) -> Scale {
 /// Top-p: 0.01 to 1 in hundredths, from 1 (off).
 pub fn top_p() -> Scale {
     Scale::stepped(0.01, 1.0, 0.01, 1.0, two_decimals)
+}
+
+/// Min-p: 0 (off) to 0.5 in hundredths.
+pub fn min_p() -> Scale {
+    Scale::stepped(0.0, 0.5, 0.01, 0.0, two_decimals)
+}
+
+/// The typical mass: 0.05 to 1 (off) in steps of 0.05.
+pub fn typical() -> Scale {
+    Scale::stepped(0.05, 1.0, 0.05, 1.0, two_decimals)
+}
+
+/// Top-n-σ's n: 0 to 3 in tenths, then off (∞).
+pub fn top_n_sigma() -> Scale {
+    let mut values: Vec<f64> = (0..=30).map(|i| f64::from(i) / 10.0).collect();
+    values.push(f64::INFINITY);
+    Scale::new(values, f64::INFINITY, |n| if n.is_finite() { format!("{n:.1}") } else { "off".to_string() })
+}
+
+/// The repetition penalty θ: 1 (off) to 3 in tenths.
+pub fn repetition() -> Scale {
+    Scale::stepped(1.0, 3.0, 0.1, 1.0, |t| format!("{t:.1}"))
 }
 
 /// The beam width: 1 to 16, from 4.
@@ -161,6 +186,13 @@ mod tests {
         let alpha = length_penalty();
         assert_eq!((alpha.max_index(), alpha.value_at(3), alpha.format(1.0)), (10, 0.3, "1.0".to_string()));
         assert_eq!(bars_tau().default(), 1.0);
+        let sigma = top_n_sigma();
+        assert_eq!(
+            (sigma.default(), sigma.format(f64::INFINITY), sigma.format(1.5)),
+            (f64::INFINITY, "off".into(), "1.5".into())
+        );
+        assert_eq!(sigma.index_of(f64::INFINITY), sigma.max_index());
+        assert_eq!((min_p().default(), typical().default(), repetition().default()), (0.0, 1.0, 1.0));
         let odd = Scale::new(vec![f64::NAN], 3.0, two_decimals);
         assert_eq!((odd.max_index(), odd.default()), (0, 3.0));
     }

@@ -53,13 +53,22 @@ pub fn record<M: LanguageModel>(model: &M) -> Result<Vec<LoopStep>, ModelError> 
         let name_start = context.iter().rposition(|&t| t == START).unwrap_or(0);
         let view_start = name_start.max(context.len().saturating_sub(model.context_window()));
         let logits = next_logits(model, &context[view_start..])?;
-        let s = sampler.stages(&logits);
-        let after_top_k = s.after_top_k();
-        let nucleus: Vec<f64> =
-            after_top_k.probs().iter().enumerate().map(|(i, &q)| if s.top_p.is_kept(i) { q } else { 0.0 }).collect();
+        let [tempered, top_k, top_p] = &sampler.stages(&logits)[..] else { unreachable!("three stages") };
+        let after_top_k = top_k.probs();
+        let nucleus: Vec<f64> = after_top_k
+            .probs()
+            .iter()
+            .enumerate()
+            .map(|(i, &q)| if top_p.logits.is_kept(i) { q } else { 0.0 })
+            .collect();
         let stages =
-            [s.after_temperature().probs().to_vec(), after_top_k.probs().to_vec(), nucleus, s.probs.probs().to_vec()];
-        let alive = [s.scaled.kept_count(), s.top_k.kept_count(), s.top_p.kept_count(), s.top_p.kept_count()];
+            [tempered.probs().probs().to_vec(), after_top_k.probs().to_vec(), nucleus, top_p.probs().probs().to_vec()];
+        let alive = [
+            tempered.logits.kept_count(),
+            top_k.logits.kept_count(),
+            top_p.logits.kept_count(),
+            top_p.logits.kept_count(),
+        ];
         let chosen = Strategy::Sample(sampler).choose(&logits, &mut rng);
         steps.push(LoopStep { context: context.clone(), view_start, logits, stages, alive, chosen });
         context.push(chosen);

@@ -167,8 +167,8 @@ pub fn BarsWidget(
             stream(state, playing);
         }
     };
-    let tau = move || state.with(|s| s.sampler().temperature.get());
-    let k = move || state.with(|s| s.sampler().top_k);
+    let tau = move || state.with(|s| s.knobs().temperature.get());
+    let k = move || state.with(|s| s.knobs().top_k);
     let prediction = RwSignal::new(cold_argmax());
     let reveal = move || {
         state.with(|s| {
@@ -194,6 +194,14 @@ pub fn BarsWidget(
                 }}
             </p>
             <div class="controls">
+                <label class="field" hidden=on_transformer>
+                    <span>"Context"</span>
+                    <select on:change=on_context prop:value=move || state.with(|s| s.context().to_string())>
+                        {(0..VOCAB_SIZE)
+                            .map(|id| view! { <option value=id.to_string()>{symbol(id)}</option> })
+                            .collect_view()}
+                    </select>
+                </label>
                 {gpt.is_some().then(|| view! {
                     <div class="model-switch" role="group" aria-label="Model">
                         <button type="button" aria-pressed=move || (!on_transformer()).to_string()
@@ -206,14 +214,6 @@ pub fn BarsWidget(
                     <span>"Start of a name"</span>
                     <input type="text" autocomplete="off" spellcheck="false" placeholder="a–z, or empty"
                         prop:value=move || prefix.get() on:input=on_prefix />
-                </label>
-                <label class="field" hidden=on_transformer>
-                    <span>"Context"</span>
-                    <select on:change=on_context prop:value=move || state.with(|s| s.context().to_string())>
-                        {(0..VOCAB_SIZE)
-                            .map(|id| view! { <option value=id.to_string()>{symbol(id)}</option> })
-                            .collect_view()}
-                    </select>
                 </label>
                 <Slider label="Temperature" hidden_label="for the bars" symbol="τ" scale=bars_tau() value=Signal::derive(tau) on_change=on_tau />
                 <Slider label="Top-k" symbol="k" scale=top_k(VOCAB_SIZE) on_change=on_k

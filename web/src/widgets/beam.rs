@@ -62,9 +62,9 @@ pub fn BeamView(
     view! {
         <figure class="widget beam">
             <p class="try">
-                "Try: set the length penalty α to 0, then slide it to 1. Notice: at α = 0 the best names are "
-                "the shortest, because every symbol multiplies in another probability below 1; dividing by "
-                "the length lets longer names through, and neither setting brings the sampled column's variety."
+                "Try: slide the length penalty α from 0 to 1. Notice: at α = 0 shorter names rank first, "
+                "because every symbol multiplies in another probability below 1; dividing by the length lets "
+                "longer names rise, and neither setting brings the sampled column's variety."
             </p>
             <div class="controls">
                 <Slider label="Beam width" symbol="B" scale=beam_width() value=width on_change=on_width

@@ -2,8 +2,10 @@
 
 pub mod bars;
 pub mod beam;
+pub mod beyond;
 pub mod control;
 pub mod drag;
+pub mod engines;
 pub mod kv;
 pub mod nucleus;
 pub mod predict;
