@@ -14,4 +14,5 @@ pub mod quiz;
 pub mod samples;
 pub mod sliders;
 pub mod steps;
+pub mod strip;
 pub mod temperature;

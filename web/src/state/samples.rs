@@ -1,7 +1,7 @@
 //! Live samples: draws from a fixed distribution, their empirical frequencies, and how far those are
 //! from the target as the count grows.
 
-use sampling::{Categorical, Distribution, SeededRng, seeded_rng};
+use sampling::{Categorical, Distribution, SeededRng, TokenId, seeded_rng, uniform};
 
 /// The seed every restart of the sampler begins from, so a replay draws the same tokens.
 pub const SAMPLE_SEED: u64 = 14;
@@ -17,6 +17,8 @@ pub struct Samples {
     /// (n, total-variation distance) recorded whenever n passes the next point of a geometric grid.
     history: Vec<(u64, f64)>,
     next_record: u64,
+    /// The last draw: its uniform number and the token it picked.
+    last: Option<(f64, TokenId)>,
 }
 
 impl Samples {
@@ -30,13 +32,18 @@ impl Samples {
             total: 0,
             history: Vec::new(),
             next_record: 1,
+            last: None,
         }
     }
 
     /// Draws `n` more tokens.
     pub fn draw(&mut self, n: u64) {
         for _ in 0..n {
-            self.counts[self.table.sample(&mut self.rng)] += 1;
+            // One uniform number per draw, as `Categorical::sample` takes it; kept so the page can show it.
+            let u = uniform(&mut self.rng);
+            let token = self.table.pick(u);
+            self.last = Some((u, token));
+            self.counts[token] += 1;
             self.total += 1;
             if self.total >= self.next_record {
                 self.history.push((self.total, self.tv_distance()));
@@ -44,6 +51,11 @@ impl Samples {
                 self.next_record = ((self.total as f64 * 1.58).ceil() as u64).max(self.total + 1);
             }
         }
+    }
+
+    /// The last draw's uniform number u and the token it picked.
+    pub fn last(&self) -> Option<(f64, TokenId)> {
+        self.last
     }
 
     /// How many draws so far.
@@ -102,6 +114,20 @@ mod tests {
             assert!((e - p).abs() < 0.02);
         }
         assert!(samples.tv_distance() < 0.02);
+    }
+
+    #[test]
+    fn the_last_draw_is_kept_and_a_seed_replays_it() {
+        let mut a = Samples::new(target());
+        assert_eq!(a.last(), None);
+        a.draw(1);
+        let (u, token) = a.last().unwrap();
+        assert!((0.0..1.0).contains(&u));
+        assert_eq!(token, target().pick(u), "the token is the one u picks");
+        assert_eq!(a.counts()[token], 1);
+        let mut b = Samples::new(target());
+        b.draw(1);
+        assert_eq!(b.last(), a.last(), "the same seed, the same mark");
     }
 
     #[test]

@@ -35,7 +35,9 @@ pub struct LoopStep {
     pub stages: [Vec<f64>; 4],
     /// How many tokens each stage leaves alive.
     pub alive: [usize; 4],
-    /// The token drawn.
+    /// The uniform number the draw used.
+    pub u: f64,
+    /// The token drawn: the one whose stretch of the final distribution holds u.
     pub chosen: TokenId,
 }
 
@@ -69,8 +71,10 @@ pub fn record<M: LanguageModel>(model: &M) -> Result<Vec<LoopStep>, ModelError> 
             top_p.logits.kept_count(),
             top_p.logits.kept_count(),
         ];
+        // The draw reads one uniform number; read it from a copy first, to show it.
+        let u = sampling::uniform(&mut rng.clone());
         let chosen = Strategy::Sample(sampler).choose(&logits, &mut rng);
-        steps.push(LoopStep { context: context.clone(), view_start, logits, stages, alive, chosen });
+        steps.push(LoopStep { context: context.clone(), view_start, logits, stages, alive, u, chosen });
         context.push(chosen);
     }
     Ok(steps)
@@ -97,6 +101,9 @@ mod tests {
         }
         for step in &steps {
             assert!(step.stages[3][step.chosen] > 0.0, "the chosen token survived every stage");
+            let last = sampling::Distribution::from_probs(step.stages[3].clone()).unwrap();
+            let strip = crate::state::strip::intervals(&last);
+            assert_eq!(crate::state::strip::landing(&strip, step.u).map(|i| i.token), Some(step.chosen));
             // Top-p's column keeps the top-k probabilities of the nucleus; the final one renormalizes them.
             let kept: f64 = step.stages[2].iter().sum();
             assert_eq!(step.stages[2].iter().filter(|p| **p > 0.0).count(), step.alive[2]);

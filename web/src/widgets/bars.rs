@@ -15,9 +15,11 @@ use crate::state::predict::cold_argmax;
 use crate::state::projection::{BandLayout, BarChart, Scale, VerticalProjection};
 use crate::state::samples::tv_plot;
 use crate::state::sliders::{bars_tau, top_k, top_k_from_slider, top_k_label, top_k_to_slider};
+use crate::state::strip::intervals;
 use crate::widgets::drag::{Drag, KeyMove, key_move};
 use crate::widgets::predict::PredictView;
 use crate::widgets::slider::Slider;
+use crate::widgets::strip::DrawStrip;
 
 /// The viewBox of the bar chart.
 const VIEW: (f64, f64) = (600.0, 280.0);
@@ -253,6 +255,8 @@ pub fn BarsWidget(
                 {(0..VOCAB_SIZE).map(|token| view! { <Bar state token /> }).collect_view()}
             </svg>
 
+            <DrawStrip intervals=Signal::derive(move || state.with(|s| intervals(s.shown())))
+                draw=Signal::derive(move || state.with(|s| s.samples().last())) label=symbol testid="bars-strip" />
             <div class="samplers">
                 <button type="button" on:click=move |_| draw(1)>"Draw 1"</button>
                 <button type="button" on:click=move |_| draw(100)>"Draw 100"</button>
@@ -276,7 +280,9 @@ pub fn BarsWidget(
                 "temperature and top-k, the solid bars after; the highlighted bar is the argmax, which no "
                 "temperature moves. Coral ticks mark how often each symbol has been drawn: with enough "
                 "samples they settle on the bar tops, and the distance plot falls roughly as one over the "
-                "square root of the number of draws."
+                "square root of the number of draws. The strip under the bars lays the distribution end to end "
+                "from 0 to 1, in symbol order: each draw picks a uniform number u, and the symbol whose stretch "
+                "holds u is drawn (the generator is seeded, so a reload shows the same marks)."
             </figcaption>
         </figure>
     }

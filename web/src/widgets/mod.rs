@@ -12,4 +12,5 @@ pub mod predict;
 pub mod slider;
 pub mod stages;
 pub mod steps;
+pub mod strip;
 pub mod temperature;

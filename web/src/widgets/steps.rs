@@ -1,9 +1,12 @@
 //! The autoregressive loop, step by step, on the trained transformer.
 
 use leptos::prelude::*;
+use sampling::Distribution;
 
 use crate::state::bars::symbol;
 use crate::state::steps::{LoopStep, SEED, STEPS, sampler, text, top};
+use crate::state::strip::intervals;
+use crate::widgets::strip::DrawStrip;
 
 const STAGES: [&str; 4] =
     ["after temperature", "after top-k", "top-p keeps (before renormalizing)", "final, renormalized"];
@@ -72,7 +75,15 @@ pub fn LoopView(
                             .collect_view()}
                     </div>
                 </li>
-                <li>"Drawn: " <strong data-testid="loop-chosen">{move || symbol(step().chosen)}</strong></li>
+                <li>
+                    "Drawn: " <strong data-testid="loop-chosen">{move || symbol(step().chosen)}</strong>
+                    <DrawStrip
+                        intervals=Signal::derive(move || steps.with_value(|s| {
+                            Distribution::from_probs(s[at.get()].stages[3].clone()).map(|d| intervals(&d)).unwrap_or_default()
+                        }))
+                        draw=Signal::derive(move || steps.with_value(|s| Some((s[at.get()].u, s[at.get()].chosen))))
+                        label=symbol testid="loop-strip" />
+                </li>
                 <li>
                     "Appended: "
                     <code data-testid="loop-appended">{move || { let st = step(); let mut all = st.context.clone(); all.push(st.chosen); text(&all) }}</code>
