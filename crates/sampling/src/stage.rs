@@ -225,21 +225,64 @@ impl Pipeline {
 
     /// The distribution the draw is made from.
     pub fn distribution(&self, logits: &Logits, context: &[TokenId]) -> Distribution {
-        match self.as_sampler(logits.len()) {
-            Some((penalties, sampler)) => sampler.distribution(&penalties.apply(logits, context)),
-            None => softmax(&self.apply(logits, context)),
+        match self.path(logits, context) {
+            Path::Sampler(penalties, sampler) => sampler.distribution(&penalties.apply(logits, context)),
+            Path::Reduced { ids, probs } => {
+                let mut full = vec![0.0; logits.len()];
+                for (&id, &p) in ids.iter().zip(probs.probs()) {
+                    full[id] = p;
+                }
+                Distribution::from_checked(full)
+            }
+            Path::Staged => softmax(&self.apply(logits, context)),
         }
     }
 
-    /// One draw from [`Pipeline::distribution`]. A pipeline whose active stages are the penalties and
-    /// then temperature, top-k and top-p in that order takes the sampler's fast path (no sort of the
-    /// vocabulary); any other runs stage by stage. Both draw with the same inverse transform, so a seed
-    /// picks the same token either way.
+    /// One draw from [`Pipeline::distribution`], without sorting the vocabulary where the order allows:
+    ///
+    /// * active stages that are the penalties then temperature, top-k and top-p in that order take the
+    ///   sampler's fast path;
+    /// * otherwise, when an active top-k comes before any stage that sorts (top-p, typical), the stages up
+    ///   to it run on the whole vocabulary (each one pass), top-k selects its k survivors in linear time,
+    ///   and the rest of the chain runs on those k alone (llama.cpp's chain with top-k on, for one);
+    /// * anything else runs stage by stage.
+    ///
+    /// All three draw with the same inverse transform over the kept tokens in id order, so a seed picks
+    /// the same token whichever path runs.
     pub fn choose<R: rand::Rng + ?Sized>(&self, logits: &Logits, context: &[TokenId], rng: &mut R) -> TokenId {
-        match self.as_sampler(logits.len()) {
-            Some((penalties, sampler)) => sampler.choose(&penalties.apply(logits, context), rng),
-            None => softmax(&self.apply(logits, context)).pick(crate::uniform(rng)),
+        match self.path(logits, context) {
+            Path::Sampler(penalties, sampler) => sampler.choose(&penalties.apply(logits, context), rng),
+            Path::Reduced { ids, probs } => ids[probs.pick(crate::uniform(rng))],
+            Path::Staged => softmax(&self.apply(logits, context)).pick(crate::uniform(rng)),
         }
+    }
+
+    /// Which way [`Pipeline::choose`] goes, with the reduced chain already run when it goes that way.
+    fn path(&self, logits: &Logits, context: &[TokenId]) -> Path {
+        if let Some((penalties, sampler)) = self.as_sampler(logits.len()) {
+            return Path::Sampler(penalties, sampler);
+        }
+        let Some(at) = self.reducible_at(logits.len()) else { return Path::Staged };
+        let before = self.0[..at].iter().fold(logits.clone(), |current, stage| stage.apply(&current, context));
+        let selected = self.0[at].apply(&before, context);
+        let ids: Vec<TokenId> = selected.kept().collect();
+        let reduced = Logits::from_checked(ids.iter().map(|&i| selected.as_slice()[i]).collect());
+        // The penalties further on read the context through the survivors' new positions.
+        let local: Vec<TokenId> = context.iter().filter_map(|t| ids.binary_search(t).ok()).collect();
+        let rest = self.0[at + 1..].iter().fold(reduced, |current, stage| stage.apply(&current, &local));
+        Path::Reduced { probs: softmax(&rest), ids }
+    }
+
+    /// The place of the first active top-k, when no stage before it sorts the vocabulary.
+    pub fn reducible_at(&self, vocab: usize) -> Option<usize> {
+        for (i, stage) in self.0.iter().enumerate().filter(|(_, s)| !s.is_off(vocab)) {
+            match stage {
+                Stage::TopK(_) => return Some(i),
+                Stage::TopP(_) | Stage::Typical(_) => return None,
+                _ => {}
+            }
+        }
+        None
     }
 
     /// The same pipeline as penalties then a [`Sampler`], when its active stages allow it: at most one
@@ -261,6 +304,16 @@ impl Pipeline {
         }
         Some((penalties, sampler))
     }
+}
+
+/// How a pipeline is run.
+enum Path {
+    /// As penalties then the sampler's fast path.
+    Sampler(Penalties, Sampler),
+    /// Reduced to the survivors of a top-k: their ids (ascending) and the distribution over them.
+    Reduced { ids: Vec<TokenId>, probs: Distribution },
+    /// Stage by stage over the whole vocabulary.
+    Staged,
 }
 
 impl From<Sampler> for Pipeline {

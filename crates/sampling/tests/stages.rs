@@ -226,6 +226,35 @@ fn the_sampler_is_the_three_stage_pipeline_and_takes_the_fast_path() {
 }
 
 #[test]
+fn a_chain_with_top_k_before_any_sort_runs_on_the_k_survivors_and_equals_the_staged_one() {
+    let knobs = Knobs {
+        penalties: Penalties::new(1.3, 0.1, 0.05).unwrap(),
+        temperature: Temperature::new(0.7).unwrap(),
+        top_k: TopK::new(40),
+        top_p: TopP::new(0.9).unwrap(),
+        min_p: MinP::new(0.05).unwrap(),
+        typical: Typical::new(0.95).unwrap(),
+        top_n_sigma: TopNSigma::new(2.0).unwrap(),
+    };
+    let llama = Pipeline::from_order(Engine::LlamaCpp.order(), &knobs);
+    let values = sampling::reference::model_like_logits(5000, 3);
+    let logits = Logits::from_f32(&values).unwrap();
+    assert_eq!(llama.reducible_at(logits.len()), Some(2), "after the penalties and top-n-σ");
+    let context: Vec<TokenId> = (0..50).map(|i| i * 97 % 5000).collect();
+    let staged = sampling::softmax(&llama.apply(&logits, &context));
+    assert_eq!(llama.distribution(&logits, &context), staged, "bit for bit");
+    let mut rng = seeded_rng(9);
+    for _ in 0..200 {
+        let u_rng = rng.clone();
+        let drawn = llama.choose(&logits, &context, &mut rng);
+        assert_eq!(drawn, staged.pick(uniform(&mut u_rng.clone())));
+    }
+    // A sort before the top-k (top-p first) leaves no reduced path.
+    let sorted_first = Pipeline::new().then(Stage::TopP(knobs.top_p)).then(Stage::TopK(knobs.top_k));
+    assert_eq!(sorted_first.reducible_at(5000), None);
+}
+
+#[test]
 fn invalid_settings_are_typed_errors() {
     assert_eq!(MinP::new(1.5), Err(SamplingError::InvalidMinP(1.5)));
     assert!(matches!(MinP::new(f64::NAN), Err(SamplingError::InvalidMinP(_))));
