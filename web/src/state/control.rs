@@ -1,7 +1,7 @@
 //! Prompt, sampler and seed: the whole control surface, and a fingerprint of what they produce.
 
 use model::{END, LanguageModel, ModelError, START, Vocab, generate};
-use sampling::{Sampler, SamplingError, Strategy, Temperature, TokenId, TopK, TopP, seeded_rng};
+use sampling::{Logits, Sampler, SamplingError, Strategy, Temperature, TokenId, TopK, TopP, seeded_rng};
 
 /// The most symbols one run may add.
 pub const MAX_LENGTH: usize = 40;
@@ -102,6 +102,15 @@ pub fn prompt_context(prompt: &str) -> Result<Vec<TokenId>, ModelError> {
         return Err(ModelError::OutOfVocabulary { character, position });
     }
     Ok(std::iter::once(START).chain(tokens).collect())
+}
+
+/// The model's next-symbol logits after `·` and `prompt`, with that context.
+///
+/// # Errors
+/// As [`prompt_context`], and whatever the model returns.
+pub fn prompt_logits<M: LanguageModel + ?Sized>(model: &M, prompt: &str) -> Result<(Logits, Vec<TokenId>), ModelError> {
+    let context = prompt_context(prompt)?;
+    Ok((model::next_logits(model, &context)?, context))
 }
 
 /// FNV-1a over bytes, 64 bits. Written out because the fingerprint must be the same on every platform
@@ -246,6 +255,14 @@ mod tests {
         assert_eq!(prompt_context(""), Ok(vec![START]));
         assert_eq!(prompt_context("a·"), Err(ModelError::OutOfVocabulary { character: '·', position: 1 }));
         assert!(matches!(prompt_context("é"), Err(ModelError::OutOfVocabulary { character: 'é', position: 0 })));
+    }
+
+    #[test]
+    fn a_prompt_gives_the_models_logits_after_it() {
+        let (logits, context) = prompt_logits(&bigram(), "ma").unwrap();
+        assert_eq!(context, vec![START, 13, 1]);
+        assert_eq!(logits, model::next_logits(&bigram(), &context).unwrap());
+        assert!(matches!(prompt_logits(&bigram(), "m1"), Err(ModelError::OutOfVocabulary { character: '1', .. })));
     }
 
     #[test]

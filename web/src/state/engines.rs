@@ -1,6 +1,5 @@
 //! The order lab: the same logits and settings through each engine's default order of stages.
 
-use model::Vocab;
 use sampling::{Distribution, Engine, Knobs, Logits, Pipeline, TokenId};
 
 /// One engine's result.
@@ -56,11 +55,6 @@ pub fn worked_logits() -> Logits {
 /// A, B, C for the worked example.
 pub fn letter(id: TokenId) -> String {
     char::from(b'A' + (id % 26) as u8).to_string()
-}
-
-/// A symbol of the 27 for the transformer.
-pub fn symbol(id: TokenId) -> String {
-    Vocab.symbol(id).map(String::from).unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -5,12 +5,12 @@ use leptos::ev::KeyboardEvent;
 use leptos::prelude::*;
 use std::rc::Rc;
 
-use model::{Gpt, VOCAB_SIZE, next_logits};
+use model::{Gpt, VOCAB_SIZE};
 use sampling::Temperature;
 
 use crate::perf::{measure, measure_until_rendered};
 use crate::state::bars::{BAR_PAGE, BAR_STEP, Bars, COLD_TAU, Model, symbol};
-use crate::state::control::prompt_context;
+use crate::state::control::prompt_logits;
 use crate::state::predict::cold_argmax;
 use crate::state::projection::{BandLayout, BarChart, Scale, VerticalProjection};
 use crate::state::samples::tv_plot;
@@ -110,11 +110,6 @@ fn stream(state: RwSignal<Bars>, playing: RwSignal<bool>) {
     });
 }
 
-/// The transformer's next-symbol logits after `·` and `prefix`, or why there are none.
-fn transformer_row(gpt: &Gpt, prefix: &str) -> Result<sampling::Logits, String> {
-    prompt_context(prefix).and_then(|context| next_logits(gpt, &context)).map_err(|e| e.to_string())
-}
-
 /// The bars widget.
 #[component]
 pub fn BarsWidget(
@@ -129,8 +124,8 @@ pub fn BarsWidget(
         let gpt = gpt.clone();
         move |text: String| {
             let Some(gpt) = gpt.as_ref() else { return };
-            match transformer_row(gpt, &text) {
-                Ok(logits) => {
+            match prompt_logits(gpt.as_ref(), &text).map_err(|e| e.to_string()) {
+                Ok((logits, _)) => {
                     prefix_error.set(None);
                     state.update(|s| s.show_transformer(&text, logits));
                 }

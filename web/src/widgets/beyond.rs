@@ -6,9 +6,9 @@ use leptos::prelude::*;
 use model::Gpt;
 use sampling::StageKind;
 
+use crate::state::bars::symbol;
 use crate::state::beyond::{Demo, scale};
-use crate::state::control::prompt_context;
-use crate::state::engines::symbol;
+use crate::state::control::prompt_logits;
 use crate::widgets::slider::Slider;
 
 /// The stage `kind` alone on the transformer's distribution after `·ma`.
@@ -26,8 +26,7 @@ pub fn StageDemo(
     const PROMPT: &str = "ma";
     let (scale, start) = scale(kind);
     let value = RwSignal::new(start);
-    let row = prompt_context(PROMPT).and_then(|c| model::next_logits(model.as_ref(), &c).map(|l| (l, c)));
-    let row = StoredValue::new(row.map_err(|e| e.to_string()));
+    let row = StoredValue::new(prompt_logits(model.as_ref(), PROMPT).map_err(|e| e.to_string()));
     let demo = Memo::new(move |_| {
         let v = value.get();
         row.with_value(|r| {

@@ -7,8 +7,9 @@ use model::{Gpt, VOCAB_SIZE};
 use sampling::{Engine, Knobs, MinP, Temperature, TopP};
 
 use crate::lesson::Progress;
-use crate::state::control::prompt_context;
-use crate::state::engines::{compare, letter, symbol, worked_logits};
+use crate::state::bars::symbol;
+use crate::state::control::prompt_logits;
+use crate::state::engines::{compare, letter, worked_logits};
 use crate::state::quiz::ids;
 use crate::state::sliders;
 use crate::widgets::slider::Slider;
@@ -35,11 +36,7 @@ pub fn OrderLab(
     let knobs = RwSignal::new(lesson_knobs());
     let prefix = RwSignal::new("ma".to_string());
     // The model runs in the input's handler; the comparison follows the logits and the settings.
-    let model_row = move |text: &str| {
-        let context = prompt_context(text).map_err(|e| e.to_string())?;
-        let logits = model::next_logits(model.as_ref(), &context).map_err(|e| e.to_string())?;
-        Ok::<_, String>((logits, context))
-    };
+    let model_row = move |text: &str| prompt_logits(model.as_ref(), text).map_err(|e| e.to_string());
     let row = RwSignal::new(model_row(&prefix.get_untracked()));
     let on_prefix = move |ev| {
         let text = event_target_value(&ev);
