@@ -289,6 +289,76 @@ fn EnginesSection(
     )
 }
 
+/// One newer stage as its section shows it.
+struct Newer {
+    kind: StageKind,
+    title: &'static str,
+    /// What it does, its source, and where the evidence for it stands.
+    prose: &'static str,
+    formula: &'static str,
+    /// The label and the spoken symbol of its slider.
+    label: &'static str,
+    symbol: &'static str,
+}
+
+/// The newer stages, in the order the section takes them.
+const NEWER: [Newer; 4] = [
+    Newer {
+        kind: StageKind::MinP,
+        title: "Min-p",
+        prose: concat!(
+            "Keep every token at least a fraction p_min as likely as the most likely one (Nguyen and ",
+            "colleagues, 2024). Like top-p, the cut follows the model's confidence, and it needs no sort. ",
+            "Its authors reported better text than top-p at high temperatures; later work (Schaeffer and ",
+            "colleagues, 2025) reanalysed that evidence and found no clear advantage once every sampler's ",
+            "settings are tuned alike, so treat it as a reasonable option rather than a proven gain."
+        ),
+        formula: MIN_P_FORMULA,
+        label: "Min-p",
+        symbol: "min-p",
+    },
+    Newer {
+        kind: StageKind::TopNSigma,
+        title: "Top-n-σ",
+        prose: concat!(
+            "Keep the logits within n standard deviations of the largest (Tang and colleagues, 2024). It ",
+            "reads the logits, not the probabilities, so temperature does not move its cut: dividing every ",
+            "logit by τ divides the gap and σ alike. It is new, and little independent evidence exists yet."
+        ),
+        formula: TOP_N_SIGMA_FORMULA,
+        label: "Top-n-σ",
+        symbol: "n",
+    },
+    Newer {
+        kind: StageKind::Typical,
+        title: "Typical sampling",
+        prose: concat!(
+            "Rank the tokens by the distance d between their surprisal, −ln p, and the distribution's ",
+            "entropy H, closest first, and keep the shortest run of that ranking whose mass reaches m ",
+            "(Meister and colleagues, 2023). Unlike every stage above it can drop the most likely token, ",
+            "when that token is far likelier than the entropy suggests."
+        ),
+        formula: TYPICAL_FORMULA,
+        label: "Typical mass",
+        symbol: "m",
+    },
+    Newer {
+        kind: StageKind::Penalties,
+        title: "Penalties",
+        prose: concat!(
+            "The only stages that read the context. The repetition penalty θ (Keskar and colleagues, 2019) ",
+            "divides a seen token's positive logit by θ and multiplies a negative one, so θ above 1 always ",
+            "makes it less likely; the presence penalty α subtracts a fixed amount from every token seen at ",
+            "least once, the frequency penalty β an amount per time it was seen. They fight repetition ",
+            "directly, and all three engines above apply them first. Below, the context is ·ma, so ·, m and a ",
+            "are the penalized symbols, and the readout follows them."
+        ),
+        formula: PENALTIES_FORMULA,
+        label: "Repetition penalty θ",
+        symbol: "θ",
+    },
+];
+
 /// The newer stages: min-p, top-n-σ, typical sampling and the penalties, each with its formula and a
 /// live control on the transformer.
 #[component]
@@ -308,45 +378,15 @@ fn BeyondSection(
                 "on the transformer's distribution after ·ma, computed live; move its slider and watch what it "
                 "keeps."
             </p>
-            <h3>"Min-p"</h3>
-            <p>
-                "Keep every token at least a fraction p_min as likely as the most likely one (Nguyen and "
-                "colleagues, 2024). Like top-p, the cut follows the model's confidence, and it needs no sort. "
-                "Its authors reported better text than top-p at high temperatures; later work (Schaeffer and "
-                "colleagues, 2025) reanalysed that evidence and found no clear advantage once every sampler's "
-                "settings are tuned alike, so treat it as a reasonable option rather than a proven gain."
-            </p>
-            <Formula mathml=MIN_P_FORMULA />
-            {demo(StageKind::MinP, "Min-p", "min-p")}
-            <h3>"Top-n-σ"</h3>
-            <p>
-                "Keep the logits within n standard deviations of the largest (Tang and colleagues, 2024). It "
-                "reads the logits, not the probabilities, so temperature does not move its cut: dividing every "
-                "logit by τ divides the gap and σ alike. It is new, and little independent evidence exists yet."
-            </p>
-            <Formula mathml=TOP_N_SIGMA_FORMULA />
-            {demo(StageKind::TopNSigma, "Top-n-σ", "n")}
-            <h3>"Typical sampling"</h3>
-            <p>
-                "Rank the tokens by the distance d between their surprisal, −ln p, and the distribution's "
-                "entropy H, closest first, and keep the shortest run of that ranking whose mass reaches m "
-                "(Meister and colleagues, 2023). Unlike every "
-                "stage above it can drop the most likely token, when that token is far likelier than the "
-                "entropy suggests."
-            </p>
-            <Formula mathml=TYPICAL_FORMULA />
-            {demo(StageKind::Typical, "Typical mass", "m")}
-            <h3>"Penalties"</h3>
-            <p>
-                "The only stages that read the context. The repetition penalty θ (Keskar and colleagues, 2019) "
-                "divides a seen token's positive logit by θ and multiplies a negative one, so θ above 1 always "
-                "makes it less likely; the presence penalty α subtracts a fixed amount from every token seen at "
-                "least once, the frequency penalty β an amount per time it was seen. They fight repetition "
-                "directly, and all three engines above apply them first. Below, the context is ·ma, so ·, m and a "
-                "are the penalized symbols, and the readout follows them."
-            </p>
-            <Formula mathml=PENALTIES_FORMULA />
-            {demo(StageKind::Penalties, "Repetition penalty θ", "θ")}
+            {NEWER
+                .iter()
+                .map(|n| view! {
+                    <h3>{n.title}</h3>
+                    <p>{n.prose}</p>
+                    <Formula mathml=n.formula />
+                    {demo(n.kind, n.label, n.symbol)}
+                })
+                .collect_view()}
         },
     )
 }
