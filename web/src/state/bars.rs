@@ -98,7 +98,9 @@ impl Bars {
         let pipeline = self.pipeline();
         let context = self.penalized();
         self.trace = pipeline.trace(&logits, &context);
-        self.shown = pipeline.distribution(&logits, &context);
+        // The last stage's result is what is drawn from: no second pass over the pipeline (this runs on
+        // every drag update).
+        self.shown = self.trace.last().map_or_else(|| softmax(&logits), Traced::probs);
         self.samples = Samples::new(self.shown.clone());
     }
 
