@@ -73,8 +73,13 @@ pub fn describe_sampler(data: &[u8]) -> String {
 
 /// The logits of an input: the fuzzed ones, then the grown ones.
 fn values_of(input: &SamplerInput) -> Vec<f64> {
-    let mut values: Vec<f64> = input.logits.iter().map(|l| l.value()).collect();
-    if let Some((n, seed, offset)) = input.grow {
+    grown(&input.logits, input.grow)
+}
+
+/// `logits`, then (4,096 + 256 n) model-like logits from a seed, shifted, when `grow` says so.
+fn grown(logits: &[Logit], grow: Option<(u8, u64, i8)>) -> Vec<f64> {
+    let mut values: Vec<f64> = logits.iter().map(|l| l.value()).collect();
+    if let Some((n, seed, offset)) = grow {
         let grown = sampling::reference::model_like_logits(4096 + 256 * usize::from(n), seed);
         values.extend(grown.into_iter().map(|v| f64::from(v) + f64::from(offset)));
     }
@@ -211,6 +216,9 @@ impl RawStage {
 #[derive(Debug, Arbitrary)]
 struct PipelineInput {
     logits: Vec<Logit>,
+    /// Appends (4,096 + 256 n) model-like logits from a seed, shifted: vocabularies large enough for the
+    /// bracketed nucleus and the block-wise selections.
+    grow: Option<(u8, u64, i8)>,
     stages: Vec<RawStage>,
     context: Vec<u16>,
     seed: u64,
@@ -223,7 +231,7 @@ struct PipelineInput {
 pub fn pipeline(data: &[u8]) {
     let Ok(input) = PipelineInput::arbitrary_take_rest(Unstructured::new(data)) else { return };
     let stages: Vec<Option<Stage>> = input.stages.iter().map(RawStage::build).collect();
-    let Ok(logits) = Logits::new(input.logits.iter().map(|l| l.value()).collect()) else { return };
+    let Ok(logits) = Logits::new(grown(&input.logits, input.grow)) else { return };
     let pipeline = stages.into_iter().flatten().fold(Pipeline::new(), Pipeline::then);
     let context: Vec<usize> = input.context.iter().map(|&t| usize::from(t)).collect();
     let trace = pipeline.trace(&logits, &context);

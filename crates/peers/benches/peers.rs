@@ -1,6 +1,7 @@
 //! The sampling core against the libraries a user might pick instead, on identical seeded logits, in one
 //! run: candle-transformers' `LogitsProcessor`, llm-samplers' chains, the textbook pipeline
-//! (`sampling::reference`: full softmax, full sort) and the two floors no exact method can beat.
+//! (`sampling::reference`: full softmax, full sort; for the longer chains, every stage over the whole
+//! vocabulary) and the two floors no exact method can beat.
 //!
 //! Every contender gets its input already built, as it would from a model: the core a validated
 //! `Logits`, candle a `Tensor`, llm-samplers its `Logits` list (cloned outside the timing, because its
@@ -11,10 +12,11 @@ use std::hint::black_box;
 
 use candle_core::{Device, Tensor};
 use candle_transformers::generation::{LogitsProcessor, Sampling};
-use criterion::{BatchSize, BenchmarkId, Criterion, criterion_group, criterion_main};
+use criterion::measurement::WallTime;
+use criterion::{BatchSize, BenchmarkGroup, BenchmarkId, Criterion, criterion_group, criterion_main};
 use llm_samplers::prelude::{
-    Logits as LlmLogits, SampleGreedy, SampleRandDistrib, SampleTemperature, SampleTopK, SampleTopP, Sampler as _,
-    SamplerChain, SimpleSamplerResources,
+    Logits as LlmLogits, SampleGreedy, SampleLocallyTypical, SampleMinP, SampleRandDistrib, SampleTemperature,
+    SampleTopK, SampleTopP, Sampler as _, SamplerChain, SimpleSamplerResources,
 };
 use rand08::SeedableRng as _;
 use sampling::{Logits, Strategy, reference, seeded_rng};
@@ -39,8 +41,32 @@ fn llm_chain(name: &str) -> SamplerChain {
                 + SampleRandDistrib::new()
         }
         "top_p0.9" => SamplerChain::new() + SampleTopP::new(0.9, 1) + SampleRandDistrib::new(),
+        "min_p0.05" => SamplerChain::new() + SampleMinP::new(0.05, 1) + SampleRandDistrib::new(),
+        // llama.cpp's order: top-k, typical, top-p, min-p, then temperature last.
+        "llama_cpp_chain" => {
+            SamplerChain::new()
+                + SampleTopK::new(40, 1)
+                + SampleLocallyTypical::new(0.95, 1)
+                + SampleTopP::new(0.95, 1)
+                + SampleMinP::new(0.05, 1)
+                + SampleTemperature::new(0.8)
+                + SampleRandDistrib::new()
+        }
         _ => SamplerChain::new() + SampleGreedy::new(),
     }
+}
+
+/// llm-samplers' chain `name` on `list`, timed as a group member.
+fn bench_llm(group: &mut BenchmarkGroup<'_, WallTime>, name: &str, vocab: usize, list: &LlmLogits) {
+    let mut chain = llm_chain(name);
+    let mut resources = SimpleSamplerResources::new(Some(Box::new(rand08::rngs::StdRng::seed_from_u64(1))), None);
+    group.bench_with_input(BenchmarkId::new(format!("llm-samplers/{name}"), vocab), list, |b, list| {
+        b.iter_batched_ref(
+            || list.clone(),
+            |l| chain.sample_token(&mut resources, l).expect("llm-samplers samples"),
+            BatchSize::LargeInput,
+        );
+    });
 }
 
 fn peers(c: &mut Criterion) {
@@ -74,16 +100,22 @@ fn peers(c: &mut Criterion) {
             group.bench_with_input(BenchmarkId::new(format!("candle/{name}"), vocab), &tensor, |b, t| {
                 b.iter(|| processor.sample(black_box(t)).expect("candle samples"));
             });
-            let mut chain = llm_chain(name);
-            let mut resources =
-                SimpleSamplerResources::new(Some(Box::new(rand08::rngs::StdRng::seed_from_u64(1))), None);
-            group.bench_with_input(BenchmarkId::new(format!("llm-samplers/{name}"), vocab), &list, |b, list| {
-                b.iter_batched_ref(
-                    || list.clone(),
-                    |l| chain.sample_token(&mut resources, l).expect("llm-samplers samples"),
-                    BatchSize::LargeInput,
-                );
+            bench_llm(&mut group, name, vocab, &list);
+        }
+        // The pipelines beyond the three settings: the core's reduced path against the staged one
+        // (every stage over the whole vocabulary) and llm-samplers, which has min-p and typical.
+        for (name, pipeline) in
+            reference::bench_chains().into_iter().filter(|_| reference::BENCH_CHAIN_VOCABS.contains(&vocab))
+        {
+            let mut rng = seeded_rng(1);
+            group.bench_with_input(BenchmarkId::new(format!("core/{name}"), vocab), &logits, |b, l| {
+                b.iter(|| pipeline.choose(black_box(l), &[], &mut rng));
             });
+            let mut rng = seeded_rng(1);
+            group.bench_with_input(BenchmarkId::new(format!("textbook/{name}"), vocab), &logits, |b, l| {
+                b.iter(|| reference::choose_staged(&pipeline, black_box(l), &mut rng));
+            });
+            bench_llm(&mut group, name, vocab, &list);
         }
         group.bench_with_input(BenchmarkId::new("floor/max", vocab), &logits, |b, l| {
             b.iter(|| reference::max_pass(black_box(l.as_slice())));

@@ -638,3 +638,57 @@ pub(crate) fn sum_exp(values: &[f64], max: f64) -> f64 {
     let sums = chunks.iter().fold(f64x4::ZERO, |sum, &chunk| sum + (f64x4::from(chunk) - top).exp());
     rest.iter().fold(sums.reduce_add(), |sum, &v| sum + (f64x4::splat(v - max)).exp().to_array()[0])
 }
+
+/// The ids (ascending) of the `k` largest alive values, ties to the lower id: what [`crate::TopK`] keeps,
+/// from [`candidates`] instead of a selection over every id.
+pub(crate) fn top_k_kept(values: &[f64], k: usize) -> Vec<TokenId> {
+    let mut ids: Vec<TokenId> = candidates(values, k).into_iter().map(|(_, id)| id).collect();
+    ids.sort_unstable();
+    ids
+}
+
+/// The ids (ascending) whose exp(ℓ − max) reaches `min_p`: what [`crate::MinP`] keeps, found by comparing
+/// logits (eight at a time) against max + ln min_p widened by a margin far above rounding, then checking
+/// the few near the line with the definition's own arithmetic.
+pub(crate) fn min_p_kept(values: &[f64], min_p: f64) -> Vec<TokenId> {
+    let max = max(values);
+    // Below about 1e-300 the exponential's result is subnormal and the margin no longer safe: check all.
+    let line = if min_p > 1e-300 { min_p.ln() - 1e-6 } else { f64::NEG_INFINITY };
+    let maybe = |v: f64| v - max >= line;
+    let keeps = |v: f64| (v - max).exp() >= min_p;
+    let mut ids = Vec::new();
+    let (chunks, rest) = values.as_chunks::<LANES>();
+    for (c, chunk) in chunks.iter().enumerate() {
+        if chunk.iter().fold(false, |any, &v| any | maybe(v)) {
+            ids.extend(chunk.iter().enumerate().filter(|&(_, &v)| maybe(v) && keeps(v)).map(|(j, _)| c * LANES + j));
+        }
+    }
+    let at = values.len() - rest.len();
+    ids.extend(rest.iter().enumerate().filter(|&(_, &v)| maybe(v) && keeps(v)).map(|(j, _)| at + j));
+    ids
+}
+
+/// The ids (ascending) of the nucleus of mass `p`: what [`crate::TopP`] keeps, from the sampler's
+/// bracketed nucleus (every weight once, only the bracket ranked), then a comparison of logits against
+/// the cut's logit widened by a margin, and the cut's own test on the few near it.
+pub(crate) fn top_p_kept(logits: &Logits, p: TopP) -> Vec<TokenId> {
+    let sampler = Sampler { top_p: p, ..Sampler::default() };
+    let Survivors::Dense { values, weight, cut: Some(cut), .. } = Survivors::dense(&sampler, logits.as_slice()) else {
+        return logits.kept().collect();
+    };
+    let (from, _) = weight.logits_between(cut.weight, f64::INFINITY);
+    let scaled = weight.scaled(values);
+    let keeps = |id: TokenId, v: f64| v >= from && v > f64::NEG_INFINITY && cut.keeps(weight.of(v), id, scaled);
+    let mut ids = Vec::new();
+    let (chunks, rest) = values.as_chunks::<LANES>();
+    for (c, chunk) in chunks.iter().enumerate() {
+        if chunk.iter().fold(false, |any, &v| any | (v >= from)) {
+            ids.extend(
+                chunk.iter().enumerate().map(|(j, &v)| (c * LANES + j, v)).filter(|&(id, v)| keeps(id, v)).map(|x| x.0),
+            );
+        }
+    }
+    let at = values.len() - rest.len();
+    ids.extend(rest.iter().enumerate().map(|(j, &v)| (at + j, v)).filter(|&(id, v)| keeps(id, v)).map(|x| x.0));
+    ids
+}

@@ -4,7 +4,9 @@
 //! ([`crate::Sampler::distribution`], [`crate::Sampler::choose`]) to it, and the benchmarks measure how
 //! far the fast path is from it.
 
-use crate::{Distribution, Logits, Sampler, Strategy, Temperature, TokenId, TopK, TopP};
+use crate::{
+    Distribution, Engine, Knobs, Logits, MinP, Pipeline, Sampler, Strategy, Temperature, TokenId, TopK, TopP, Typical,
+};
 
 /// The final distribution of `sampler` over `logits`, step by step.
 ///
@@ -98,4 +100,28 @@ pub fn bench_settings() -> [(&'static str, Strategy); 3] {
         ("top_p0.9", Strategy::Sample(Sampler::new(Temperature::ONE, TopK::OFF, p90))),
         ("greedy", Strategy::Greedy),
     ]
+}
+
+/// The vocabulary sizes the chains of [`bench_chains`] run at: GPT-2's 50,257 and Qwen2's 151,936.
+pub const BENCH_CHAIN_VOCABS: [usize; 2] = [50_257, 151_936];
+
+/// The pipelines the benchmarks run beyond [`bench_settings`], by name: min-p 0.05 alone, and
+/// llama.cpp's default chain with its default settings (top-k 40, top-p 0.95, min-p 0.05, τ 0.8 last)
+/// and typical-p switched on at 0.95.
+pub fn bench_chains() -> [(&'static str, Pipeline); 2] {
+    let knobs = (MinP::new(0.05), TopP::new(0.95), Typical::new(0.95), Temperature::new(0.8));
+    let (Ok(min_p), Ok(top_p), Ok(typical), Ok(temperature)) = knobs else {
+        unreachable!("constant settings are valid")
+    };
+    let llama = Knobs { top_k: TopK::new(40), typical, top_p, min_p, temperature, ..Knobs::default() };
+    [
+        ("min_p0.05", Pipeline::new().then(crate::Stage::MinP(min_p))),
+        ("llama_cpp_chain", Pipeline::from_order(Engine::LlamaCpp.order(), &llama)),
+    ]
+}
+
+/// The staged pipeline as a textbook runs it: every stage over the whole vocabulary (top-p and typical
+/// sorting it), one softmax, one draw.
+pub fn choose_staged<R: rand::Rng + ?Sized>(pipeline: &Pipeline, logits: &Logits, rng: &mut R) -> TokenId {
+    crate::softmax(&pipeline.apply(logits, &[])).pick(crate::uniform(rng))
 }

@@ -107,6 +107,23 @@ impl Stage {
     }
 }
 
+impl Stage {
+    /// The ids (ascending) an active truncating stage keeps, found without sorting the vocabulary: the
+    /// same set as [`Stage::apply`] keeps (held equal by the tests and the fuzzer). Top-n-σ is two passes
+    /// of its own; any other stage is applied and read off.
+    fn survivors(&self, logits: &Logits) -> Vec<TokenId> {
+        match self {
+            Self::TopK(k) => match k.get().filter(|&k| k < logits.len()) {
+                Some(k) => crate::fast::top_k_kept(logits.as_slice(), k),
+                None => logits.kept().collect(),
+            },
+            Self::MinP(m) if !m.is_off() => crate::fast::min_p_kept(logits.as_slice(), m.get()),
+            Self::TopP(p) if !p.is_off() => crate::fast::top_p_kept(logits, *p),
+            _ => self.apply(logits, &[]).kept().collect(),
+        }
+    }
+}
+
 /// A setting for every kind of stage: what [`Pipeline::from_order`] puts in each place. Every setting
 /// defaults to off.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
@@ -242,10 +259,13 @@ impl Pipeline {
     ///
     /// * active stages that are the penalties then temperature, top-k and top-p in that order take the
     ///   sampler's fast path;
-    /// * otherwise, when an active top-k comes before any stage that sorts (top-p, typical), the stages up
-    ///   to it run on the whole vocabulary (each one pass), top-k selects its k survivors in linear time,
-    ///   and the rest of the chain runs on those k alone (llama.cpp's chain with top-k on, for one);
-    /// * anything else runs stage by stage.
+    /// * otherwise, at the first active stage that truncates (top-k, min-p, top-n-σ, top-p) when only
+    ///   the penalties and temperature come before it: those run on the whole vocabulary (a pass each),
+    ///   the truncating stage finds its survivors without sorting (top-k by a linear selection, min-p
+    ///   and top-n-σ by comparing logits with a line, top-p by the sampler's bracketed nucleus), and
+    ///   the rest of the chain runs on the survivors alone (every engine's default chain goes this
+    ///   way, llama.cpp's at its top-k);
+    /// * anything else (typical-p first over the whole vocabulary) runs stage by stage.
     ///
     /// All three draw with the same inverse transform over the kept tokens in id order, so a seed picks
     /// the same token whichever path runs.
@@ -259,27 +279,38 @@ impl Pipeline {
 
     /// Which way [`Pipeline::choose`] goes, with the reduced chain already run when it goes that way.
     fn path(&self, logits: &Logits, context: &[TokenId]) -> Path {
-        if let Some((penalties, sampler)) = self.as_sampler(logits.len()) {
+        let vocab = logits.len();
+        if let Some((penalties, sampler)) = self.as_sampler(vocab) {
             return Path::Sampler(penalties, sampler);
         }
-        let Some(at) = self.reducible_at(logits.len()) else { return Path::Staged };
-        let before = self.0[..at].iter().fold(logits.clone(), |current, stage| stage.apply(&current, context));
-        let selected = self.0[at].apply(&before, context);
-        let ids: Vec<TokenId> = selected.kept().collect();
-        let reduced = Logits::from_checked(ids.iter().map(|&i| selected.as_slice()[i]).collect());
+        let Some(at) = self.reducible_at(vocab) else { return Path::Staged };
+        // Stages that are off change nothing: skipping them saves a copy of the vocabulary each.
+        let active = |stages: &[Stage]| stages.iter().filter(|s| !s.is_off(vocab)).copied().collect::<Vec<_>>();
+        let before = active(&self.0[..at]);
+        let mapped;
+        let before = if before.is_empty() {
+            logits
+        } else {
+            mapped = before.iter().fold(logits.clone(), |current, stage| stage.apply(&current, context));
+            &mapped
+        };
+        let ids = self.0[at].survivors(before);
+        let reduced = Logits::from_checked(ids.iter().map(|&i| before.as_slice()[i]).collect());
         // The penalties further on read the context through the survivors' new positions.
         let local: Vec<TokenId> = context.iter().filter_map(|t| ids.binary_search(t).ok()).collect();
-        let rest = self.0[at + 1..].iter().fold(reduced, |current, stage| stage.apply(&current, &local));
+        let rest = active(&self.0[at + 1..]).iter().fold(reduced, |current, stage| stage.apply(&current, &local));
         Path::Reduced { probs: softmax(&rest), ids }
     }
 
-    /// The place of the first active top-k, when no stage before it sorts the vocabulary.
+    /// The place of the first active stage that keeps a subset without sorting (top-k, min-p, top-n-σ,
+    /// or top-p by its bracketed nucleus), when every active stage before it maps each logit on its own
+    /// (the penalties, temperature). A typical-p stage before it sorts the vocabulary: no place then.
     pub fn reducible_at(&self, vocab: usize) -> Option<usize> {
         for (i, stage) in self.0.iter().enumerate().filter(|(_, s)| !s.is_off(vocab)) {
             match stage {
-                Stage::TopK(_) => return Some(i),
-                Stage::TopP(_) | Stage::Typical(_) => return None,
-                _ => {}
+                Stage::Penalties(_) | Stage::Temperature(_) => {}
+                Stage::Typical(_) => return None,
+                Stage::TopK(_) | Stage::TopP(_) | Stage::MinP(_) | Stage::TopNSigma(_) => return Some(i),
             }
         }
         None

@@ -239,7 +239,7 @@ fn a_chain_with_top_k_before_any_sort_runs_on_the_k_survivors_and_equals_the_sta
     let llama = Pipeline::from_order(Engine::LlamaCpp.order(), &knobs);
     let values = sampling::reference::model_like_logits(5000, 3);
     let logits = Logits::from_f32(&values).unwrap();
-    assert_eq!(llama.reducible_at(logits.len()), Some(2), "after the penalties and top-n-σ");
+    assert_eq!(llama.reducible_at(logits.len()), Some(1), "top-n-σ, after the penalties");
     let context: Vec<TokenId> = (0..50).map(|i| i * 97 % 5000).collect();
     let staged = sampling::softmax(&llama.apply(&logits, &context));
     assert_eq!(llama.distribution(&logits, &context), staged, "bit for bit");
@@ -249,9 +249,86 @@ fn a_chain_with_top_k_before_any_sort_runs_on_the_k_survivors_and_equals_the_sta
         let drawn = llama.choose(&logits, &context, &mut rng);
         assert_eq!(drawn, staged.pick(uniform(&mut u_rng.clone())));
     }
-    // A sort before the top-k (top-p first) leaves no reduced path.
-    let sorted_first = Pipeline::new().then(Stage::TopP(knobs.top_p)).then(Stage::TopK(knobs.top_k));
+    // Typical-p before any truncation sorts the whole vocabulary: no reduced path.
+    let sorted_first = Pipeline::new().then(Stage::Typical(knobs.typical)).then(Stage::TopK(knobs.top_k));
     assert_eq!(sorted_first.reducible_at(5000), None);
+}
+
+/// Each truncating stage's survivors, found without sorting, against what the stage itself keeps, on
+/// vocabularies large enough for the bracketed nucleus, at many settings and shifts; then whole chains
+/// that reduce at that stage, bit for bit against the staged chain and draw for draw.
+#[test]
+fn every_truncating_stage_reduces_a_chain_to_what_it_keeps() {
+    let mut cases = 0;
+    for seed in 0..12u64 {
+        let vocab = [4_096, 5_000, 32_000][seed as usize % 3];
+        let shift = [0.0, -30.0, 7.5][seed as usize % 3];
+        let mut values: Vec<f64> =
+            sampling::reference::model_like_logits(vocab, seed).iter().map(|&v| f64::from(v) + shift).collect();
+        // Ties, and a masked run, inside the vocabulary.
+        for i in (0..vocab).step_by(97) {
+            values[i] = values[0];
+        }
+        for v in &mut values[100..140] {
+            *v = f64::NEG_INFINITY;
+        }
+        let logits = Logits::new(values).unwrap();
+        let context: Vec<TokenId> = (0..30).map(|i| (i * 131 + seed as usize) % vocab).collect();
+        for x in [0.02, 0.1, 0.5, 0.9, 0.95, 0.999] {
+            let stages = [
+                Stage::TopP(TopP::new(x).unwrap()),
+                Stage::MinP(MinP::new(x / 4.0).unwrap()),
+                Stage::TopNSigma(TopNSigma::new(x * 3.0).unwrap()),
+                Stage::TopK(TopK::new((x * 200.0) as usize + 1)),
+            ];
+            for stage in stages {
+                for before in [None, Some(Stage::Temperature(Temperature::new(0.7).unwrap()))] {
+                    let mut pipeline = Pipeline::new().then(Stage::Penalties(Penalties::new(1.2, 0.3, 0.1).unwrap()));
+                    if let Some(t) = before {
+                        pipeline = pipeline.then(t);
+                    }
+                    let at = pipeline.stages().len();
+                    let pipeline = pipeline
+                        .then(stage)
+                        .then(Stage::Typical(Typical::new(0.9).unwrap()))
+                        .then(Stage::Temperature(Temperature::new(1.3).unwrap()));
+                    assert_eq!(pipeline.reducible_at(vocab), Some(at));
+                    let staged = sampling::softmax(&pipeline.apply(&logits, &context));
+                    let fast = pipeline.distribution(&logits, &context);
+                    assert_eq!(fast, staged, "{stage:?} after {before:?}, V = {vocab}, seed {seed}");
+                    let mut rng = seeded_rng(seed);
+                    for _ in 0..20 {
+                        let u = uniform(&mut rng.clone());
+                        assert_eq!(pipeline.choose(&logits, &context, &mut rng), staged.pick(u));
+                    }
+                    cases += 1;
+                }
+            }
+        }
+    }
+    assert_eq!(cases, 12 * 6 * 4 * 2);
+}
+
+/// Every engine's order with typical-p off, top-k on or off, goes a fast way; with typical-p on, only
+/// llama.cpp's order without top-k sorts (typical-p comes before top-p there, and ranks every token).
+#[test]
+fn every_engine_preset_reduces_before_it_sorts() {
+    let knobs = Knobs {
+        temperature: Temperature::new(0.8).unwrap(),
+        top_p: TopP::new(0.95).unwrap(),
+        min_p: MinP::new(0.05).unwrap(),
+        ..Knobs::default()
+    };
+    for engine in Engine::ALL {
+        for top_k in [TopK::OFF, TopK::new(40)] {
+            for typical in [Typical::OFF, Typical::new(0.95).unwrap()] {
+                let pipeline = Pipeline::from_order(engine.order(), &Knobs { top_k, typical, ..knobs });
+                let fast = pipeline.as_sampler(50_257).is_some() || pipeline.reducible_at(50_257).is_some();
+                let sorts = engine == Engine::LlamaCpp && top_k == TopK::OFF && !typical.is_off();
+                assert_eq!(fast, !sorts, "{} with {top_k:?} and {typical:?}", engine.name());
+            }
+        }
+    }
 }
 
 #[test]

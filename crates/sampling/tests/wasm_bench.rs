@@ -53,6 +53,15 @@ fn core_benchmarks_in_chromium() {
             });
             console_log!("bench core/{name}/{vocab} {ns:.1}");
         }
+        for (name, pipeline) in
+            reference::bench_chains().into_iter().filter(|_| reference::BENCH_CHAIN_VOCABS.contains(&vocab))
+        {
+            let mut rng = seeded_rng(1);
+            let ns = median_ns(|| {
+                black_box(pipeline.choose(black_box(&logits), &[], &mut rng));
+            });
+            console_log!("bench core/{name}/{vocab} {ns:.1}");
+        }
         let ns = median_ns(|| {
             black_box(reference::max_pass(black_box(logits.as_slice())));
         });

@@ -24,6 +24,12 @@ const SETTINGS: [(&str, &str, &str); 3] = [
     ("top_p0.9", "top-p 0.9", "max_sum_exp"),
     ("greedy", "greedy", "max"),
 ];
+/// The longer chains (`sampling::reference::bench_chains`), at the two larger vocabularies only.
+const CHAIN_VOCABS: [u64; 2] = [50_257, 151_936];
+const CHAINS: [(&str, &str, &str); 2] = [
+    ("min_p0.05", "min-p 0.05", "max_sum_exp"),
+    ("llama_cpp_chain", "llama.cpp's chain: top-k 40, typical 0.95, top-p 0.95, min-p 0.05, τ 0.8 last", "max"),
+];
 const README_BEGIN: &str = "<!-- bench:begin -->";
 const README_END: &str = "<!-- bench:end -->";
 
@@ -161,32 +167,34 @@ fn sampler_table(native: &BTreeMap<String, f64>, wasm: &BTreeMap<String, f64>) -
     let mut t = String::from(
         "\n### The sampler: one token from V logits (median per call)\n\n\
          Natively every contender is compiled with `-C target-cpu=native`; in Chromium the core is plain wasm32. \
-         Floor: one pass for the maximum (top-k, greedy), or the maximum and V exponentials (top-p alone).\n\n\
+         Floor: one pass for the maximum (top-k, greedy, the llama.cpp chain, which starts with top-k), or the \
+         maximum and V exponentials (top-p alone, min-p alone). candle has no min-p or typical; for the two \
+         chains, \"textbook\" is the staged pipeline, every stage over the whole vocabulary.\n\n\
          | setting | V | core | floor | core ÷ floor | candle | candle ÷ core | llm-samplers | llm-samplers ÷ core | textbook | core in Chromium | wasm ÷ native |\n\
          |---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n",
     );
-    for (id, label, floor) in SETTINGS {
-        for v in VOCABS {
-            let get = |who: &str| native.get(&format!("{who}/{id}/{v}")).copied();
-            let core = get("core");
-            let floor = native.get(&format!("floor/{floor}/{v}")).copied();
-            let (candle, llm, textbook) = (get("candle"), get("llm-samplers"), get("textbook"));
-            let in_wasm = wasm.get(&format!("core/{id}/{v}")).copied();
-            let show = |x: Option<f64>| x.map_or("–".into(), us);
-            t += &format!(
-                "| {label} | {v} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n",
-                show(core),
-                show(floor),
-                ratio(core, floor),
-                show(candle),
-                ratio(candle, core),
-                show(llm),
-                ratio(llm, core),
-                show(textbook),
-                show(in_wasm),
-                ratio(in_wasm, core),
-            );
-        }
+    let rows = SETTINGS.iter().flat_map(|s| VOCABS.map(|v| (*s, v)));
+    let chains = CHAINS.iter().flat_map(|s| CHAIN_VOCABS.map(|v| (*s, v)));
+    for ((id, label, floor), v) in rows.chain(chains) {
+        let get = |who: &str| native.get(&format!("{who}/{id}/{v}")).copied();
+        let core = get("core");
+        let floor = native.get(&format!("floor/{floor}/{v}")).copied();
+        let (candle, llm, textbook) = (get("candle"), get("llm-samplers"), get("textbook"));
+        let in_wasm = wasm.get(&format!("core/{id}/{v}")).copied();
+        let show = |x: Option<f64>| x.map_or("–".into(), us);
+        t += &format!(
+            "| {label} | {v} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n",
+            show(core),
+            show(floor),
+            ratio(core, floor),
+            show(candle),
+            ratio(candle, core),
+            show(llm),
+            ratio(llm, core),
+            show(textbook),
+            show(in_wasm),
+            ratio(in_wasm, core),
+        );
     }
     t
 }
