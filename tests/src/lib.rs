@@ -4,7 +4,6 @@
 //! Every test is one journey through the page, written as `with_page(|page| async move { ... })`.
 //! The browser session is closed and ChromeDriver stopped whatever the journey does, panics included.
 
-mod server;
 mod webdriver;
 
 use std::future::Future;
@@ -57,7 +56,7 @@ pub struct Page {
     /// The WebDriver client.
     pub client: Client,
     base: String,
-    server: Arc<Mutex<Option<server::StaticServer>>>,
+    server: Arc<Mutex<Option<site::Server>>>,
 }
 
 /// The folder of the built bundle: `E2E_DIST`, or `dist/` at the repository root.
@@ -74,15 +73,34 @@ where
     F: FnOnce(Page) -> Fut,
     Fut: Future<Output = ()> + Send + 'static,
 {
+    with_browser(&[], journey).await;
+}
+
+/// As [`with_page`], in a Chromium that runs no JavaScript: what a reader sees before the WebAssembly
+/// arrives, or without it.
+pub async fn with_page_without_javascript<F, Fut>(journey: F)
+where
+    F: FnOnce(Page) -> Fut,
+    Fut: Future<Output = ()> + Send + 'static,
+{
+    with_browser(&["--blink-settings=scriptEnabled=false"], journey).await;
+}
+
+/// As [`with_page`], with `args` added to Chromium's command line.
+async fn with_browser<F, Fut>(args: &[&str], journey: F)
+where
+    F: FnOnce(Page) -> Fut,
+    Fut: Future<Output = ()> + Send + 'static,
+{
     let dist = dist();
     assert!(
         dist.join("index.html").exists(),
         "no bundle at {}: build it first with `cargo xtask test e2e` (or `cargo xtask build`)",
         dist.display()
     );
-    let server = server::StaticServer::start(&dist);
+    let server = site::Server::start(&dist, 0).expect("a free loopback port");
     let driver = webdriver::Driver::start().await;
-    let client = driver.connect().await;
+    let client = driver.connect(args).await;
     let base = server.url();
     let page = Page { client: client.clone(), base, server: Arc::new(Mutex::new(Some(server))) };
 
@@ -131,9 +149,12 @@ impl Page {
         self.client.execute(script, vec![]).await.unwrap_or_else(|e| panic!("the script fails: {e}\n{script}"))
     }
 
-    /// Waits until the app has mounted on the page already loading.
+    /// Waits until the app has mounted on the page already loading and every widget is alive (the words
+    /// arrive with the HTML; the widgets come alive one by one after the WebAssembly).
     pub async fn open_here(&self) {
-        self.wait_for("the app to mount", || async { self.client.find(Locator::Css("main h1")).await.is_ok() }).await;
+        let live = format!("html[{}=\"all\"]", web::island::LIVE);
+        self.wait_for("every widget to come alive", || async { self.client.find(Locator::Css(&live)).await.is_ok() })
+            .await;
     }
 
     /// The control with this ARIA role and accessible name, as assistive technology sees it.

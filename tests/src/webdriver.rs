@@ -56,10 +56,10 @@ impl Driver {
         panic!("ChromeDriver could not get a port in five attempts")
     }
 
-    /// Opens a new headless Chromium session.
-    pub async fn connect(&self) -> Client {
+    /// Opens a new headless Chromium session, with `extra` added to its command line.
+    pub async fn connect(&self, extra: &[&str]) -> Client {
         let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
-        let args = [
+        let mut args = vec![
             "--headless=new".to_string(),
             "--no-sandbox".into(),
             "--disable-gpu".into(),
@@ -72,6 +72,7 @@ impl Driver {
             "--window-size=1280,900".into(),
             format!("--user-data-dir={}", self.profile.display()),
         ];
+        args.extend(extra.iter().map(|a| a.to_string()));
         let capabilities = json!({
             "browserName": "chrome",
             "goog:chromeOptions": { "binary": chromium, "args": args },

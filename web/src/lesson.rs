@@ -14,7 +14,7 @@ use crate::state::quiz::{Attempts, Quiz, Verdict, decode_progress, encode_progre
 const STORAGE_KEY: &str = "how-distributions-become-text/progress/v2";
 
 fn storage() -> Option<web_sys::Storage> {
-    web_sys::window().and_then(|w| w.local_storage().ok().flatten())
+    crate::browser::window().and_then(|w| w.local_storage().ok().flatten())
 }
 
 /// softmax_τ(ℓ)ᵢ = exp(ℓᵢ/τ) / Σⱼ exp(ℓⱼ/τ), as MathML.

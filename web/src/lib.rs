@@ -3,78 +3,142 @@
 //! Components render state; the state and every number on the page live in plain structs in
 //! [`state`], tested natively. No arithmetic happens inside `view!`.
 
+// Rendering the whole page to HTML (the `ssr` feature) nests view types deeper than the default allows.
+#![recursion_limit = "256"]
+
+pub mod browser;
+pub mod island;
 pub mod lesson;
 mod perf;
 pub mod sections;
 pub mod state;
 pub mod widgets;
 
+use std::cell::OnceCell;
 use std::rc::Rc;
 
 use leptos::prelude::*;
 use model::{Bigram, Gpt, GptCard, GptConfig, ModelError, device};
 
+use crate::island::island;
 use crate::lesson::Progress;
 use crate::state::bars::{Bars, interesting_context};
 use crate::state::kv::{CostModel, KvDemo};
+use crate::state::steps::LoopStep;
 
-/// Everything the page computes from the shipped models when it starts.
-struct Loaded {
-    bars: RwSignal<Bars>,
-    gpt: Rc<Gpt>,
-    card: GptCard,
-    kv: RwSignal<KvDemo>,
-    steps: Vec<crate::state::steps::LoopStep>,
+/// The models and what is computed from them, each made the first time a part of the page asks for it
+/// (an island coming alive), under the page's owner so that it lives as long as the page.
+#[derive(Debug, Clone)]
+struct Models {
+    owner: Owner,
+    card: Result<GptCard, ModelError>,
+    bars: Rc<OnceCell<Result<RwSignal<Bars>, ModelError>>>,
+    gpt: Rc<OnceCell<Result<Rc<Gpt>, ModelError>>>,
+    kv: Rc<OnceCell<Result<RwSignal<KvDemo>, ModelError>>>,
+    steps: Rc<OnceCell<Result<Vec<LoopStep>, ModelError>>>,
 }
 
-fn load() -> Result<Loaded, ModelError> {
-    let table = Bigram::shipped(&device())?.table()?;
-    let context = interesting_context(&table);
-    let card = GptCard::shipped()?;
-    let gpt = Gpt::shipped(&device())?;
-    let kv = KvDemo::record(&gpt, card.config.clone())?;
-    let steps = crate::state::steps::record(&gpt)?;
-    Ok(Loaded { steps, bars: RwSignal::new(Bars::new(table, context)), gpt: Rc::new(gpt), card, kv: RwSignal::new(kv) })
+impl Models {
+    fn new() -> Self {
+        Self {
+            owner: Owner::current().unwrap_or_default(),
+            card: GptCard::shipped(),
+            bars: Rc::default(),
+            gpt: Rc::default(),
+            kv: Rc::default(),
+            steps: Rc::default(),
+        }
+    }
+
+    /// The bigram's table, as the bars' state.
+    fn bars(&self) -> Result<RwSignal<Bars>, ModelError> {
+        let make = || {
+            let table = Bigram::shipped(&device())?.table()?;
+            let context = interesting_context(&table);
+            Ok(self.owner.with(|| RwSignal::new(Bars::new(table, context))))
+        };
+        self.bars.get_or_init(make).clone()
+    }
+
+    /// The transformer.
+    fn gpt(&self) -> Result<Rc<Gpt>, ModelError> {
+        self.gpt.get_or_init(|| Gpt::shipped(&device()).map(Rc::new)).clone()
+    }
+
+    /// The recorded KV-cache run.
+    fn kv(&self) -> Result<RwSignal<KvDemo>, ModelError> {
+        let make = || {
+            let (gpt, card) = (self.gpt()?, self.card.clone()?);
+            let demo = KvDemo::record(&gpt, card.config)?;
+            Ok(self.owner.with(|| RwSignal::new(demo)))
+        };
+        self.kv.get_or_init(make).clone()
+    }
+
+    /// The recorded steps of the loop.
+    fn steps(&self) -> Result<Vec<LoopStep>, ModelError> {
+        self.steps.get_or_init(|| crate::state::steps::record(self.gpt()?.as_ref())).clone()
+    }
 }
 
-/// What the sections are built from: the page's progress, the models' shape, and everything computed
-/// from the shipped models when the page starts (or why it could not be).
+/// What the sections are built from: the page's progress, the models' shape, and the models with what
+/// is computed from them, made when first asked for.
 #[derive(Debug, Clone)]
 pub struct Parts {
     progress: Progress,
     config: GptConfig,
     /// The cost model of the shipped shape, and of GPT-2 small's.
     costs: (CostModel, CostModel),
-    bars: Result<RwSignal<Bars>, ModelError>,
-    gpt: Result<Rc<Gpt>, ModelError>,
-    kv: Result<RwSignal<KvDemo>, ModelError>,
-    loop_steps: Result<Vec<crate::state::steps::LoopStep>, ModelError>,
-    beam_argument: String,
+    models: Models,
 }
 
 impl Parts {
-    /// A view of the transformer, or the reason it is missing.
-    fn with_gpt(&self, f: &dyn Fn(Rc<Gpt>) -> AnyView) -> AnyView {
-        match &self.gpt {
-            Ok(model) => f(Rc::clone(model)),
-            Err(e) => failed("The transformer", e),
-        }
+    /// An island showing what `get` makes from the models, or why `what` could not be loaded.
+    fn island_of<T>(
+        &self,
+        name: &'static str,
+        what: &'static str,
+        get: impl Fn(&Models) -> Result<T, ModelError> + 'static,
+        show: impl Fn(T) -> AnyView + 'static,
+    ) -> AnyView {
+        let models = self.models.clone();
+        island(name, move || match get(&models) {
+            Ok(value) => show(value),
+            Err(e) => failed(what, &e),
+        })
     }
 
-    /// A view of the bars, or the reason the bigram is missing.
-    fn with_bars(&self, f: &dyn Fn(RwSignal<Bars>) -> AnyView) -> AnyView {
-        match &self.bars {
-            Ok(b) => f(*b),
-            Err(e) => failed("The bigram", e),
-        }
+    /// An island showing the transformer.
+    fn with_gpt(&self, name: &'static str, show: impl Fn(Rc<Gpt>) -> AnyView + 'static) -> AnyView {
+        self.island_of(name, "The transformer", Models::gpt, show)
     }
 
-    /// A view of a value computed at load, or the reason it is missing.
-    fn with<T: Clone>(what: &Result<T, ModelError>, f: impl FnOnce(T) -> AnyView) -> AnyView {
-        match what {
-            Ok(value) => f(value.clone()),
-            Err(e) => failed("The transformer", e),
-        }
+    /// An island showing the bars over the bigram.
+    fn with_bars(&self, name: &'static str, show: impl Fn(RwSignal<Bars>) -> AnyView + 'static) -> AnyView {
+        self.island_of(name, "The bigram", Models::bars, show)
+    }
+
+    /// An island showing the transformer's recorded loop.
+    fn with_steps(&self, name: &'static str, show: impl Fn(Vec<LoopStep>) -> AnyView + 'static) -> AnyView {
+        self.island_of(name, "The transformer", Models::steps, show)
+    }
+
+    /// An island showing the recorded KV-cache run on the transformer.
+    fn with_kv(&self, name: &'static str, show: impl Fn((Rc<Gpt>, RwSignal<KvDemo>)) -> AnyView + 'static) -> AnyView {
+        self.island_of(name, "The transformer", |m: &Models| Ok((m.gpt()?, m.kv()?)), show)
+    }
+
+    /// An island with the argument against beam search, computed from the bigram and the transformer's
+    /// validation loss.
+    fn beam_argument(&self) -> AnyView {
+        let models = self.models.clone();
+        island("beam-argument", move || {
+            let text = match (&models.card, crate::state::beam::shipped_table()) {
+                (Ok(card), Ok(table)) => crate::state::beam::why_not_beam(&table, card.validation_loss),
+                _ => String::new(),
+            };
+            view! { <p>{text}</p> }.into_any()
+        })
     }
 }
 
@@ -86,29 +150,15 @@ fn failed(what: &str, error: &ModelError) -> AnyView {
 /// The whole page.
 #[component]
 pub fn App() -> impl IntoView {
-    let loaded = load();
-    let config = loaded.as_ref().map(|l| l.card.config.clone()).unwrap_or_else(|_| GptConfig::new());
+    let models = Models::new();
+    let config = models.card.as_ref().map(|c| c.config.clone()).unwrap_or_else(|_| GptConfig::new());
     let progress = Progress::new(&config);
-    let beam_argument = match (&loaded, crate::state::beam::shipped_table()) {
-        (Ok(l), Ok(table)) => crate::state::beam::why_not_beam(&table, l.card.validation_loss),
-        _ => String::new(),
-    };
-    let error = |e: &ModelError| e.clone();
-    let parts = Parts {
-        progress,
-        costs: (CostModel::of(&config), CostModel::of(&GptConfig::gpt2_small())),
-        config,
-        bars: loaded.as_ref().map(|l| l.bars).map_err(error),
-        gpt: loaded.as_ref().map(|l| Rc::clone(&l.gpt)).map_err(error),
-        kv: loaded.as_ref().map(|l| l.kv).map_err(error),
-        loop_steps: loaded.as_ref().map(|l| l.steps.clone()).map_err(error),
-        beam_argument,
-    };
+    let parts =
+        Parts { progress, costs: (CostModel::of(&config), CostModel::of(&GptConfig::gpt2_small())), config, models };
     // The reading time, counted from the page's own words once it has rendered.
     let reading = RwSignal::new(None::<usize>);
-    request_animation_frame(move || {
-        let words = web_sys::window()
-            .and_then(|w| w.document())
+    crate::browser::after_redraw(move || {
+        let words = crate::browser::document()
             .and_then(|d| d.query_selector("main").ok().flatten())
             .and_then(|m| m.text_content())
             .map_or(0, |t| t.split_whitespace().count());

@@ -2,7 +2,7 @@
 //! A benchmark reads them back with `performance.getEntriesByName(name)`.
 
 fn performance() -> Option<web_sys::Performance> {
-    web_sys::window().and_then(|w| w.performance())
+    crate::browser::window().and_then(|w| w.performance())
 }
 
 /// Runs `f` and records its duration as a performance measure named `name`.
@@ -22,7 +22,8 @@ pub fn measure<T>(name: &str, f: impl FnOnce() -> T) -> T {
 /// Runs `f` (a state update) and records, as a measure named `name`, the time until the page has
 /// applied it: Leptos queues its DOM updates as tasks, and a task queued after them runs once they
 /// are done.
-pub fn measure_until_rendered(name: &'static str, f: impl FnOnce()) {
+pub fn measure_until_rendered(name: impl Into<String>, f: impl FnOnce()) {
+    let name = name.into();
     let start = format!("{name}:start");
     if let Some(p) = performance() {
         let _ = p.mark(&start);
@@ -30,7 +31,7 @@ pub fn measure_until_rendered(name: &'static str, f: impl FnOnce()) {
     f();
     leptos::task::spawn_local(async move {
         if let Some(p) = performance() {
-            let _ = p.measure_with_start_mark(name, &start);
+            let _ = p.measure_with_start_mark(&name, &start);
             p.clear_marks_with_mark_name(&start);
         }
     });

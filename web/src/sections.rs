@@ -1,8 +1,6 @@
 //! The page's sections, in order: one list of anchors and titles drives the headings, the table of
 //! contents and the end-to-end tests, and each section is its own component.
 
-use std::rc::Rc;
-
 use leptos::prelude::*;
 use sampling::StageKind;
 
@@ -91,7 +89,7 @@ fn LoopSection(
             <li>"Append it, and repeat."</li>
         </ol>
         <p>"Here is that loop on this page's trained transformer, one step at a time:"</p>
-        {Parts::with(&parts.loop_steps, |steps| view! { <widgets::steps::LoopView steps /> }.into_any())}
+        {parts.with_steps("loop", |steps| view! { <widgets::steps::LoopView steps /> }.into_any())}
         <p>"In Rust, with this project's sampling core (the code runs as a test):"</p>
         <Code markdown=include_str!("../snippets/loop.md") />
         },
@@ -126,7 +124,7 @@ fn GreedySection(
             "less, since the source sentence pins the output down; open-ended writing, where variety is "
             "the point, suffers most."
         </p>
-        {parts.with_gpt(&|model| view! { <GreedyView model /> }.into_any())}
+        {parts.with_gpt("greedy", |model| view! { <GreedyView model /> }.into_any())}
         <QuizView progress index=0 />
         },
     )
@@ -162,10 +160,13 @@ fn TemperatureSection(
             "distribution of the next symbol, which reads the whole prefix. Because dividing by a positive τ never reorders the logits, the most likely symbol stays the "
             "most likely at every temperature; only its lead changes."
         </p>
-        {parts.with_bars(&|bars| {
-            let gpt = parts.gpt.as_ref().ok().map(Rc::clone);
-            view! { <widgets::bars::BarsWidget state=bars gpt /> }.into_any()
-        })}
+        {
+            let models = parts.models.clone();
+            parts.with_bars("bars", move |bars| {
+                let gpt = models.gpt().ok();
+                view! { <widgets::bars::BarsWidget state=bars gpt /> }.into_any()
+            })
+        }
         },
     )
 }
@@ -214,7 +215,7 @@ fn TopPSection(
         </p>
         <p>"Common settings are p = 0.9 or 0.95. Count one nucleus by hand before the widget does it for you:"</p>
         <QuizView progress index=3 />
-        {parts.with_bars(&move |bars| view! { <widgets::nucleus::NucleusView bars progress /> }.into_any())}
+        {parts.with_bars("nucleus", move |bars| view! { <widgets::nucleus::NucleusView bars progress /> }.into_any())}
         },
     )
 }
@@ -254,7 +255,7 @@ fn OrderSection(
             <Code markdown=include_str!("../snippets/pipeline.md") />
         </div>
         <p>"And the bigram row after each stage:"</p>
-        {parts.with_bars(&|bars| view! { <widgets::stages::StageView state=bars /> }.into_any())}
+        {parts.with_bars("stages", |bars| view! { <widgets::stages::StageView state=bars /> }.into_any())}
         },
     )
 }
@@ -278,7 +279,7 @@ fn EnginesSection(
             </p>
             <p>"Work the worked example through llama.cpp's order before the lab shows it:"</p>
             <QuizView progress index=crate::state::quiz::ids::ENGINES />
-            {parts.with_gpt(&move |model| view! { <widgets::engines::OrderLab model progress /> }.into_any())}
+            {parts.with_gpt("order-lab", move |model| view! { <widgets::engines::OrderLab model progress /> }.into_any())}
             <p>
                 "The order is not the only difference. Engines break ties in top-k differently, some measure "
                 "top-p's mass before renormalizing what top-k left, and each has its own random number "
@@ -367,7 +368,9 @@ fn BeyondSection(
     parts: Parts,
 ) -> impl IntoView {
     let demo = |kind: StageKind, label: &'static str, symbol_name: &'static str| {
-        parts.with_gpt(&move |model| view! { <widgets::beyond::StageDemo model kind label symbol_name /> }.into_any())
+        parts.with_gpt(kind.name(), move |model| {
+            view! { <widgets::beyond::StageDemo model kind label symbol_name /> }.into_any()
+        })
     };
     section(
         "beyond",
@@ -412,8 +415,8 @@ fn BeamSection(
             "dividing the score by the length raised to a power α (Wu et al. 2016); the widget below "
             "has that knob."
         </p>
-        <p>{parts.beam_argument.clone()}</p>
-        {parts.with_gpt(&|model| view! { <widgets::beam::BeamView model /> }.into_any())}
+        {parts.beam_argument()}
+        {parts.with_gpt("beam", |model| view! { <widgets::beam::BeamView model /> }.into_any())}
         },
     )
 }
@@ -437,9 +440,7 @@ fn KvSection(
             "cache. The output is the same and the work smaller. (Keys and values are what attention compares against and averages: each token "
             "contributes one of each per layer and head.)"
         </p>
-        {Parts::with(&parts.kv, |demo| {
-            parts.with_gpt(&move |model| view! { <widgets::kv::KvCacheWidget model demo /> }.into_any())
-        })}
+        {parts.with_kv("kv", |(model, demo)| view! { <widgets::kv::KvCacheWidget model demo /> }.into_any())}
         <p>
             "Where does a cached step's work go? The breakdown above splits it. The projections, the MLP "
             "and the output head act on the new token alone: the same work at every step, however long "
@@ -497,7 +498,7 @@ fn ControlSection(
             "deterministic. vLLM, for one, documents what it takes to make its outputs reproducible; "
             "a seed alone is not enough there."
         </p>
-        {parts.with_gpt(&|model| view! { <widgets::control::ControlSurface model /> }.into_any())}
+        {parts.with_gpt("control", |model| view! { <widgets::control::ControlSurface model /> }.into_any())}
         },
     )
 }

@@ -199,25 +199,30 @@ fn sampler_table(native: &BTreeMap<String, f64>, wasm: &BTreeMap<String, f64>) -
     t
 }
 
-/// What the page fetches on first load, part by part.
+/// What the page fetches on first load, part by part: each file raw and as the precompressed copies a
+/// server sends (the bundle step wrote them).
 fn bundle_table() -> Result<String> {
-    let mut t =
-        String::from("\n### First load: every file the page fetches\n\n| file | bytes | gzip -9 |\n|---|---:|---:|\n");
-    let mut files: Vec<PathBuf> =
-        std::fs::read_dir(dist()).map_err(|e| format!("cannot read dist/: {e}"))?.flatten().map(|e| e.path()).collect();
+    let mut t = String::from(
+        "\n### First load: every file the page fetches\n\n| file | bytes | brotli | gzip -9 |\n|---|---:|---:|---:|\n",
+    );
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dist())
+        .map_err(|e| format!("cannot read dist/: {e}"))?
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.is_file() && !site::is_copy(p))
+        .collect();
     files.sort();
-    let (mut raw_total, mut gz_total) = (0, 0);
-    for path in files.iter().filter(|p| p.is_file()) {
-        let raw = std::fs::metadata(path).map_or(0, |m| m.len() as usize);
-        let mut gzip = cmd("gzip", &["-9", "-c"]);
-        gzip.arg(path);
-        let gz = gzip.output().map_or(0, |o| o.stdout.len());
+    let size = |p: &Path| std::fs::metadata(p).map_or(0, |m| m.len());
+    let mut totals = [0; 3];
+    for path in &files {
+        let sizes = [size(path), size(&site::with_suffix(path, "br")), size(&site::with_suffix(path, "gz"))];
         let name = path.file_name().unwrap_or_default().to_string_lossy();
-        t += &format!("| {name} | {raw} | {gz} |\n");
-        raw_total += raw;
-        gz_total += gz;
+        t += &format!("| {name} | {} | {} | {} |\n", sizes[0], sizes[1], sizes[2]);
+        for (total, s) in totals.iter_mut().zip(sizes) {
+            *total += s;
+        }
     }
-    t += &format!("| **total** | **{raw_total}** | **{gz_total}** |\n");
+    t += &format!("| **total** | **{}** | **{}** | **{}** |\n", totals[0], totals[1], totals[2]);
     Ok(t)
 }
 

@@ -20,8 +20,11 @@ pub fn setup() -> Result {
 pub fn serve() -> Result {
     let tools = tools::ensure()?;
     step("fetch crates (Trunk builds offline)", fetch)?;
-    println!("\nServing the lesson on http://127.0.0.1:8080 (Ctrl-C stops it)");
-    run(trunk(&tools, &["serve", "--release"]))
+    step("release bundle (trunk build --release, prerender, precompress)", || release_bundle(&tools))?;
+    let server = site::Server::start(&dist(), 8080)?;
+    println!("\nServing the lesson on {} (Ctrl-C stops it)", server.url());
+    server.wait();
+    Ok(())
 }
 
 /// Builds the release bundle into dist/.
@@ -112,21 +115,21 @@ pub fn dist() -> PathBuf {
     root().join("dist")
 }
 
+/// Builds the page into dist/: Trunk builds the app, the lesson rendered natively goes into the HTML's
+/// body (`web`'s `prerender`), and every file gets a brotli and a gzip copy beside it. Prints the sizes.
 pub fn release_bundle(tools: &Tools) -> Result {
     run(trunk(tools, &["build", "--release"]))?;
-    report_sizes()
-}
-
-/// Prints the size of each wasm file in dist/, raw and gzipped (-9).
-fn report_sizes() -> Result {
-    let entries = std::fs::read_dir(dist()).map_err(|e| format!("cannot read dist/: {e}"))?;
-    for path in entries.flatten().map(|e| e.path()).filter(|p| p.extension().is_some_and(|e| e == "wasm")) {
-        let raw = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
-        let gzipped = std::process::Command::new("gzip").arg("-9").arg("-c").arg(&path).output();
-        let gzipped = gzipped.map(|o| o.stdout.len()).unwrap_or(0);
-        let name = path.file_name().unwrap_or_default().to_string_lossy();
-        println!("{name}: {raw} bytes raw, {gzipped} bytes gzip -9");
+    let index = dist().join("index.html");
+    let mut prerender = cmd("cargo", &["run", "-p", "web", "--features", "ssr", "--bin", "prerender", "--"]);
+    prerender.arg(&index);
+    run(prerender)?;
+    let sizes = site::precompress(&dist()).map_err(|e| format!("cannot precompress dist/: {e}"))?;
+    for s in &sizes {
+        let name = s.path.file_name().unwrap_or_default().to_string_lossy();
+        println!("{name}: {} bytes, brotli {}, gzip {}", s.raw, s.brotli, s.gzip);
     }
+    let total = |f: fn(&site::Sizes) -> usize| sizes.iter().map(f).sum::<usize>();
+    println!("first load: {} bytes, brotli {}, gzip {}", total(|s| s.raw), total(|s| s.brotli), total(|s| s.gzip));
     Ok(())
 }
 

@@ -102,7 +102,7 @@ fn Bar(state: RwSignal<Bars>, token: usize) -> impl IntoView {
 
 /// Keeps drawing while `playing` holds, one batch per animation frame.
 fn stream(state: RwSignal<Bars>, playing: RwSignal<bool>) {
-    request_animation_frame(move || {
+    crate::browser::after_redraw(move || {
         if playing.get_untracked() {
             measure("draw-frame", || state.update(|s| s.draw(PER_FRAME)));
             stream(state, playing);

@@ -9,13 +9,13 @@ use crate::state::control::{Form, Output, Settings};
 
 /// The settings in the page's address, if any, and notes on the values that could not be used.
 fn settings_from_address() -> (Settings, Vec<String>) {
-    let query = web_sys::window().and_then(|w| w.location().search().ok()).unwrap_or_default();
+    let query = crate::browser::window().and_then(|w| w.location().search().ok()).unwrap_or_default();
     Settings::from_query(&query)
 }
 
 /// Puts the settings in the address without reloading, so the link reproduces the run.
 fn settings_to_address(settings: &Settings) {
-    if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
+    if let Some(history) = crate::browser::window().and_then(|w| w.history().ok()) {
         let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&settings.to_query()));
     }
 }

@@ -90,9 +90,8 @@ where
 /// Puts the keyboard focus on the element `selector` finds, once the page has redrawn: moving or removing
 /// a stage redraws the cards, and focus must not fall back to the top of the page.
 fn focus_after_redraw(selector: String) {
-    request_animation_frame(move || {
-        let found = web_sys::window()
-            .and_then(|w| w.document())
+    crate::browser::after_redraw(move || {
+        let found = crate::browser::document()
             .and_then(|d| d.query_selector(&selector).ok().flatten())
             .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok());
         if let Some(element) = found {

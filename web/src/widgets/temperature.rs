@@ -59,7 +59,7 @@ pub fn TemperatureExample(
                                                 view! { <span class="value">"?"</span> }.into_any()
                                             } else {
                                                 view! {
-                                                    <span class="bar" style:width=row.bar_width()></span>
+                                                    <svg class="bar" aria-hidden="true"><rect width=row.bar_width() height="100%" rx="3" /></svg>
                                                     <span class="value">{format_prob(row.prob)}</span>
                                                 }.into_any()
                                             }}

@@ -1,0 +1,142 @@
+//! The parts of the page that need the models, mounted after the words.
+//!
+//! At build time the page is rendered natively (`prerender`) into the HTML the server sends: the prose,
+//! the formulas, the quizzes, and inside each island the widget in its first state, computed by the same
+//! code from the same shipped models. A reader sees all of it before the WebAssembly arrives.
+//!
+//! In the browser, the app renders the same prose at once, but every island starts empty and takes over
+//! the nodes that the server sent for it, so the first frame the app draws is the frame the reader was
+//! already looking at. The islands then come alive one per task, nearest the viewport first, each
+//! loading what it needs from the models the first time it is asked; until then an island is inert, so
+//! nobody presses a button that does nothing yet.
+
+use std::sync::{Arc, Mutex};
+
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+
+/// What marks an island's element, and names it.
+pub const ATTRIBUTE: &str = "data-island";
+
+/// Set on the document's root element once every island is alive.
+pub const LIVE: &str = "data-live";
+
+/// The islands of the page, waiting to come alive, in the order of the page.
+#[derive(Debug, Clone, Default)]
+pub struct Islands(Arc<Mutex<Vec<Island>>>);
+
+/// An island's name, and whether it is alive.
+type Island = (&'static str, RwSignal<bool>);
+
+impl Islands {
+    /// The islands still waiting, by name.
+    pub fn waiting(&self) -> Vec<Island> {
+        self.0
+            .lock()
+            .map(|all| all.iter().filter(|(_, live)| !live.get_untracked()).copied().collect())
+            .unwrap_or_default()
+    }
+}
+
+/// One island: `render` as the server sends it (natively), or, in the browser, nothing until it is made
+/// alive by [`start`] (at once when the app is mounted without it). The line in `noscript` says, to a reader without JavaScript, what the figure above it is.
+pub fn island(name: &'static str, render: impl Fn() -> AnyView + 'static) -> AnyView {
+    let line = view! {
+        <noscript>
+            <p class="needs-js">"Shown in its first state: this figure responds once JavaScript runs."</p>
+        </noscript>
+    };
+    if cfg!(target_arch = "wasm32") {
+        // Mounted without a list of islands (plainly, as a test mounts the app), it is alive at once.
+        let islands = use_context::<Islands>();
+        let live = RwSignal::new(islands.is_none());
+        if let Some(Ok(mut all)) = islands.as_ref().map(|i| i.0.lock()) {
+            all.push((name, live));
+        }
+        let render = StoredValue::new_local(render);
+        view! {
+            <div class="island" data-island=name inert=move || !live.get()>
+                {move || live.get().then(|| render.with_value(|r| r()))}
+            </div>
+            {line}
+        }
+        .into_any()
+    } else {
+        view! {
+            <div class="island" data-island=name inert=true>{render()}</div>
+            {line}
+        }
+        .into_any()
+    }
+}
+
+/// Mounts the app over the page the server sent, in one task so that no frame shows anything else: the
+/// app renders, each of its islands takes over the nodes the server sent for it, the server's copy goes.
+/// Then the islands come alive one per task. Does nothing outside a browser.
+pub fn start() {
+    let Some((document, body)) = crate::browser::document().and_then(|d| Some((d.clone(), d.body()?))) else {
+        return;
+    };
+    let sent = document.query_selector("main").ok().flatten();
+    let islands = Islands::default();
+    let context = islands.clone();
+    leptos::mount::mount_to(body, move || {
+        provide_context(context);
+        view! { <crate::App /> }
+    })
+    .forget();
+    if let Some(sent) = sent {
+        adopt(&document, &sent);
+        sent.remove();
+    }
+    wake(islands);
+}
+
+/// Moves each island the server sent into the app's island of the same name.
+fn adopt(document: &web_sys::Document, sent: &web_sys::Element) {
+    let Ok(all) = document.query_selector_all(&format!("[{ATTRIBUTE}]")) else { return };
+    let elements: Vec<web_sys::Element> =
+        (0..all.length()).filter_map(|i| all.item(i)?.dyn_into::<web_sys::Element>().ok()).collect();
+    for element in elements.iter().filter(|e| !sent.contains(Some(e))) {
+        let Some(name) = element.get_attribute(ATTRIBUTE) else { continue };
+        let theirs =
+            elements.iter().find(|e| sent.contains(Some(e)) && e.get_attribute(ATTRIBUTE) == Some(name.clone()));
+        if let Some(theirs) = theirs {
+            let _ = theirs.set_attribute("data-sent", "");
+            let _ = element.append_child(theirs);
+        }
+    }
+}
+
+/// Brings the waiting island nearest the viewport to life, then, in a later task, the next; marks the
+/// document once none is left.
+fn wake(islands: Islands) {
+    set_timeout(
+        move || {
+            let Some(document) = crate::browser::document() else { return };
+            let height =
+                crate::browser::window().and_then(|w| w.inner_height().ok()).and_then(|h| h.as_f64()).unwrap_or(0.0);
+            let element = |name: &str| document.query_selector(&format!("[{ATTRIBUTE}=\"{name}\"]")).ok().flatten();
+            let distance = |name: &str| {
+                element(name).map_or(f64::INFINITY, |e| {
+                    let rect = e.get_bounding_client_rect();
+                    (rect.top() - height).max(-rect.bottom()).max(0.0)
+                })
+            };
+            let waiting = islands.waiting();
+            let nearest = waiting.iter().min_by(|a, b| distance(a.0).total_cmp(&distance(b.0)));
+            let Some(&(name, live)) = nearest else {
+                if let Some(root) = document.document_element() {
+                    let _ = root.set_attribute(LIVE, "all");
+                }
+                return;
+            };
+            if let Some(sent) = element(name).and_then(|e| e.query_selector(":scope > [data-sent]").ok().flatten()) {
+                sent.remove();
+            }
+            crate::perf::measure_until_rendered(format!("island:{name}"), move || live.set(true));
+            wake(islands);
+        },
+        std::time::Duration::ZERO,
+    );
+}
