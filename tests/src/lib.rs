@@ -312,6 +312,11 @@ impl Page {
         Some((element, role, name))
     }
 
+    /// A Chrome DevTools Protocol command on this page (emulation that WebDriver lacks).
+    pub async fn cdp(&self, command: &str, params: serde_json::Value) -> serde_json::Value {
+        webdriver::cdp(&self.client, command, params).await
+    }
+
     /// Emulates the colour scheme the page sees (`"light"` or `"dark"`).
     pub async fn color_scheme(&self, scheme: &str) {
         let features = serde_json::json!({ "features": [{ "name": "prefers-color-scheme", "value": scheme }] });

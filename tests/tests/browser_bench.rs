@@ -107,11 +107,126 @@ async fn widget_speed_in_chromium() {
         rows.push(format!(
             "\nDraws per second (V = 27): {draws_per_second:.2e}. KV cache, last of five runs: {measured}\n"
         ));
-        let table = rows.join("\n");
-        println!("{table}");
-        if let Some(path) = std::env::var_os("BENCH_OUT") {
-            std::fs::write(path, &table).expect("BENCH_OUT is writable");
+        write_out(&rows.join("\n"));
+    })
+    .await;
+}
+
+/// Prints `table` and appends it to the file named by BENCH_OUT (each benchmark adds its part).
+fn write_out(table: &str) {
+    println!("{table}");
+    if let Some(path) = std::env::var_os("BENCH_OUT") {
+        use std::io::Write as _;
+        let mut file = std::fs::OpenOptions::new().create(true).append(true).open(path).expect("BENCH_OUT is writable");
+        writeln!(file, "{table}").expect("BENCH_OUT is writable");
+    }
+}
+
+/// A link to emulate: name, download and upload in bits per second, round trip in ms.
+struct Link {
+    name: &'static str,
+    down: f64,
+    up: f64,
+    rtt: f64,
+}
+
+/// The links the load is measured on: none; "Fast 3G" as Lighthouse and the issue define it (1.6 Mb/s
+/// down, 750 kb/s up, 150 ms); and Chrome DevTools' "Slow 4G" preset (1.44 Mb/s down, 675 kb/s up,
+/// 562.5 ms: the same bandwidth with the latency of a congested mobile network).
+const LINKS: [Link; 3] = [
+    Link { name: "unthrottled", down: 0.0, up: 0.0, rtt: 0.0 },
+    Link { name: "Fast 3G", down: 1.6e6, up: 7.5e5, rtt: 150.0 },
+    Link { name: "Slow 4G", down: 1.44e6, up: 6.75e5, rtt: 562.5 },
+];
+
+/// What one load of the page shows, in ms from the start of navigation (and the layout-shift score).
+const LOAD_FIGURES: &str = "
+    const done = arguments[arguments.length - 1];
+    const seen = (type) => new Promise((resolve) => {
+        new PerformanceObserver((list) => resolve(list.getEntries())).observe({ type, buffered: true });
+        setTimeout(() => resolve([]), 300);
+    });
+    Promise.all([seen('largest-contentful-paint'), seen('layout-shift'), seen('longtask')]).then(([lcp, shifts, long]) => {
+        const fcp = performance.getEntriesByName('first-contentful-paint')[0];
+        const islands = performance.getEntriesByType('measure').filter((m) => m.name.startsWith('island:'));
+        const slider = (m) => {
+            const e = document.querySelector(`[data-island=\"${m.name.slice(7)}\"]`);
+            return e && e.querySelector('[role=slider], input[type=range]');
+        };
+        const ready = islands.filter(slider).map((m) => m.startTime + m.duration);
+        done({
+            fcp: fcp ? fcp.startTime : null,
+            lcp: lcp.length ? lcp[lcp.length - 1].startTime : null,
+            cls: shifts.filter((s) => !s.hadRecentInput).reduce((sum, s) => sum + s.value, 0),
+            slider: ready.length ? Math.min(...ready) : null,
+            live: Math.max(0, ...islands.map((m) => m.startTime + m.duration)),
+            longest: Math.max(0, ...long.map((t) => t.duration)),
+            islands: islands.map((m) => [m.name.slice(7), m.duration]),
+        });
+    });
+";
+
+fn median(values: &mut [f64]) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values.get(values.len() / 2).copied().unwrap_or(f64::NAN)
+}
+
+#[tokio::test]
+#[ignore = "a benchmark: run it with `cargo xtask bench`"]
+async fn loading_on_slow_links() {
+    with_page(|page| async move {
+        let mut rows = vec![
+            "\n### Loading (median of five loads, no cache, files served precompressed; the slow links with a 4× CPU slowdown)\n".to_string(),
+            "| link | first contentful paint | largest contentful paint | layout shift | first slider responds | every widget alive | longest task |".to_string(),
+            "|---|---:|---:|---:|---:|---:|---:|".to_string(),
+        ];
+        let mut islands: Vec<(String, f64)> = Vec::new();
+        page.cdp("Network.enable", serde_json::json!({})).await;
+        page.cdp("Network.setCacheDisabled", serde_json::json!({ "cacheDisabled": true })).await;
+        page.cdp("Network.setBypassServiceWorker", serde_json::json!({ "bypass": true })).await;
+        for link in LINKS {
+            let throttled = link.down > 0.0;
+            let rate = if throttled { 4 } else { 1 };
+            page.cdp("Emulation.setCPUThrottlingRate", serde_json::json!({ "rate": rate })).await;
+            let conditions = serde_json::json!({
+                "offline": false,
+                "latency": link.rtt,
+                "downloadThroughput": if throttled { link.down / 8.0 } else { -1.0 },
+                "uploadThroughput": if throttled { link.up / 8.0 } else { -1.0 },
+            });
+            page.cdp("Network.emulateNetworkConditions", conditions).await;
+            let mut figures: [Vec<f64>; 6] = Default::default();
+            for _ in 0..5 {
+                page.client.goto("about:blank").await.unwrap();
+                page.open().await;
+                let f = page.client.execute_async(LOAD_FIGURES, vec![]).await.expect("the load figures can be read");
+                for (column, key) in figures.iter_mut().zip(["fcp", "lcp", "cls", "slider", "live", "longest"]) {
+                    column.push(f[key].as_f64().unwrap_or(f64::NAN));
+                }
+                if !throttled {
+                    islands.extend(f["islands"].as_array().into_iter().flatten().filter_map(|i| {
+                        Some((i[0].as_str()?.to_string(), i[1].as_f64()?))
+                    }));
+                }
+            }
+            let [fcp, lcp, cls, slider, live, longest] = figures.map(|mut c| median(&mut c));
+            rows.push(format!(
+                "| {} | {fcp:.0} ms | {lcp:.0} ms | {cls:.3} | {slider:.0} ms | {live:.0} ms | {longest:.0} ms |",
+                link.name
+            ));
         }
+        rows.push("\nEach widget coming alive, unthrottled (the task that builds it):\n".into());
+        rows.push("| island | n | median | 95th percentile |".into());
+        rows.push("|---|---:|---:|---:|".into());
+        let mut names: Vec<String> = islands.iter().map(|(n, _)| n.clone()).collect();
+        names.dedup();
+        names.sort();
+        names.dedup();
+        for name in names {
+            let durations: Vec<f64> = islands.iter().filter(|(n, _)| *n == name).map(|(_, d)| *d).collect();
+            rows.push(summary(&name, &durations));
+        }
+        write_out(&rows.join("\n"));
     })
     .await;
 }

@@ -117,6 +117,8 @@ fn wasm_medians(tools: &Tools) -> Result<BTreeMap<String, f64>> {
 /// Runs the widget benchmark; it writes its figures as Markdown to the file named by BENCH_OUT.
 fn browser_figures(tools: &Tools) -> Result<String> {
     let out = std::env::temp_dir().join("distributions-become-text-page-bench.md");
+    // Each benchmark appends its part.
+    let _ = std::fs::remove_file(&out);
     let mut c =
         e2e(tools, &["test", "--release", "-p", "e2e", "--test", "browser_bench", "--", "--ignored", "--nocapture"]);
     c.env("BENCH_OUT", &out);
