@@ -271,6 +271,8 @@ impl Pipeline {
     /// the same token whichever path runs.
     pub fn choose<R: rand::Rng + ?Sized>(&self, logits: &Logits, context: &[TokenId], rng: &mut R) -> TokenId {
         match self.path(logits, context) {
+            // Penalties that are off would only copy the vocabulary.
+            Path::Sampler(penalties, sampler) if penalties.is_off() => sampler.choose(logits, rng),
             Path::Sampler(penalties, sampler) => sampler.choose(&penalties.apply(logits, context), rng),
             Path::Reduced { ids, probs } => ids[probs.pick(crate::uniform(rng))],
             Path::Staged => softmax(&self.apply(logits, context)).pick(crate::uniform(rng)),

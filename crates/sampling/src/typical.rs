@@ -50,9 +50,11 @@ impl Typical {
         let probs = softmax(logits);
         let p = probs.probs();
         let entropy: f64 = logits.kept().filter(|&i| p[i] > 0.0).map(|i| -p[i] * p[i].ln()).sum();
+        // Each distance once (a logarithm), not once per comparison of the sort.
         let distance = |i: TokenId| if p[i] > 0.0 { (-p[i].ln() - entropy).abs() } else { f64::INFINITY };
-        let mut order: Vec<TokenId> = logits.kept().collect();
-        order.sort_by(|&a, &b| distance(a).total_cmp(&distance(b)).then(a.cmp(&b)));
+        let mut ranked: Vec<(f64, TokenId)> = logits.kept().map(|i| (distance(i), i)).collect();
+        ranked.sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        let order: Vec<TokenId> = ranked.into_iter().map(|(_, i)| i).collect();
         let mut mass = 0.0;
         let size = order
             .iter()
