@@ -25,22 +25,28 @@ pub const LIVE: &str = "data-live";
 #[derive(Debug, Clone, Default)]
 pub struct Islands(Arc<Mutex<Vec<Island>>>);
 
-/// An island's name, and whether it is alive.
-type Island = (&'static str, RwSignal<bool>);
+/// An island's name, whether it is alive, and the steps to run (one per task) before it renders.
+type Island = (&'static str, RwSignal<bool>, Steps);
+
+/// Work an island needs done before it renders, one step per task; each step says how far it got.
+pub type Steps = StoredValue<Vec<Box<dyn Fn()>>, LocalStorage>;
 
 impl Islands {
     /// The islands still waiting, by name.
     pub fn waiting(&self) -> Vec<Island> {
         self.0
             .lock()
-            .map(|all| all.iter().filter(|(_, live)| !live.get_untracked()).copied().collect())
+            .map(|all| all.iter().filter(|(_, live, _)| !live.get_untracked()).copied().collect())
             .unwrap_or_default()
     }
 }
 
 /// One island: `render` as the server sends it (natively), or, in the browser, nothing until it is made
-/// alive by [`start`] (at once when the app is mounted without it). The line in `noscript` says, to a reader without JavaScript, what the figure above it is.
-pub fn island(name: &'static str, render: impl Fn() -> AnyView + 'static) -> AnyView {
+/// alive by [`start`] (at once when the app is mounted without it). `prepare` is the work `render` needs
+/// (loading a model, recording a run), split so that [`start`] runs it one step per task first; `render`
+/// must also work when nothing was prepared. The line in `noscript` says, to a reader without
+/// JavaScript, what the figure above it is.
+pub fn island(name: &'static str, prepare: Vec<Box<dyn Fn()>>, render: impl Fn() -> AnyView + 'static) -> AnyView {
     let line = view! {
         <noscript>
             <p class="needs-js">"Shown in its first state: this figure responds once JavaScript runs."</p>
@@ -51,7 +57,7 @@ pub fn island(name: &'static str, render: impl Fn() -> AnyView + 'static) -> Any
         let islands = use_context::<Islands>();
         let live = RwSignal::new(islands.is_none());
         if let Some(Ok(mut all)) = islands.as_ref().map(|i| i.0.lock()) {
-            all.push((name, live));
+            all.push((name, live, StoredValue::new_local(prepare)));
         }
         let render = StoredValue::new_local(render);
         view! {
@@ -62,6 +68,7 @@ pub fn island(name: &'static str, render: impl Fn() -> AnyView + 'static) -> Any
         }
         .into_any()
     } else {
+        drop(prepare);
         view! {
             <div class="island" data-island=name inert=true>{render()}</div>
             {line}
@@ -125,16 +132,23 @@ fn wake(islands: Islands) {
             };
             let waiting = islands.waiting();
             let nearest = waiting.iter().min_by(|a, b| distance(a.0).total_cmp(&distance(b.0)));
-            let Some(&(name, live)) = nearest else {
+            let Some(&(name, live, steps)) = nearest else {
                 if let Some(root) = document.document_element() {
                     let _ = root.set_attribute(LIVE, "all");
                 }
                 return;
             };
-            if let Some(sent) = element(name).and_then(|e| e.query_selector(":scope > [data-sent]").ok().flatten()) {
-                sent.remove();
+            // One preparation step per task, then the island itself.
+            let step = steps.try_update_value(|s| (!s.is_empty()).then(|| s.remove(0))).flatten();
+            if let Some(step) = step {
+                crate::perf::measure(&format!("prepare:{name}"), step);
+            } else {
+                if let Some(sent) = element(name).and_then(|e| e.query_selector(":scope > [data-sent]").ok().flatten())
+                {
+                    sent.remove();
+                }
+                crate::perf::measure_until_rendered(format!("island:{name}"), move || live.set(true));
             }
-            crate::perf::measure_until_rendered(format!("island:{name}"), move || live.set(true));
             wake(islands);
         },
         std::time::Duration::ZERO,

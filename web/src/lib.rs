@@ -79,6 +79,25 @@ impl Models {
     fn steps(&self) -> Result<Vec<LoopStep>, ModelError> {
         self.steps.get_or_init(|| crate::state::steps::record(self.gpt()?.as_ref())).clone()
     }
+
+    /// Loads what `need` names (an error is kept, and shown by the island that asked).
+    fn load(&self, need: Need) {
+        match need {
+            Need::Bars => drop(self.bars()),
+            Need::Gpt => drop(self.gpt()),
+            Need::Steps => drop(self.steps()),
+            Need::Kv => drop(self.kv()),
+        }
+    }
+}
+
+/// What an island needs loaded before it renders, each one step of the start-up.
+#[derive(Debug, Clone, Copy)]
+enum Need {
+    Bars,
+    Gpt,
+    Steps,
+    Kv,
 }
 
 /// What the sections are built from: the page's progress, the models' shape, and the models with what
@@ -93,16 +112,25 @@ pub struct Parts {
 }
 
 impl Parts {
-    /// An island showing what `get` makes from the models, or why `what` could not be loaded.
+    /// An island showing what `get` makes from the models, or why `what` could not be loaded; `needs`
+    /// is loaded first, one step per task.
     fn island_of<T>(
         &self,
         name: &'static str,
         what: &'static str,
+        needs: &[Need],
         get: impl Fn(&Models) -> Result<T, ModelError> + 'static,
         show: impl Fn(T) -> AnyView + 'static,
     ) -> AnyView {
+        let prepare = needs
+            .iter()
+            .map(|&need| {
+                let models = self.models.clone();
+                Box::new(move || models.load(need)) as Box<dyn Fn()>
+            })
+            .collect();
         let models = self.models.clone();
-        island(name, move || match get(&models) {
+        island(name, prepare, move || match get(&models) {
             Ok(value) => show(value),
             Err(e) => failed(what, &e),
         })
@@ -110,29 +138,30 @@ impl Parts {
 
     /// An island showing the transformer.
     fn with_gpt(&self, name: &'static str, show: impl Fn(Rc<Gpt>) -> AnyView + 'static) -> AnyView {
-        self.island_of(name, "The transformer", Models::gpt, show)
+        self.island_of(name, "The transformer", &[Need::Gpt], Models::gpt, show)
     }
 
-    /// An island showing the bars over the bigram.
+    /// An island showing the bars over the bigram, which can also show the transformer.
     fn with_bars(&self, name: &'static str, show: impl Fn(RwSignal<Bars>) -> AnyView + 'static) -> AnyView {
-        self.island_of(name, "The bigram", Models::bars, show)
+        self.island_of(name, "The bigram", &[Need::Bars, Need::Gpt], Models::bars, show)
     }
 
     /// An island showing the transformer's recorded loop.
     fn with_steps(&self, name: &'static str, show: impl Fn(Vec<LoopStep>) -> AnyView + 'static) -> AnyView {
-        self.island_of(name, "The transformer", Models::steps, show)
+        self.island_of(name, "The transformer", &[Need::Gpt, Need::Steps], Models::steps, show)
     }
 
     /// An island showing the recorded KV-cache run on the transformer.
     fn with_kv(&self, name: &'static str, show: impl Fn((Rc<Gpt>, RwSignal<KvDemo>)) -> AnyView + 'static) -> AnyView {
-        self.island_of(name, "The transformer", |m: &Models| Ok((m.gpt()?, m.kv()?)), show)
+        let get = |m: &Models| Ok((m.gpt()?, m.kv()?));
+        self.island_of(name, "The transformer", &[Need::Gpt, Need::Kv], get, show)
     }
 
     /// An island with the argument against beam search, computed from the bigram and the transformer's
     /// validation loss.
     fn beam_argument(&self) -> AnyView {
         let models = self.models.clone();
-        island("beam-argument", move || {
+        island("beam-argument", Vec::new(), move || {
             let text = match (&models.card, crate::state::beam::shipped_table()) {
                 (Ok(card), Ok(table)) => crate::state::beam::why_not_beam(&table, card.validation_loss),
                 _ => String::new(),
