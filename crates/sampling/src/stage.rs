@@ -243,7 +243,7 @@ impl Pipeline {
     /// The distribution the draw is made from.
     pub fn distribution(&self, logits: &Logits, context: &[TokenId]) -> Distribution {
         match self.path(logits, context) {
-            Path::Sampler(penalties, sampler) => sampler.distribution(&penalties.apply(logits, context)),
+            Path::Sampler(penalties, sampler) => sampler.distribution(&penalized(penalties, logits, context)),
             Path::Reduced { ids, probs } => {
                 let mut full = vec![0.0; logits.len()];
                 for (&id, &p) in ids.iter().zip(probs.probs()) {
@@ -271,9 +271,7 @@ impl Pipeline {
     /// the same token whichever path runs.
     pub fn choose<R: rand::Rng + ?Sized>(&self, logits: &Logits, context: &[TokenId], rng: &mut R) -> TokenId {
         match self.path(logits, context) {
-            // Penalties that are off would only copy the vocabulary.
-            Path::Sampler(penalties, sampler) if penalties.is_off() => sampler.choose(logits, rng),
-            Path::Sampler(penalties, sampler) => sampler.choose(&penalties.apply(logits, context), rng),
+            Path::Sampler(penalties, sampler) => sampler.choose(&penalized(penalties, logits, context), rng),
             Path::Reduced { ids, probs } => ids[probs.pick(crate::uniform(rng))],
             Path::Staged => softmax(&self.apply(logits, context)).pick(crate::uniform(rng)),
         }
@@ -336,6 +334,15 @@ impl Pipeline {
             }
         }
         Some((penalties, sampler))
+    }
+}
+
+/// The logits after `penalties`; borrowed when they are off, which would only copy the vocabulary.
+fn penalized<'a>(penalties: Penalties, logits: &'a Logits, context: &[TokenId]) -> std::borrow::Cow<'a, Logits> {
+    if penalties.is_off() {
+        std::borrow::Cow::Borrowed(logits)
+    } else {
+        std::borrow::Cow::Owned(penalties.apply(logits, context))
     }
 }
 
