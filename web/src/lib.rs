@@ -23,7 +23,9 @@ use model::{Bigram, Gpt, GptCard, GptConfig, ModelError, device};
 use crate::island::island;
 use crate::lesson::Progress;
 use crate::state::bars::{Bars, interesting_context};
+use crate::state::beam::{BEAM_SEED, SAMPLED_NAMES, Scored, beam_names, sampled_names};
 use crate::state::kv::{CostModel, KvDemo};
+use crate::state::sliders::{beam_width, length_penalty};
 use crate::state::steps::LoopStep;
 
 /// The models and what is computed from them, each made the first time a part of the page asks for it
@@ -36,6 +38,8 @@ struct Models {
     gpt: Rc<OnceCell<Result<Rc<Gpt>, ModelError>>>,
     kv: Rc<OnceCell<Result<RwSignal<KvDemo>, ModelError>>>,
     steps: Rc<OnceCell<Result<Vec<LoopStep>, ModelError>>>,
+    beam: Rc<OnceCell<Result<Vec<Scored>, ModelError>>>,
+    sampled: Rc<OnceCell<Result<Vec<Scored>, ModelError>>>,
 }
 
 impl Models {
@@ -47,6 +51,8 @@ impl Models {
             gpt: Rc::default(),
             kv: Rc::default(),
             steps: Rc::default(),
+            beam: Rc::default(),
+            sampled: Rc::default(),
         }
     }
 
@@ -80,6 +86,17 @@ impl Models {
         self.steps.get_or_init(|| crate::state::steps::record(self.gpt()?.as_ref())).clone()
     }
 
+    /// The names beam search finds at the sliders' first settings.
+    fn beam(&self) -> Result<Vec<Scored>, ModelError> {
+        let search = || beam_names(self.gpt()?.as_ref(), beam_width().default() as usize, length_penalty().default());
+        self.beam.get_or_init(search).clone()
+    }
+
+    /// The sampled names shown beside the beams.
+    fn sampled(&self) -> Result<Vec<Scored>, ModelError> {
+        self.sampled.get_or_init(|| sampled_names(self.gpt()?.as_ref(), SAMPLED_NAMES, BEAM_SEED)).clone()
+    }
+
     /// Loads what `need` names (an error is kept, and shown by the island that asked).
     fn load(&self, need: Need) {
         match need {
@@ -87,6 +104,8 @@ impl Models {
             Need::Gpt => drop(self.gpt()),
             Need::Steps => drop(self.steps()),
             Need::Kv => drop(self.kv()),
+            Need::Beam => drop(self.beam()),
+            Need::Sampled => drop(self.sampled()),
         }
     }
 }
@@ -98,6 +117,8 @@ enum Need {
     Gpt,
     Steps,
     Kv,
+    Beam,
+    Sampled,
 }
 
 /// What the sections are built from: the page's progress, the models' shape, and the models with what
@@ -157,6 +178,12 @@ impl Parts {
         self.island_of(name, "The transformer", &[Need::Gpt, Need::Kv], get, show)
     }
 
+    /// The beam-search island: the transformer, the beams at the first settings, the sampled names.
+    fn with_beams(&self, show: impl Fn((Rc<Gpt>, Vec<Scored>, Vec<Scored>)) -> AnyView + 'static) -> AnyView {
+        let get = |m: &Models| Ok((m.gpt()?, m.beam()?, m.sampled()?));
+        self.island_of("beam", "The transformer", &[Need::Gpt, Need::Beam, Need::Sampled], get, show)
+    }
+
     /// An island with the argument against beam search, computed from the bigram and the transformer's
     /// validation loss.
     fn beam_argument(&self) -> AnyView {
@@ -197,9 +224,9 @@ pub fn App() -> impl IntoView {
     view! {
         <main class="lesson">
             <header>
-                <p class="kicker">"Tokenization, training and sampling"</p>
-                <h1>"How distributions become text"</h1>
-                <p class="lede">
+                <p class="kicker" data-keep="kicker">"Tokenization, training and sampling"</p>
+                <h1 data-keep="title">"How distributions become text"</h1>
+                <p class="lede" data-keep="lede">
                     "A language model does not write. For every token it knows it hands back a score, a logit, and "
                     "a small separate procedure turns those scores into one choice. Repeat the choice and text "
                     "appears. This page is about that procedure: greedy choice and why it loops, temperature, "

@@ -416,7 +416,7 @@ fn BeamSection(
             "has that knob."
         </p>
         {parts.beam_argument()}
-        {parts.with_gpt("beam", |model| view! { <widgets::beam::BeamView model /> }.into_any())}
+        {parts.with_beams(|(model, beams, sampled)| view! { <widgets::beam::BeamView model beams sampled /> }.into_any())}
         },
     )
 }

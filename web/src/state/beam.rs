@@ -74,6 +74,12 @@ pub fn beam_names<M: LanguageModel>(model: &M, width: usize, alpha: f64) -> Resu
     Ok(beams.iter().map(|b| scored(&b.tokens, b.log_prob, search.score(b))).collect())
 }
 
+/// The seed of the sampled names shown beside the beams.
+pub const BEAM_SEED: u64 = 11;
+
+/// How many sampled names are shown beside the beams.
+pub const SAMPLED_NAMES: usize = 5;
+
 /// The mean length of names, in symbols (the closing `·` included).
 pub fn mean_symbols(names: &[Scored]) -> f64 {
     names.iter().map(|s| s.symbols as f64).sum::<f64>() / names.len().max(1) as f64

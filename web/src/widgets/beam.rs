@@ -6,12 +6,9 @@ use leptos::prelude::*;
 use model::Gpt;
 
 use crate::perf::measure;
-use crate::state::beam::{Scored, beam_names, mean_symbols, sampled_names, shipped_table};
+use crate::state::beam::{BEAM_SEED as SEED, SAMPLED_NAMES, Scored, beam_names, mean_symbols, shipped_table};
 use crate::state::sliders::{beam_width, length_penalty};
 use crate::widgets::slider::{Report, Slider};
-
-/// The seed of the sampled names shown beside the beams.
-const SEED: u64 = 11;
 
 fn rows(names: &[Scored], testid: &'static str) -> impl IntoView + use<> {
     let items = names
@@ -40,14 +37,18 @@ fn rows(names: &[Scored], testid: &'static str) -> impl IntoView + use<> {
 pub fn BeamView(
     /// The trained transformer.
     model: Rc<Gpt>,
+    /// The names beam search finds at the sliders' first settings (computed before the widget, in a
+    /// start-up step of its own).
+    beams: Vec<Scored>,
+    /// The sampled names shown beside them.
+    sampled: Vec<Scored>,
 ) -> impl IntoView {
     let width = RwSignal::new(beam_width().default());
     let alpha = RwSignal::new(length_penalty().default());
-    let sampled = sampled_names(model.as_ref(), 5, SEED).map_err(|e| e.to_string());
     let search = move |model: &Gpt, w: f64, a: f64| {
         measure("beam-search", || beam_names(model, w as usize, a)).map_err(|e| e.to_string())
     };
-    let beams = RwSignal::new(search(&model, width.get_untracked(), alpha.get_untracked()));
+    let beams = RwSignal::new(Ok::<_, String>(beams));
     let on_width = {
         let model = Rc::clone(&model);
         move |w: f64| {
@@ -90,11 +91,8 @@ pub fn BeamView(
                     }}
                 </div>
                 <div>
-                    <h3>{format!("Five sampled names (τ = 1, seed {SEED})")}</h3>
-                    {match sampled {
-                        Ok(names) => rows(&names, "sampled-rows").into_any(),
-                        Err(e) => view! { <p class="error" role="alert">{e}</p> }.into_any(),
-                    }}
+                    <h3>{format!("{} sampled names (τ = 1, seed {SEED})", SAMPLED_NAMES)}</h3>
+                    {rows(&sampled, "sampled-rows")}
                 </div>
             </div>
             {match shipped_table() {
