@@ -164,6 +164,11 @@ const LOAD_FIGURES: &str = "
             live: Math.max(0, ...islands.map((m) => m.startTime + m.duration)),
             longest: Math.max(0, ...long.map((t) => t.duration)),
             islands: steps.map((m) => [m.name, m.duration]),
+            mount: measures.filter((m) => m.name === 'mount').map((m) => m.duration)[0] ?? null,
+            long: long.map((t) => [Math.round(t.startTime), Math.round(t.duration)]),
+            files: performance.getEntriesByType('navigation').concat(performance.getEntriesByType('resource'))
+                .map((r) => [r.name.split('/').pop().slice(0, 12), Math.round(r.startTime), Math.round(r.responseStart), Math.round(r.responseEnd)]),
+            marks: steps.concat(measures.filter((m) => m.name === 'mount')).map((m) => [m.name, m.startTime, m.duration]),
         });
     });
 ";
@@ -186,7 +191,9 @@ async fn loading_on_slow_links() {
         page.cdp("Network.enable", serde_json::json!({})).await;
         page.cdp("Network.setCacheDisabled", serde_json::json!({ "cacheDisabled": true })).await;
         page.cdp("Network.setBypassServiceWorker", serde_json::json!({ "bypass": true })).await;
-        for link in LINKS {
+        // `BENCH_LINKS=unthrottled` (names, comma-separated) measures only those links.
+        let only = std::env::var("BENCH_LINKS").ok();
+        for link in LINKS.into_iter().filter(|l| only.as_ref().is_none_or(|o| o.split(',').any(|n| n == l.name))) {
             let throttled = link.down > 0.0;
             let rate = if throttled { 4 } else { 1 };
             page.cdp("Emulation.setCPUThrottlingRate", serde_json::json!({ "rate": rate })).await;
@@ -202,6 +209,7 @@ async fn loading_on_slow_links() {
                 page.client.goto("about:blank").await.unwrap();
                 page.open().await;
                 let f = page.client.execute_async(LOAD_FIGURES, vec![]).await.expect("the load figures can be read");
+                eprintln!("{}: fcp {} files {} long tasks (start, ms) {} during {}", link.name, f["fcp"], f["files"], f["long"], f["marks"]);
                 for (column, key) in figures.iter_mut().zip(["fcp", "lcp", "cls", "slider", "live", "longest"]) {
                     column.push(f[key].as_f64().unwrap_or(f64::NAN));
                 }

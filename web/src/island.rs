@@ -18,6 +18,11 @@ use wasm_bindgen::JsCast;
 /// What marks an island's element, and names it.
 pub const ATTRIBUTE: &str = "data-island";
 
+/// Marks a static element (no reactive part) whose node the server sent is kept in place of the app's
+/// copy: the reader's browser then never paints it twice, so the largest text on the first screen is
+/// painted once, with the first paint.
+pub const KEEP: &str = "data-keep";
+
 /// Set on the document's root element once every island is alive.
 pub const LIVE: &str = "data-live";
 
@@ -87,32 +92,107 @@ pub fn start() {
     let sent = document.query_selector("main").ok().flatten();
     let islands = Islands::default();
     let context = islands.clone();
-    leptos::mount::mount_to(body, move || {
-        provide_context(context);
-        view! { <crate::App /> }
-    })
-    .forget();
-    if let Some(sent) = sent {
-        adopt(&document, &sent);
-        sent.remove();
-    }
+    crate::perf::measure("mount", || {
+        leptos::mount::mount_to(body, move || {
+            provide_context(context);
+            view! { <crate::App /> }
+        })
+        .forget();
+        if let Some(sent) = sent {
+            adopt(&document, &sent);
+            graft(&document, &sent);
+        }
+    });
     wake(islands);
 }
 
 /// Moves each island the server sent into the app's island of the same name.
 fn adopt(document: &web_sys::Document, sent: &web_sys::Element) {
-    let Ok(all) = document.query_selector_all(&format!("[{ATTRIBUTE}]")) else { return };
-    let elements: Vec<web_sys::Element> =
-        (0..all.length()).filter_map(|i| all.item(i)?.dyn_into::<web_sys::Element>().ok()).collect();
-    for element in elements.iter().filter(|e| !sent.contains(Some(e))) {
-        let Some(name) = element.get_attribute(ATTRIBUTE) else { continue };
-        let theirs =
-            elements.iter().find(|e| sent.contains(Some(e)) && e.get_attribute(ATTRIBUTE) == Some(name.clone()));
-        if let Some(theirs) = theirs {
-            let _ = theirs.set_attribute("data-sent", "");
-            let _ = element.append_child(theirs);
+    for (theirs, ours) in pairs(document, sent, ATTRIBUTE) {
+        let _ = theirs.set_attribute("data-sent", "");
+        let _ = ours.append_child(&theirs);
+    }
+}
+
+/// Replaces the page the server sent with the app's, except the elements marked [`KEEP`]: those stay,
+/// with their ancestors, and the app's nodes move in around them. A browser paints a node again when it
+/// is moved, so only nodes never detached keep their first paint. The kept elements share one parent.
+fn graft(document: &web_sys::Document, sent: &web_sys::Element) {
+    use web_sys::{Element, Node};
+    let mains = document.query_selector_all("main").ok();
+    let ours = mains
+        .and_then(|all| (0..all.length()).filter_map(|i| all.item(i)?.dyn_into::<Element>().ok()).find(|m| m != sent));
+    let Some(ours) = ours else { return };
+    let kept = pairs(document, sent, KEEP);
+    // From each main down to the kept elements' parent: the sent chain and the app's.
+    let chain = |from: Option<&Element>, top: &Element| {
+        let mut chain = Vec::new();
+        let mut at = from.and_then(|e| e.parent_element());
+        while let Some(e) = at {
+            chain.push(e.clone());
+            if e == *top {
+                break;
+            }
+            at = e.parent_element();
+        }
+        chain.reverse();
+        chain
+    };
+    let theirs_chain = chain(kept.first().map(|(t, _)| t), sent);
+    let ours_chain = chain(kept.first().map(|(_, o)| o), &ours);
+    if kept.is_empty() || theirs_chain.len() != ours_chain.len() || theirs_chain.first() != Some(sent) {
+        let _ = sent.replace_with_with_node_1(&ours);
+        return;
+    }
+    let nodes = |e: &Element| {
+        let list = e.child_nodes();
+        (0..list.length()).filter_map(|i| list.item(i)).collect::<Vec<Node>>()
+    };
+    for (level, (theirs, ours)) in theirs_chain.iter().zip(&ours_chain).enumerate() {
+        // What stays of the sent level: the next sent ancestor, or at the bottom the kept elements.
+        let stays = |n: &Node| match theirs_chain.get(level + 1) {
+            Some(next) => n.is_same_node(Some(next)),
+            None => kept.iter().any(|(t, _)| n.is_same_node(Some(t))),
+        };
+        let instead = |n: &Node| -> Option<Node> {
+            match (theirs_chain.get(level + 1), ours_chain.get(level + 1)) {
+                (Some(t), Some(o)) => n.is_same_node(Some(o)).then(|| t.clone().into()),
+                _ => kept.iter().find(|(_, o)| n.is_same_node(Some(o))).map(|(t, _)| t.clone().into()),
+            }
+        };
+        for n in nodes(theirs).iter().filter(|n| !stays(n)) {
+            let _ = theirs.remove_child(n);
+        }
+        // The app's nodes go in, in order, around the sent nodes that stay (never moved themselves).
+        let mut before: Option<Node> = theirs.first_child();
+        for n in nodes(ours) {
+            match instead(&n) {
+                Some(stays) => before = stays.next_sibling(),
+                None => drop(theirs.insert_before(&n, before.as_ref())),
+            }
         }
     }
+    ours.remove();
+}
+
+/// The elements with `attribute` that the server sent (inside `sent`), each with the app's element of
+/// the same value.
+fn pairs(
+    document: &web_sys::Document,
+    sent: &web_sys::Element,
+    attribute: &str,
+) -> Vec<(web_sys::Element, web_sys::Element)> {
+    let Ok(all) = document.query_selector_all(&format!("[{attribute}]")) else { return Vec::new() };
+    let elements: Vec<web_sys::Element> =
+        (0..all.length()).filter_map(|i| all.item(i)?.dyn_into::<web_sys::Element>().ok()).collect();
+    let (theirs, ours): (Vec<_>, Vec<_>) = elements.into_iter().partition(|e| sent.contains(Some(e)));
+    ours.into_iter()
+        .filter_map(|o| {
+            let name = o.get_attribute(attribute)?;
+            let t = theirs.iter().find(|t| t.get_attribute(attribute).as_deref() == Some(name.as_str()))?;
+            Some((t.clone(), o))
+        })
+        .collect()
 }
 
 /// Brings the waiting island nearest the viewport to life, then, in a later task, the next; marks the

@@ -4,7 +4,8 @@
 //!    (criterion, `crates/peers`).
 //! 2. The same core benchmarks compiled to wasm32, timed in headless Chromium.
 //! 3. The release bundle, part by part, raw and gzipped.
-//! 4. The widgets in Chromium (the page's own performance measures).
+//! 4. The widgets in Chromium (the page's own performance measures), and the load on slow links.
+//! 5. Lighthouse's audit on its mobile profile, the files served precompressed.
 //!
 //! The table goes to `bench/latest.md` and between the bench markers of the README.
 
@@ -48,7 +49,8 @@ pub fn bench(args: &[String]) -> Result {
     let wasm = step("the core in Chromium (wasm32, wasm-bindgen-test)", || wasm_medians(&tools))?;
     step("release bundle (trunk build --release)", || release_bundle(&tools))?;
     let page = step("widget benchmark in Chromium (performance measures)", || browser_figures(&tools))?;
-    let table = [machine(), sampler_table(&native, &wasm), bundle_table()?, page].join("\n");
+    let audit = step("Lighthouse (npm), mobile profile", || lighthouse_table(&tools))?;
+    let table = [machine(), sampler_table(&native, &wasm), bundle_table()?, page, audit].join("\n");
     let out = root().join("bench/latest.md");
     std::fs::create_dir_all(root().join("bench")).map_err(|e| format!("cannot create bench/: {e}"))?;
     std::fs::write(&out, &table).map_err(|e| format!("cannot write {}: {e}", out.display()))?;
@@ -126,6 +128,52 @@ fn browser_figures(tools: &Tools) -> Result<String> {
     let figures = std::fs::read_to_string(&out).map_err(|e| format!("no page figures: {e}"))?;
     let _ = std::fs::remove_file(&out);
     Ok(figures)
+}
+
+/// How many times Lighthouse audits the page; the table shows the run with the median score.
+const LIGHTHOUSE_RUNS: usize = 3;
+
+/// Lighthouse's audit of the built page, served precompressed, on its default (mobile) profile:
+/// simulated slow 4G and a 4× slower CPU.
+fn lighthouse_table(tools: &Tools) -> Result<String> {
+    let lighthouse = tools::lighthouse()?;
+    let server = site::Server::start(&dist(), 0)?;
+    let report = std::env::temp_dir().join("distributions-become-text-lighthouse.json");
+    let mut runs: Vec<Value> = Vec::new();
+    for _ in 0..LIGHTHOUSE_RUNS {
+        let mut c = cmd(&lighthouse.to_string_lossy(), &[&server.url(), "--quiet", "--output=json"]);
+        c.arg(format!("--output-path={}", report.display()));
+        c.arg("--chrome-flags=--headless=new --no-sandbox").env("CHROME_PATH", &tools.chromium);
+        run(c)?;
+        let text = std::fs::read_to_string(&report).map_err(|e| format!("no Lighthouse report: {e}"))?;
+        runs.push(serde_json::from_str(&text).map_err(|e| format!("Lighthouse's report is not JSON: {e}"))?);
+    }
+    let _ = std::fs::remove_file(&report);
+    let score = |r: &Value, c: &str| r["categories"][c]["score"].as_f64().unwrap_or(f64::NAN) * 100.0;
+    runs.sort_by(|a, b| score(a, "performance").total_cmp(&score(b, "performance")));
+    let r = &runs[runs.len() / 2];
+    let audit = |id: &str| r["audits"][id]["displayValue"].as_str().unwrap_or("–").replace('\u{a0}', " ");
+    let mut t = format!(
+        "\n### Lighthouse {} (mobile: simulated slow 4G, 4× CPU slowdown; the median of {LIGHTHOUSE_RUNS} runs by performance score)\n\n",
+        r["lighthouseVersion"].as_str().unwrap_or("?")
+    );
+    t += "| performance | accessibility | best practices | SEO | first contentful paint | largest contentful paint | total blocking time | layout shift | speed index |\n";
+    t += "|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n";
+    t += &format!(
+        "| {:.0} | {:.0} | {:.0} | {:.0} | {} | {} | {} | {} | {} |\n",
+        score(r, "performance"),
+        score(r, "accessibility"),
+        score(r, "best-practices"),
+        score(r, "seo"),
+        audit("first-contentful-paint"),
+        audit("largest-contentful-paint"),
+        audit("total-blocking-time"),
+        audit("cumulative-layout-shift"),
+        audit("speed-index"),
+    );
+    let scores: Vec<String> = runs.iter().map(|r| format!("{:.0}", score(r, "performance"))).collect();
+    t += &format!("\nPerformance scores of the {LIGHTHOUSE_RUNS} runs: {}.\n", scores.join(", "));
+    Ok(t)
 }
 
 fn machine() -> String {

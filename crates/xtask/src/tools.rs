@@ -15,6 +15,8 @@ const TRUNK_VERSION: &str = "0.21.14";
 const BINARYEN_VERSION: &str = "132.0.0";
 /// axe-core from npm: the accessibility rules the end-to-end tests inject into the page.
 const AXE_CORE_VERSION: &str = "4.14.1";
+/// Lighthouse from npm: the load audit `cargo xtask bench` runs (version 12, its mobile profile).
+const LIGHTHOUSE_VERSION: &str = "12.8.2";
 /// The Debian packages of the browser and its WebDriver.
 const BROWSER_PACKAGES: [&str; 2] = ["chromium", "chromium-driver"];
 
@@ -132,6 +134,18 @@ fn axe_core() -> Result<PathBuf> {
     }
     println!("axe-core {AXE_CORE_VERSION}: {}", script.display());
     Ok(script)
+}
+
+/// Installs Lighthouse from npm into the target folder (for the benchmark only) and returns its command.
+pub fn lighthouse() -> Result<PathBuf> {
+    let prefix = npm_prefix("lighthouse", LIGHTHOUSE_VERSION)?;
+    let bin = prefix.join("node_modules").join(".bin").join("lighthouse");
+    let version = output(cmd(&bin.to_string_lossy(), &["--version"])).unwrap_or_default();
+    if version.trim() != LIGHTHOUSE_VERSION {
+        npm_install(&prefix, "lighthouse", LIGHTHOUSE_VERSION, "the load audit")?;
+    }
+    println!("Lighthouse {LIGHTHOUSE_VERSION}: {}", bin.display());
+    Ok(bin)
 }
 
 /// The folder an npm package is installed into: one per package and version, in the target folder.

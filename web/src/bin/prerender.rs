@@ -2,6 +2,7 @@
 //! the HTML the server sends: `prerender dist/index.html`. The same components as in the browser, from
 //! the same shipped models; each island is the widget in its first state.
 
+use std::path::Path;
 use std::process::ExitCode;
 
 use any_spawner::{CustomExecutor, Executor, PinnedFuture, PinnedLocalFuture};
@@ -29,6 +30,13 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    let page = match inline_style_sheet(&page, Path::new(&path).parent().unwrap_or(Path::new("."))) {
+        Ok(page) => page,
+        Err(e) => {
+            eprintln!("{path}: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
     let Some((head, tail)) = page.split_once("<body></body>") else {
         eprintln!("{path} has no empty <body></body> to fill");
         return ExitCode::FAILURE;
@@ -46,4 +54,29 @@ fn main() -> ExitCode {
     }
     println!("{path}: {} bytes of lesson written into the body", lesson.len());
     ExitCode::SUCCESS
+}
+
+/// `page` with its one linked style sheet (a file in `dir`) written into a `<style>` element, and the
+/// sheet's SHA-256 added to the policy's `style-src`.
+fn inline_style_sheet(page: &str, dir: &Path) -> Result<String, String> {
+    use base64::Engine as _;
+    use sha2::Digest as _;
+    let start = page.find("<link rel=\"stylesheet\"").ok_or("no linked style sheet")?;
+    let end = start + page[start..].find('>').ok_or("an unclosed <link>")? + 1;
+    let link = &page[start..end];
+    let href = link.split("href=\"").nth(1).and_then(|h| h.split('"').next()).ok_or("a <link> without href")?;
+    let file = dir.join(href.trim_start_matches('/'));
+    let css = std::fs::read_to_string(&file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+    if css.contains("</") {
+        return Err(format!("{} cannot be inlined: it contains \"</\"", file.display()));
+    }
+    let hash = base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(css.as_bytes()));
+    let policy = "default-src 'self';";
+    if !page.contains(policy) {
+        return Err(format!("the policy does not start with {policy}"));
+    }
+    let page = page.replacen(policy, &format!("{policy} style-src 'self' 'sha256-{hash}';"), 1);
+    // The page no longer fetches the file: it goes, so that dist/ holds only what a reader downloads.
+    std::fs::remove_file(&file).map_err(|e| format!("cannot remove {}: {e}", file.display()))?;
+    Ok(page.replacen(link, &format!("<style>{css}</style>"), 1))
 }
