@@ -291,11 +291,11 @@ pub fn prompt(data: &[u8], model: &model::Bigram) {
         (other, bad) => panic!("encode gave {other:?} for first bad character {bad:?}"),
     }
 
-    let (settings, notes) = web::state::control::Settings::from_query(&input.query);
+    let (settings, notes) = model::control::Settings::from_query(&input.query);
     assert!(settings.sampler().is_ok(), "settings from an address are always usable: {settings:?}");
     assert!(notes.iter().all(|n| n.chars().count() <= 120), "{notes:?}");
 
-    let run = web::state::control::Settings {
+    let run = model::control::Settings {
         prompt: text.chars().take(64).collect(),
         seed: input.seed,
         length: usize::from(input.length % 4) + 1,

@@ -41,11 +41,18 @@ fn a_recomputation_agrees_with_the_committed_table() {
     let c = committed();
     let small = decoding_table(&Gpt::shipped(&device()).unwrap(), 12, c.seed, c.run_length, 2).unwrap();
     check_trends(&small, false);
-    // The deterministic methods give the same names and runs however many times they run.
+    // The deterministic methods give the same names and runs however many times they run. The table
+    // was made on Flex; another backend sums in another order, so its figures agree to rounding only.
+    let close = if cfg!(feature = "ndarray") { 1e-4 } else { 1e-9 };
     for name in ["greedy", "beam, B = 4", "beam, B = 16"] {
         let a = small.rows.iter().find(|r| r.method == name).unwrap();
         let b = c.rows.iter().find(|r| r.method == name).unwrap();
-        assert!((a.log_likelihood - b.log_likelihood).abs() < 1e-9, "{name}");
+        assert!(
+            (a.log_likelihood - b.log_likelihood).abs() < close,
+            "{name}: {} {}",
+            a.log_likelihood,
+            b.log_likelihood
+        );
         assert!((a.repeated_trigrams - b.repeated_trigrams).abs() < 1e-12, "{name}");
     }
 }

@@ -1,7 +1,8 @@
 //! A probability distribution over token ids, and fast repeated draws from it.
 
-use crate::fast::argmax;
-use crate::{Result, SamplingError, TokenId, uniform};
+use crate::kernels::argmax;
+use crate::rng::clamp_unit;
+use crate::{Logits, Result, SamplingError, TokenId, uniform};
 
 /// Probabilities, each finite and at least 0, summing to 1 (up to rounding).
 #[derive(Debug, Clone, PartialEq)]
@@ -145,7 +146,29 @@ impl Categorical {
     }
 }
 
-/// u clamped to [0, 1); NaN becomes 0.
-pub(crate) fn clamp_unit(u: f64) -> f64 {
-    if u.is_nan() { 0.0 } else { u.clamp(0.0, 1.0 - f64::EPSILON / 2.0) }
+/// softmax(ℓ)ᵢ = exp(ℓᵢ − max ℓ) / Σⱼ exp(ℓⱼ − max ℓ); masked (−∞) tokens get exactly 0.
+///
+/// Subtracting the largest logit first changes nothing mathematically and keeps every exponent ≤ 0, so
+/// nothing overflows; the largest term is exactly 1, so the sum is never 0.
+pub fn softmax(logits: &Logits) -> Distribution {
+    let max = logits.max();
+    let mut probs: Vec<f64> =
+        logits.as_slice().iter().map(|&l| if l.is_finite() { (l - max).exp() } else { 0.0 }).collect();
+    let total: f64 = probs.iter().sum();
+    for p in &mut probs {
+        *p /= total;
+    }
+    Distribution::from_checked(probs)
+}
+
+// Here rather than in logits.rs: it validates through `Distribution`, and logits sit below distributions.
+impl Logits {
+    /// Logits whose softmax is `probs`: ℓᵢ = ln pᵢ, and a zero probability becomes a masked −∞.
+    ///
+    /// # Errors
+    /// As [`Distribution::from_probs`] for invalid probabilities.
+    pub fn from_probs(probs: &[f64]) -> Result<Self> {
+        let dist = Distribution::from_probs(probs.to_vec())?;
+        Self::new(dist.probs().iter().map(|p| p.ln()).collect())
+    }
 }

@@ -1,7 +1,5 @@
 //! The one error type of the crate.
 
-use crate::TokenId;
-
 /// Why an input was refused. Every public constructor and fallible function returns this instead of
 /// panicking, so a caller (the page, a test, a fuzzer) can show the reason and carry on.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -80,7 +78,7 @@ pub enum SamplingError {
     #[error("token {token} is outside a vocabulary of {vocab} tokens")]
     TokenOutOfRange {
         /// The offending id.
-        token: TokenId,
+        token: usize,
         /// The vocabulary size.
         vocab: usize,
     },

@@ -67,9 +67,9 @@ mod distribution;
 mod error;
 mod fast;
 mod generate;
+mod kernels;
 mod logits;
 mod min_p;
-mod nucleus;
 mod penalties;
 mod pipeline;
 pub mod reference;
@@ -82,33 +82,23 @@ mod top_p;
 mod typical;
 
 pub use beam::{Beam, BeamSearch, log_softmax};
-pub use distribution::{Categorical, Distribution};
+pub use distribution::{Categorical, Distribution, softmax};
 pub use error::SamplingError;
 pub use generate::generate;
 pub use logits::{Logits, TokenId};
 pub use min_p::MinP;
-pub use nucleus::Nucleus;
 pub use penalties::Penalties;
-pub use pipeline::{Sampler, Strategy, softmax};
+pub use pipeline::{Sampler, Strategy};
 pub use rng::{SeededRng, seeded_rng, uniform};
 pub use stage::{Engine, Knobs, Pipeline, Stage, StageKind, Traced};
 pub use temperature::Temperature;
 pub use top_k::TopK;
 pub use top_n_sigma::TopNSigma;
-pub use top_p::{MASS_TOLERANCE, TopP};
+pub use top_p::{MASS_TOLERANCE, Nucleus, TopP};
 pub use typical::Typical;
 
 /// The result type of every fallible function in this crate.
 pub type Result<T, E = SamplingError> = std::result::Result<T, E>;
-
-/// Indices of `values` sorted by value, largest first; equal values keep the lower index first.
-///
-/// Uses [`f64::total_cmp`], so it is a total order even on unusual inputs.
-pub(crate) fn descending_order(values: &[f64], candidates: impl Iterator<Item = TokenId>) -> Vec<TokenId> {
-    let mut order: Vec<TokenId> = candidates.collect();
-    order.sort_unstable_by(|&a, &b| values[b].total_cmp(&values[a]).then(a.cmp(&b)));
-    order
-}
 
 /// The code the lesson page shows, kept compiling and passing as doctests.
 #[doc = include_str!("../../../web/snippets/loop.md")]

@@ -53,15 +53,6 @@ impl Logits {
         Self::new(values.iter().map(|&v| f64::from(v)).collect())
     }
 
-    /// Logits whose softmax is `probs`: ℓᵢ = ln pᵢ, and a zero probability becomes a masked −∞.
-    ///
-    /// # Errors
-    /// As [`crate::Distribution::from_probs`] for invalid probabilities.
-    pub fn from_probs(probs: &[f64]) -> Result<Self> {
-        let dist = crate::Distribution::from_probs(probs.to_vec())?;
-        Self::new(dist.probs().iter().map(|p| p.ln()).collect())
-    }
-
     /// Builds without checking; for transforms that provably keep the invariants.
     pub(crate) fn from_checked(values: Vec<f64>) -> Self {
         debug_assert!(Self::new(values.clone()).is_ok());
@@ -85,12 +76,12 @@ impl Logits {
 
     /// The largest logit.
     pub fn max(&self) -> f64 {
-        crate::fast::max(&self.0)
+        crate::kernels::max(&self.0)
     }
 
     /// The id of the largest logit, the lowest id on ties: the greedy choice.
     pub fn argmax(&self) -> TokenId {
-        crate::fast::argmax(&self.0)
+        crate::kernels::argmax(&self.0)
     }
 
     /// Whether token `id` is still alive (its logit is not −∞).

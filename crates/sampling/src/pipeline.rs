@@ -1,22 +1,7 @@
 //! The fixed order: temperature → top-k → top-p → softmax → one draw.
 
 use crate::fast::Survivors;
-use crate::{Distribution, Logits, Pipeline, Temperature, TokenId, TopK, TopP, Traced};
-
-/// softmax(ℓ)ᵢ = exp(ℓᵢ − max ℓ) / Σⱼ exp(ℓⱼ − max ℓ); masked (−∞) tokens get exactly 0.
-///
-/// Subtracting the largest logit first changes nothing mathematically and keeps every exponent ≤ 0, so
-/// nothing overflows; the largest term is exactly 1, so the sum is never 0.
-pub fn softmax(logits: &Logits) -> Distribution {
-    let max = logits.max();
-    let mut probs: Vec<f64> =
-        logits.as_slice().iter().map(|&l| if l.is_finite() { (l - max).exp() } else { 0.0 }).collect();
-    let total: f64 = probs.iter().sum();
-    for p in &mut probs {
-        *p /= total;
-    }
-    Distribution::from_checked(probs)
-}
+use crate::{Distribution, Logits, Temperature, TokenId, TopK, TopP};
 
 /// The three sampler settings, applied in the fixed order temperature → top-k → top-p.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
@@ -35,23 +20,16 @@ impl Sampler {
         Self { temperature, top_k, top_p }
     }
 
-    /// Runs the three stages and keeps each one's result, in order: temperature, then top-k, then top-p
-    /// on the renormalized survivors. The distribution drawn from is the last one's
-    /// ([`Traced::probs`]): one softmax over what is left.
-    pub fn stages(&self, logits: &Logits) -> Vec<Traced> {
-        Pipeline::from(*self).trace(logits, &[])
-    }
-
     /// The final distribution the draw is made from: the last stage's, computed without sorting the
     /// vocabulary.
     pub fn distribution(&self, logits: &Logits) -> Distribution {
-        Survivors::new(self, logits).into_distribution(logits.len())
+        Survivors::new(self.temperature, self.top_k, self.top_p, logits).into_distribution(logits.len())
     }
 
     /// One draw from [`Sampler::distribution`], without building it: only the survivors are found, and
     /// the draw walks them in id order as [`Distribution::pick`] does.
     pub fn choose<R: rand::Rng + ?Sized>(&self, logits: &Logits, rng: &mut R) -> TokenId {
-        Survivors::new(self, logits).pick(crate::uniform(rng))
+        Survivors::new(self.temperature, self.top_k, self.top_p, logits).pick(crate::uniform(rng))
     }
 }
 

@@ -64,14 +64,14 @@ pub fn choose<R: rand::Rng + ?Sized>(sampler: &Sampler, logits: &Logits, rng: &m
 /// The memory floor for top-k: one pass that finds the largest value, with eight running maxima so that
 /// it compiles to vector instructions. No exact top-k can read less.
 pub fn max_pass(values: &[f64]) -> f64 {
-    crate::fast::max(values)
+    crate::kernels::max(values)
 }
 
 /// The floor for an exact nucleus over the whole vocabulary: the maximum, then the sum of exp(ℓ − max),
 /// four exponentials at a time. Every exact top-p needs at least these V exponentials.
 pub fn max_sum_exp_pass(values: &[f64]) -> (f64, f64) {
-    let max = crate::fast::max(values);
-    (max, crate::fast::sum_exp(values, max))
+    let max = crate::kernels::max(values);
+    (max, crate::kernels::sum_exp(values, max))
 }
 
 /// Logits shaped like a language model's, the same on every platform for a seed: a long low tail and a

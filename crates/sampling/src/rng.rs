@@ -16,3 +16,8 @@ pub fn uniform<R: rand::Rng + ?Sized>(rng: &mut R) -> f64 {
     const SCALE: f64 = 1.0 / (1u64 << 53) as f64;
     (rng.next_u64() >> 11) as f64 * SCALE
 }
+
+/// u clamped to [0, 1); NaN becomes 0.
+pub(crate) fn clamp_unit(u: f64) -> f64 {
+    if u.is_nan() { 0.0 } else { u.clamp(0.0, 1.0 - f64::EPSILON / 2.0) }
+}

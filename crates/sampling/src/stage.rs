@@ -398,3 +398,13 @@ impl Engine {
         }
     }
 }
+
+// Here rather than in pipeline.rs: a sampler's stages are a pipeline's, and the sampler sits below it.
+impl Sampler {
+    /// Runs the three stages and keeps each one's result, in order: temperature, then top-k, then top-p
+    /// on the renormalized survivors. The distribution drawn from is the last one's
+    /// ([`Traced::probs`]): one softmax over what is left.
+    pub fn stages(&self, logits: &Logits) -> Vec<Traced> {
+        Pipeline::from(*self).trace(logits, &[])
+    }
+}

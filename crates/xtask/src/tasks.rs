@@ -62,6 +62,10 @@ pub fn test(kinds: &[String]) -> Result {
     }
     if wanted("native") {
         step("native tests (cargo test)", || run(cmd("cargo", &["test", "--workspace", "--exclude", "e2e"])))?;
+        // The design named burn-ndarray; Flex is the default because it measured faster. Both must work.
+        step("the models on burn's NdArray backend (cargo test -p model --features ndarray)", || {
+            run(cmd("cargo", &["test", "-p", "model", "--features", "ndarray"]))
+        })?;
     }
     if wanted("wasm") {
         step("wasm tests in headless Chromium (wasm-bindgen-test)", || {

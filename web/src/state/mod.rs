@@ -3,7 +3,6 @@
 pub mod bars;
 pub mod beam;
 pub mod beyond;
-pub mod control;
 pub mod engines;
 pub mod greedy;
 pub mod kv;

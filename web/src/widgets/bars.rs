@@ -10,7 +10,6 @@ use sampling::Temperature;
 
 use crate::perf::{measure, measure_until_rendered};
 use crate::state::bars::{BAR_PAGE, BAR_STEP, Bars, COLD_TAU, Model, symbol};
-use crate::state::control::prompt_logits;
 use crate::state::predict::cold_argmax;
 use crate::state::projection::{BandLayout, BarChart, Scale, VerticalProjection};
 use crate::state::samples::tv_plot;
@@ -20,6 +19,7 @@ use crate::widgets::drag::{Drag, KeyMove, key_move};
 use crate::widgets::predict::PredictView;
 use crate::widgets::slider::Slider;
 use crate::widgets::strip::DrawStrip;
+use model::control::prompt_logits;
 
 /// The viewBox of the bar chart.
 const VIEW: (f64, f64) = (600.0, 280.0);

@@ -8,8 +8,8 @@ use sampling::StageKind;
 
 use crate::state::bars::symbol;
 use crate::state::beyond::{Demo, scale};
-use crate::state::control::prompt_logits;
 use crate::widgets::slider::Slider;
+use model::control::prompt_logits;
 
 /// The stage `kind` alone on the transformer's distribution after `·ma`.
 #[component]

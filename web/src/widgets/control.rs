@@ -5,7 +5,7 @@ use std::rc::Rc;
 use leptos::prelude::*;
 use model::Gpt;
 
-use crate::state::control::{Form, Output, Settings};
+use model::control::{Form, Output, Settings};
 
 /// The settings in the page's address, if any, and notes on the values that could not be used.
 fn settings_from_address() -> (Settings, Vec<String>) {

@@ -8,11 +8,11 @@ use sampling::{Engine, Knobs, MinP, Temperature, TopP};
 
 use crate::lesson::Progress;
 use crate::state::bars::symbol;
-use crate::state::control::prompt_logits;
 use crate::state::engines::{compare, letter, worked_logits};
 use crate::state::quiz::ids;
 use crate::state::sliders;
 use crate::widgets::slider::Slider;
+use model::control::prompt_logits;
 
 /// The worked example's settings: τ = 0.5 and top-p 0.8.
 fn lesson_knobs() -> Knobs {

@@ -1,6 +1,8 @@
-//! Prompt, sampler and seed: the whole control surface, and a fingerprint of what they produce.
+//! Prompt, sampler and seed: the whole control surface, read from an address or a form, and a
+//! fingerprint of what they produce. Here, not in the page, so that the fuzzer can reach it without
+//! building Leptos.
 
-use model::{END, LanguageModel, ModelError, START, Vocab, generate};
+use crate::{END, LanguageModel, ModelError, START, Vocab, generate};
 use sampling::{Logits, Sampler, SamplingError, Strategy, Temperature, TokenId, TopK, TopP, seeded_rng};
 
 /// The most symbols one run may add.
@@ -110,7 +112,7 @@ pub fn prompt_context(prompt: &str) -> Result<Vec<TokenId>, ModelError> {
 /// As [`prompt_context`], and whatever the model returns.
 pub fn prompt_logits<M: LanguageModel + ?Sized>(model: &M, prompt: &str) -> Result<(Logits, Vec<TokenId>), ModelError> {
     let context = prompt_context(prompt)?;
-    Ok((model::next_logits(model, &context)?, context))
+    Ok((crate::next_logits(model, &context)?, context))
 }
 
 /// FNV-1a over bytes, 64 bits. Written out because the fingerprint must be the same on every platform
@@ -203,7 +205,7 @@ fn set<T>(slot: &mut T, parsed: Option<T>, why: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use model::{Bigram, device};
+    use crate::{Bigram, device};
 
     fn bigram() -> Bigram {
         Bigram::shipped(&device()).unwrap()
@@ -261,7 +263,7 @@ mod tests {
     fn a_prompt_gives_the_models_logits_after_it() {
         let (logits, context) = prompt_logits(&bigram(), "ma").unwrap();
         assert_eq!(context, vec![START, 13, 1]);
-        assert_eq!(logits, model::next_logits(&bigram(), &context).unwrap());
+        assert_eq!(logits, crate::next_logits(&bigram(), &context).unwrap());
         assert!(matches!(prompt_logits(&bigram(), "m1"), Err(ModelError::OutOfVocabulary { character: '1', .. })));
     }
 

@@ -1,0 +1,242 @@
+//! Top-p without sorting: one pass of exponentials that also brackets the end of the nucleus, then a
+//! weighted selection inside the bracket.
+
+use wide::f64x4;
+
+use super::weight::{Cut, Weight, by_weight};
+use crate::kernels::positions;
+use crate::{TokenId, TopP};
+
+/// Tokens per block of the running sums the pass records and a draw skips through.
+pub(super) const BLOCK: usize = 256;
+
+/// The mass the nucleus must reach, in units of the unnormalized weights that sum to `total`.
+pub(super) fn need(p: TopP, total: f64) -> f64 {
+    (p.get() - crate::MASS_TOLERANCE) * total
+}
+
+/// Top-p over a short list of (weight, id): the cut and the kept mass, or `None` when p is off.
+pub(super) fn cut_at(
+    items: &mut [(f64, TokenId)],
+    p: TopP,
+    total: f64,
+    scaled: impl Fn(TokenId) -> f64 + Copy,
+) -> Option<(Cut, f64)> {
+    if p.is_off() {
+        return None;
+    }
+    let mut positive: Vec<(f64, TokenId)> = items.iter().copied().filter(|x| x.0 > 0.0).collect();
+    let (cut, mass) = weighted_cut(&mut positive, 0.0, need(p, total), scaled);
+    cut.map(|c| (c, mass))
+}
+
+/// Ranks `items` (weight descending, then scaled logit descending, then id ascending) just enough to find
+/// the first at which `above` plus the running sum reaches `need`. Returns that item as the cut and the
+/// mass up to and including it; the last item when rounding keeps the sum short of `need`.
+///
+/// Weights are never negative, so their bit patterns order as they do. Each round spreads the items over
+/// 256 buckets of their bit patterns (heaviest first), sums the mass of each, and keeps only the bucket
+/// where the running mass reaches `need`; equal weights, which no bucketing separates, go to a quickselect
+/// by scaled logit and id. Linear time, a few passes over a shrinking list.
+pub(super) fn weighted_cut(
+    mut items: &mut [(f64, TokenId)],
+    mut above: f64,
+    need: f64,
+    scaled: impl Fn(TokenId) -> f64 + Copy,
+) -> (Option<Cut>, f64) {
+    const SMALL: usize = 32;
+    loop {
+        if items.len() <= SMALL {
+            items.sort_unstable_by(by_weight(scaled));
+            let mut last = None;
+            for &(weight, id) in items.iter() {
+                above += weight;
+                last = Some(Cut { weight, scaled: scaled(id), id });
+                if above >= need {
+                    break;
+                }
+            }
+            return (last, above);
+        }
+        let (low, high) =
+            items.iter().fold((u64::MAX, 0), |(lo, hi), x| (lo.min(x.0.to_bits()), hi.max(x.0.to_bits())));
+        if low == high {
+            // All weights equal: the order is by scaled logit, then id.
+            let half = items.len() / 2;
+            items.select_nth_unstable_by(half, by_weight(scaled)); // items[..half] are the half best, unordered
+            let upper: f64 = items[..half].iter().map(|x| x.0).sum();
+            if above + upper >= need {
+                items = &mut items[..half];
+            } else {
+                above += upper;
+                items = &mut items[half..];
+            }
+            continue;
+        }
+        let shift = (64 - (high - low).leading_zeros()).saturating_sub(8);
+        let bucket = |w: f64| ((high - w.to_bits()) >> shift) as usize;
+        let mut mass = [0.0; 256];
+        for x in items.iter() {
+            mass[bucket(x.0)] += x.0;
+        }
+        let mut edge = None;
+        for (b, &m) in mass.iter().enumerate() {
+            if above + m >= need {
+                edge = Some(b);
+                break;
+            }
+            above += m;
+        }
+        // Rounding may keep the whole sum short of `need`: then the lightest bucket holds the cut.
+        let edge = edge.unwrap_or_else(|| {
+            let last = mass.iter().rposition(|&m| m > 0.0).unwrap_or(255);
+            above -= mass[last];
+            last
+        });
+        let mut kept = 0;
+        for i in 0..items.len() {
+            if bucket(items[i].0) == edge {
+                items.swap(i, kept);
+                kept += 1;
+            }
+        }
+        items = &mut items[..kept];
+    }
+}
+
+/// What one pass of exponentials finds.
+pub(super) struct Weighed {
+    /// The sum of all weights.
+    pub(super) total: f64,
+    /// The sum of each block of [`BLOCK`] weights.
+    pub(super) blocks: Vec<f64>,
+    /// For top-p over many weights: thresholds placed from a sample, and the mass above each, per block.
+    pub(super) brackets: Option<Brackets>,
+}
+
+/// Thresholds around the weight at which the nucleus probably ends, and the mass above each.
+pub(super) struct Brackets {
+    /// From high to low: +∞ (nothing above), the guesses, 0 (everything above).
+    thresholds: [f64; STEPS.len() + 2],
+    /// The mass of each block strictly above each guess.
+    by_block: Vec<[f64; STEPS.len()]>,
+}
+
+/// Below this many weights the plain weighted quickselect is as quick as bracketing.
+const BRACKET_MIN: usize = 4096;
+/// Weights sampled to place the brackets.
+const SAMPLE: usize = 512;
+/// Where the brackets go: the sample's share of mass p plus these steps.
+const STEPS: [f64; 5] = [-0.06, -0.02, 0.0, 0.02, 0.06];
+
+/// Every weight once, four at a time, without storing them: their sum and the sum of each block; for
+/// top-p over many weights, also the mass above seven thresholds placed from a sorted sample of 512
+/// weights (see [`bracketed`]). `exponent` is `weight`'s, written out so that each copy of the loop is
+/// straight-line code.
+pub(super) fn weigh(values: &[f64], weight: Weight, p: TopP, exponent: impl Fn(f64x4) -> f64x4) -> Weighed {
+    let thresholds = (!p.is_off() && values.len() >= BRACKET_MIN).then(|| {
+        // Weights are never negative, so their bit patterns sort as they do: sort integers, largest first.
+        let mut bits: Vec<u64> =
+            values.iter().step_by(values.len() / SAMPLE).map(|&v| weight.of(v).to_bits()).collect();
+        bits.sort_unstable_by(|a, b| b.cmp(a));
+        let sample: Vec<f64> = bits.into_iter().map(f64::from_bits).collect();
+        let sample_total: f64 = sample.iter().sum();
+        let mut thresholds = [0.0; STEPS.len() + 2];
+        thresholds[0] = f64::INFINITY;
+        let (mut running, mut j) = (0.0, 0);
+        for (t, step) in thresholds[1..=STEPS.len()].iter_mut().zip(STEPS) {
+            let goal = (p.get() + step) * sample_total;
+            while j < sample.len() && running + sample[j] < goal {
+                running += sample[j];
+                j += 1;
+            }
+            *t = if goal <= 0.0 { f64::INFINITY } else { sample.get(j).copied().unwrap_or(0.0) };
+        }
+        thresholds
+    });
+    let inner: [f64x4; STEPS.len()] = std::array::from_fn(|i| f64x4::splat(thresholds.map_or(0.0, |t| t[i + 1])));
+    let mut blocks = Vec::with_capacity(values.len().div_ceil(BLOCK));
+    let mut by_block = Vec::new();
+    for block in values.chunks(BLOCK) {
+        let (chunks, rest) = block.as_chunks::<4>();
+        let mut sums = f64x4::ZERO;
+        let mut above = [f64x4::ZERO; STEPS.len()];
+        if thresholds.is_some() {
+            for &chunk in chunks {
+                let w = exponent(f64x4::from(chunk)).exp();
+                sums += w;
+                for (sum, &t) in above.iter_mut().zip(&inner) {
+                    *sum += w.simd_gt(t).select(w, f64x4::ZERO);
+                }
+            }
+        } else {
+            for &chunk in chunks {
+                sums += exponent(f64x4::from(chunk)).exp();
+            }
+        }
+        let [a, b, c, d] = sums.to_array();
+        let mut tail = [0.0; 4];
+        for (w, &v) in tail.iter_mut().zip(rest) {
+            *w = weight.of(v);
+        }
+        let tail = &tail[..rest.len()];
+        blocks.push(tail.iter().fold((a + b) + (c + d), |s, &w| s + w));
+        if let Some(t) = &thresholds {
+            by_block.push(std::array::from_fn(|i| {
+                let [a, b, c, d] = above[i].to_array();
+                tail.iter().filter(|&&w| w > t[i + 1]).fold((a + b) + (c + d), |s, &w| s + w)
+            }));
+        }
+    }
+    let total = blocks.iter().sum();
+    Weighed { total, blocks, brackets: thresholds.map(|thresholds| Brackets { thresholds, by_block }) }
+}
+
+/// Top-p over many weights without sorting them: the end of the nucleus, bracketed.
+///
+/// The mass above each threshold tells between which two neighbouring thresholds the exact end lies: the
+/// mass above the higher one falls short of p, the mass above the lower one does not. Only the tokens
+/// inside that bracket are gathered (found by their logits, then weighed exactly) and ranked, by
+/// [`weighted_cut`]. `None` when `need` is not positive (the caller ranks all weights).
+pub(super) fn bracketed(
+    values: &[f64],
+    weight: Weight,
+    need: f64,
+    total: f64,
+    brackets: &Brackets,
+) -> Option<(Option<Cut>, f64, Vec<f64>)> {
+    if need <= 0.0 {
+        return None;
+    }
+    let Brackets { thresholds, by_block } = brackets;
+    let mut above = [0.0; STEPS.len() + 2];
+    above[STEPS.len() + 1] = total;
+    for (i, mass) in above[1..=STEPS.len()].iter_mut().enumerate() {
+        *mass = by_block.iter().map(|b| b[i]).sum();
+    }
+    let end = (1..above.len()).find(|&i| above[i] >= need)?;
+    let (high, low, base) = (thresholds[end - 1], thresholds[end], above[end - 1]);
+    // Logits that may weigh inside (low, high]: a comparison eight at a time, then the exact weight.
+    let (from, to) = weight.logits_between(low, high);
+    let maybe = |v: f64| v >= from && v <= to;
+    let maybes = positions(values, maybe, |_, v| maybe(v));
+    // Weigh them four at a time, exactly as the pass did, and keep those inside.
+    let mut items = Vec::with_capacity(maybes.len());
+    for group in maybes.chunks(4) {
+        let mut v = [0.0; 4];
+        for (v, &id) in v.iter_mut().zip(group) {
+            *v = values[id];
+        }
+        let w = weight.of4(f64x4::from(v)).to_array();
+        items.extend(group.iter().zip(w).filter(|&(_, w)| w > low && w <= high).map(|(&id, w)| (w, id)));
+    }
+    let scaled = weight.scaled(values);
+    let (cut, mass) = weighted_cut(&mut items, base, need, scaled);
+    // Each block keeps its mass above `high` and its kept tokens of the bracket.
+    let mut blocks: Vec<f64> =
+        if end == 1 { vec![0.0; by_block.len()] } else { by_block.iter().map(|b| b[end - 2]).collect() };
+    for &(w, id) in items.iter().filter(|&&(w, id)| cut.is_some_and(|c| c.keeps(w, id, scaled))) {
+        blocks[id / BLOCK] += w;
+    }
+    Some((cut, mass, blocks))
+}
