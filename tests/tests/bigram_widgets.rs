@@ -3,7 +3,7 @@
 use e2e::{Key, Page, Pointer, with_page};
 use fantoccini::Locator;
 use model::{Bigram, Gpt, START, device, next_logits};
-use sampling::{Distribution, Logits, Nucleus, Sampler, Temperature, TopK, TopP};
+use sampling::{Logits, Nucleus, Sampler, Temperature, TopK, TopP};
 
 /// One bar as a screen reader hears it: its value before and after the transforms, and how often it
 /// has been drawn.
@@ -284,7 +284,7 @@ async fn play_streams_samples_until_paused() {
 
 /// The nucleus of the lesson's six-token example at `p`, as the core computes it: (size, kept mass).
 fn core_nucleus(p: f64) -> (String, String) {
-    let dist = Distribution::from_probs(vec![0.50, 0.20, 0.15, 0.08, 0.05, 0.02]).unwrap();
+    let dist = sampling::examples::six_tokens();
     let nucleus = Nucleus::new(&dist, TopP::new(p).unwrap());
     (nucleus.size().to_string(), format!("{:.3}", nucleus.kept_mass()))
 }

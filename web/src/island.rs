@@ -82,10 +82,10 @@ pub fn island(name: &'static str, prepare: Vec<Box<dyn Fn()>>, render: impl Fn()
     }
 }
 
-/// Mounts the app over the page the server sent, in one task so that no frame shows anything else: the
+/// Mounts `app` over the page the server sent, in one task so that no frame shows anything else: the
 /// app renders, each of its islands takes over the nodes the server sent for it, the server's copy goes.
 /// Then the islands come alive one per task. Does nothing outside a browser.
-pub fn start() {
+pub fn start<V: IntoView + 'static>(app: fn() -> V) {
     let Some((document, body)) = crate::browser::document().and_then(|d| Some((d.clone(), d.body()?))) else {
         return;
     };
@@ -95,7 +95,7 @@ pub fn start() {
     crate::perf::measure("mount", || {
         leptos::mount::mount_to(body, move || {
             provide_context(context);
-            view! { <crate::App /> }
+            app()
         })
         .forget();
         if let Some(sent) = sent {

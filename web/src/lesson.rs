@@ -41,7 +41,7 @@ pub const PENALTIES_FORMULA: &str = r#"<math display="block"><mrow><msub><mi>ℓ
 /// A formula, rendered by the browser's own MathML.
 #[component]
 pub fn Formula(
-    /// The MathML.
+    /// A whole `<math>` element, written out in the source.
     mathml: &'static str,
 ) -> impl IntoView {
     // Focusable, so that a keyboard can scroll a formula wider than a phone's screen.

@@ -4,11 +4,11 @@
 use leptos::prelude::*;
 use sampling::StageKind;
 
-use crate::Parts;
 use crate::lesson::{
     Code, Formula, GreedyView, MIN_P_FORMULA, PENALTIES_FORMULA, QuizView, TEMPERATURE_FORMULA, TOP_K_FORMULA,
     TOP_N_SIGMA_FORMULA, TOP_P_FORMULA, TYPICAL_FORMULA,
 };
+use crate::parts::Parts;
 use crate::widgets;
 
 /// Every section's anchor and title, in the order of the page.

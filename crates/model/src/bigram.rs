@@ -46,11 +46,6 @@ impl BigramCounts {
         Ok(Self { counts })
     }
 
-    /// How often `next` followed `current`.
-    pub fn get(&self, current: TokenId, next: TokenId) -> u64 {
-        self.counts[current * VOCAB_SIZE + next]
-    }
-
     /// The counts after `current`.
     pub fn row(&self, current: TokenId) -> &[u64] {
         &self.counts[current * VOCAB_SIZE..(current + 1) * VOCAB_SIZE]

@@ -2,7 +2,7 @@
 //! fingerprint of what they produce. Here, not in the page, so that the fuzzer can reach it without
 //! building Leptos.
 
-use crate::{END, LanguageModel, ModelError, START, Vocab, generate};
+use crate::{LanguageModel, ModelError, START, Vocab, generate};
 use sampling::{Logits, Sampler, SamplingError, Strategy, Temperature, TokenId, TopK, TopP, seeded_rng};
 
 /// The most symbols one run may add.
@@ -34,17 +34,17 @@ impl Default for Settings {
 /// The control surface's form as typed: one text per field.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Form {
-    /// The prompt.
+    /// Letters to continue, checked against the vocabulary when run.
     pub prompt: String,
-    /// τ.
+    /// τ as typed, a decimal number greater than 0.
     pub tau: String,
-    /// Top-k.
+    /// Top-k as typed, a whole number (0 is off).
     pub k: String,
-    /// Top-p.
+    /// Top-p as typed, in (0, 1] (1 is off).
     pub p: String,
-    /// The seed.
+    /// The seed as typed, a whole number: it fixes every draw.
     pub seed: String,
-    /// The length.
+    /// How many symbols to add at most, as typed.
     pub length: String,
 }
 
@@ -139,8 +139,7 @@ impl Settings {
         let context = prompt_context(&self.prompt)?;
         let strategy = Strategy::Sample(self.sampler()?);
         let added = generate(model, &context, self.length.min(MAX_LENGTH), &strategy, &mut seeded_rng(self.seed))?;
-        let added: Vec<_> = added.into_iter().take_while(|&t| t != END).collect();
-        let text = format!("{}{}", self.prompt, Vocab.decode(&added)?);
+        let text = format!("{}{}", self.prompt, Vocab.name(&added));
         let hash = format!("{:016x}", fnv1a(text.as_bytes()));
         Ok(Output { text, hash: hash[..8].to_string() })
     }

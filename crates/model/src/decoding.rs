@@ -8,13 +8,16 @@ use sampling::{BeamSearch, Sampler, Strategy, Temperature, TokenId, TopK, TopP, 
 
 use crate::{END, LanguageModel, ModelError, START, next_logits};
 
-/// The longest name a method may write.
-const MAX_NAME: usize = 15;
+/// The longest name a decoding method, a search or a sample may write, in symbols.
+pub const MAX_NAME: usize = 15;
+
+/// The committed table, computed by `cargo xtask decoding-table`.
+const SHIPPED_TABLE: &str = include_str!("../../../assets/models/decoding.json");
 
 /// One method's row.
 #[derive(Config, Debug, PartialEq)]
 pub struct MethodRow {
-    /// The method.
+    /// The method as the table names it, with its setting ("beam, B = 4").
     pub method: String,
     /// Mean log-probability per symbol of its names under the model (τ = 1), nats.
     pub log_likelihood: f64,
@@ -44,6 +47,16 @@ pub struct DecodingTable {
     pub runs: usize,
     /// One row per method.
     pub rows: Vec<MethodRow>,
+}
+
+impl DecodingTable {
+    /// The table committed beside the shipped transformer (100 names per method).
+    ///
+    /// # Errors
+    /// [`ModelError::Weights`] if the committed table does not parse.
+    pub fn shipped() -> Result<Self, ModelError> {
+        Self::load_binary(SHIPPED_TABLE.as_bytes()).map_err(|e| ModelError::Weights(format!("decoding table: {e}")))
+    }
 }
 
 /// How each method picks.
@@ -79,7 +92,8 @@ impl Method {
     }
 }
 
-/// Σ log P(symbol | before) of `tokens` after `·`, under the model.
+/// Σ log P(symbol | before) of `tokens` after `·`, under the model: how the decoding table and the beam
+/// widget score a name (pass its closing `·` to score the end too).
 ///
 /// # Errors
 /// As [`next_logits`].

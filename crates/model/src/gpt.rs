@@ -18,7 +18,7 @@ const SHIPPED_WEIGHTS: &[u8] = include_bytes!("../../../assets/models/gpt.bpk");
 /// The shipped model card, written beside the weights.
 const SHIPPED_CARD: &str = include_str!("../../../assets/models/gpt.json");
 
-/// The shape of the transformer.
+/// The shape of the transformer. The defaults are the shipped model's (a test holds them to its card).
 #[derive(Config, Debug, PartialEq, Eq)]
 pub struct GptConfig {
     /// Symbols in the vocabulary.
@@ -28,7 +28,7 @@ pub struct GptConfig {
     #[config(default = 16)]
     pub context: usize,
     /// The width of every token's vector (the model dimension).
-    #[config(default = 64)]
+    #[config(default = 48)]
     pub width: usize,
     /// Attention heads per layer; `width` must be a multiple of it.
     #[config(default = 4)]
@@ -81,7 +81,8 @@ pub struct Block {
     heads: usize,
 }
 
-/// The transformer.
+/// A decoder-only transformer (GPT-2's layout, pre-norm): token and position embeddings, blocks of
+/// causal self-attention and MLP, a final norm and a head to one logit per symbol.
 #[derive(Module, Debug)]
 pub struct Gpt {
     token: Embedding,
@@ -274,7 +275,7 @@ impl Gpt {
         self.head.forward(self.norm.forward(x)).reshape([vocab]) // [vocab]
     }
 
-    /// The context window.
+    /// The context window: how many tokens, at most, one forward pass reads.
     pub fn context(&self) -> usize {
         self.context
     }
@@ -298,8 +299,8 @@ impl LanguageModel for Gpt {
     }
 }
 
-/// Generates like [`generate`](crate::generate), but with the cache: each step runs only the new token.
-/// The prompt is fed through the cache first.
+/// Generates like [`generate`](crate::generate), but with a fresh cache: each step runs only the new
+/// token. Stops after the end symbol.
 ///
 /// # Errors
 /// [`ModelError::EmptyContext`] for an empty prompt, [`ModelError::BadToken`] for ids outside the
@@ -311,22 +312,34 @@ pub fn generate_cached<R: rand::Rng + ?Sized>(
     strategy: &sampling::Strategy,
     rng: &mut R,
 ) -> Result<Vec<TokenId>, ModelError> {
-    let (&last, earlier) = prompt.split_last().ok_or(ModelError::EmptyContext)?;
-    let mut cache = model.new_cache();
+    generate_with_cache(model, &mut model.new_cache(), prompt, max_new, Some(crate::END), strategy, rng)
+}
+
+/// The autoregressive loop ([`sampling::generate`]) with `cache`: every prompt token but the last is
+/// fed through the cache, then each step feeds only the newest token. Up to `max_new` tokens, stopping
+/// after `stop` if it is drawn. The prompt's positions follow whatever `cache` already holds; afterwards
+/// it holds every token fed, that is all but the last one generated.
+///
+/// # Errors
+/// [`ModelError::EmptyContext`] for an empty prompt, [`ModelError::BadToken`] for ids outside the
+/// vocabulary.
+pub fn generate_with_cache<R: rand::Rng + ?Sized>(
+    model: &Gpt,
+    cache: &mut KvCache,
+    prompt: &[TokenId],
+    max_new: usize,
+    stop: Option<TokenId>,
+    strategy: &sampling::Strategy,
+    rng: &mut R,
+) -> Result<Vec<TokenId>, ModelError> {
+    let (_, earlier) = prompt.split_last().ok_or(ModelError::EmptyContext)?;
     for &t in earlier {
-        model.step(t, &mut cache)?;
+        model.step(t, cache)?;
     }
-    let mut next = last;
-    let mut out = Vec::new();
-    for _ in 0..max_new {
-        let logits = model.step(next, &mut cache)?; // only the new token runs
-        next = strategy.choose(&logits, rng);
-        out.push(next);
-        if next == crate::END {
-            break;
-        }
-    }
-    Ok(out)
+    sampling::generate(prompt, max_new, stop, strategy, rng, |context| {
+        let newest = *context.last().ok_or(ModelError::EmptyContext)?;
+        model.step(newest, cache) // only the new token runs
+    })
 }
 
 /// How the shipped transformer was trained, and how well it does: written beside its weights.

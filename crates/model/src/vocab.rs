@@ -82,6 +82,18 @@ impl Vocab {
     pub fn decode(self, ids: &[TokenId]) -> Result<String, ModelError> {
         ids.iter().map(|&id| self.symbol(id)).collect()
     }
+
+    /// The text of token ids, for showing: an id outside the vocabulary (no model here writes one)
+    /// shows as `�` rather than failing.
+    pub fn text(self, ids: &[TokenId]) -> String {
+        ids.iter().map(|&id| self.symbol(id).unwrap_or(char::REPLACEMENT_CHARACTER)).collect()
+    }
+
+    /// A name as written: the text of the symbols before the first end symbol.
+    pub fn name(self, ids: &[TokenId]) -> String {
+        let end = ids.iter().position(|&id| id == END).unwrap_or(ids.len());
+        self.text(&ids[..end])
+    }
 }
 
 #[cfg(test)]
@@ -95,6 +107,14 @@ mod tests {
         let ids = Vocab.encode(&symbols).unwrap();
         assert_eq!(ids, (0..VOCAB_SIZE).collect::<Vec<_>>());
         assert_eq!(Vocab.decode(&ids).unwrap(), symbols);
+    }
+
+    #[test]
+    fn shown_text_never_fails_and_a_name_ends_at_its_boundary() {
+        assert_eq!(Vocab.text(&[0, 1, 99, 26]), "·a\u{fffd}z");
+        assert_eq!(Vocab.name(&[5, 13, 13, 1, 0, 2]), "emma");
+        assert_eq!(Vocab.name(&[2, 1]), "ba");
+        assert_eq!(Vocab.name(&[0, 1]), "");
     }
 
     #[test]

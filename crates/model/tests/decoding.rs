@@ -4,8 +4,7 @@
 use model::{DecodingTable, Gpt, decoding_table, device};
 
 fn committed() -> DecodingTable {
-    let text = include_str!("../../../assets/models/decoding.json");
-    burn::config::Config::load_binary(text.as_bytes()).unwrap()
+    DecodingTable::shipped().unwrap()
 }
 
 /// The trends; `fine` adds the ones that need many generations to show (nucleus between greedy and pure

@@ -83,6 +83,11 @@ mod shipped {
     use model::{BigramCard, Gpt, GptCard, committed_split, device, mean_nll};
 
     #[test]
+    fn the_default_shape_is_the_shipped_one() {
+        assert_eq!(model::GptConfig::new(), GptCard::shipped().unwrap().config);
+    }
+
+    #[test]
     fn the_weights_load_and_reproduce_the_cards_validation_loss() {
         let model = Gpt::shipped(&device()).unwrap();
         let card = GptCard::shipped().unwrap();

@@ -76,7 +76,7 @@ fn peers(c: &mut Criterion) {
         let logits = Logits::from_f32(&raw).expect("finite logits");
         let tensor = Tensor::from_slice(&raw, vocab, &Device::Cpu).expect("a tensor of the logits");
         let list = LlmLogits::try_from_iter(raw.iter().copied()).expect("llm-samplers logits");
-        for (name, strategy) in reference::bench_settings() {
+        for reference::BenchCase { id: name, run: strategy, .. } in reference::bench_settings() {
             let mut rng = seeded_rng(1);
             group.bench_with_input(BenchmarkId::new(format!("core/{name}"), vocab), &logits, |b, l| {
                 b.iter(|| strategy.choose(black_box(l), &mut rng));
@@ -104,9 +104,8 @@ fn peers(c: &mut Criterion) {
         }
         // The pipelines beyond the three settings: the core's reduced path against the staged one
         // (every stage over the whole vocabulary) and llm-samplers, which has min-p and typical.
-        for (name, pipeline) in
-            reference::bench_chains().into_iter().filter(|_| reference::BENCH_CHAIN_VOCABS.contains(&vocab))
-        {
+        let chains = reference::bench_chains().into_iter().filter(|_| reference::BENCH_CHAIN_VOCABS.contains(&vocab));
+        for reference::BenchCase { id: name, run: pipeline, .. } in chains {
             let mut rng = seeded_rng(1);
             group.bench_with_input(BenchmarkId::new(format!("core/{name}"), vocab), &logits, |b, l| {
                 b.iter(|| pipeline.choose(black_box(l), &[], &mut rng));
@@ -117,12 +116,11 @@ fn peers(c: &mut Criterion) {
             });
             bench_llm(&mut group, name, vocab, &list);
         }
-        group.bench_with_input(BenchmarkId::new("floor/max", vocab), &logits, |b, l| {
-            b.iter(|| reference::max_pass(black_box(l.as_slice())));
-        });
-        group.bench_with_input(BenchmarkId::new("floor/max_sum_exp", vocab), &logits, |b, l| {
-            b.iter(|| reference::max_sum_exp_pass(black_box(l.as_slice())));
-        });
+        for floor in reference::Floor::ALL {
+            group.bench_with_input(BenchmarkId::new(format!("floor/{}", floor.id()), vocab), &logits, |b, l| {
+                b.iter(|| floor.run(black_box(l.as_slice())));
+            });
+        }
     }
     group.finish();
 }

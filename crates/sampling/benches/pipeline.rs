@@ -8,11 +8,11 @@ use sampling::{Logits, Sampler, Strategy, reference, seeded_rng};
 
 fn pipeline(c: &mut Criterion) {
     let logits = Logits::from_f32(&reference::model_like_logits(27, 42)).expect("finite logits");
-    for (name, strategy) in reference::bench_settings() {
+    for reference::BenchCase { id: name, run: strategy, .. } in reference::bench_settings() {
         let mut rng = seeded_rng(1);
         c.bench_function(&format!("choose_v27/{name}"), |b| b.iter(|| strategy.choose(black_box(&logits), &mut rng)));
     }
-    let sampler = match reference::bench_settings()[0].1 {
+    let sampler = match reference::bench_settings()[0].run {
         Strategy::Sample(s) => s,
         Strategy::Greedy => Sampler::default(),
     };

@@ -119,7 +119,7 @@ pub struct Categorical {
 }
 
 impl Categorical {
-    /// Builds the table.
+    /// The running sums of `dist`'s positive probabilities, in id order: O(V) once.
     pub fn new(dist: &Distribution) -> Self {
         let mut cumulative = Vec::new();
         let mut ids = Vec::new();
@@ -140,7 +140,7 @@ impl Categorical {
         self.ids[slot.min(self.ids.len() - 1)]
     }
 
-    /// One draw.
+    /// One draw, from one uniform number of `rng`.
     pub fn sample<R: rand::Rng + ?Sized>(&self, rng: &mut R) -> TokenId {
         self.pick(uniform(rng))
     }

@@ -65,6 +65,7 @@
 mod beam;
 mod distribution;
 mod error;
+pub mod examples;
 mod fast;
 mod generate;
 mod kernels;

@@ -59,7 +59,7 @@ impl Logits {
         Self(values)
     }
 
-    /// The values.
+    /// The logits by token id, masked ones as −∞.
     pub fn as_slice(&self) -> &[f64] {
         &self.0
     }

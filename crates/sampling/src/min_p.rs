@@ -23,7 +23,7 @@ impl MinP {
         if (0.0..=1.0).contains(&min_p) { Ok(Self(min_p)) } else { Err(SamplingError::InvalidMinP(min_p)) }
     }
 
-    /// The value.
+    /// The threshold relative to the top token's probability, in [0, 1].
     pub fn get(self) -> f64 {
         self.0
     }

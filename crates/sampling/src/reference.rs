@@ -90,33 +90,97 @@ pub fn model_like_logits(vocab: usize, seed: u64) -> Vec<f32> {
 /// The vocabulary sizes every benchmark runs at: Llama 2's 32,000, GPT-2's 50,257 and Qwen2's 151,936.
 pub const BENCH_VOCABS: [usize; 3] = [32_000, 50_257, 151_936];
 
-/// The settings every benchmark runs, by name: τ = 0.8 with top-k 50 and top-p 0.95; top-p 0.9 alone;
-/// greedy.
-pub fn bench_settings() -> [(&'static str, Strategy); 3] {
+/// The pass a benchmarked setting is compared against: the least work any exact sampler must do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Floor {
+    /// One pass for the maximum (top-k, greedy).
+    Max,
+    /// The maximum and V exponentials (top-p or min-p alone need every probability).
+    MaxSumExp,
+}
+
+impl Floor {
+    /// Both floors.
+    pub const ALL: [Self; 2] = [Self::Max, Self::MaxSumExp];
+
+    /// Its id in the benchmarks' names (`floor/<id>/<V>`).
+    pub fn id(self) -> &'static str {
+        match self {
+            Self::Max => "max",
+            Self::MaxSumExp => "max_sum_exp",
+        }
+    }
+
+    /// Runs the pass on `values`: the maximum, or the maximum and the sum of exponentials.
+    pub fn run(self, values: &[f64]) -> (f64, f64) {
+        match self {
+            Self::Max => (max_pass(values), 0.0),
+            Self::MaxSumExp => max_sum_exp_pass(values),
+        }
+    }
+}
+
+/// One benchmarked setting: the id every benchmark names it by (`core/<id>/<V>`, natively and in the
+/// browser), what the README's table calls it, its floor, and what it runs.
+#[derive(Debug, Clone)]
+pub struct BenchCase<T> {
+    /// The id in the benchmarks' names.
+    pub id: &'static str,
+    /// What the table calls it.
+    pub label: &'static str,
+    /// The pass it is compared against.
+    pub floor: Floor,
+    /// The strategy or pipeline measured.
+    pub run: T,
+}
+
+/// The settings every benchmark runs: τ = 0.8 with top-k 50 and top-p 0.95; top-p 0.9 alone; greedy.
+pub fn bench_settings() -> [BenchCase<Strategy>; 3] {
     let (tau, p95, p90) = (Temperature::new(0.8), TopP::new(0.95), TopP::new(0.9));
     let (Ok(tau), Ok(p95), Ok(p90)) = (tau, p95, p90) else { unreachable!("constant settings are valid") };
+    let case = |id, label, floor, run| BenchCase { id, label, floor, run };
     [
-        ("tau0.8_k50_p0.95", Strategy::Sample(Sampler::new(tau, TopK::new(50), p95))),
-        ("top_p0.9", Strategy::Sample(Sampler::new(Temperature::ONE, TopK::OFF, p90))),
-        ("greedy", Strategy::Greedy),
+        case(
+            "tau0.8_k50_p0.95",
+            "τ 0.8, top-k 50, top-p 0.95",
+            Floor::Max,
+            Strategy::Sample(Sampler::new(tau, TopK::new(50), p95)),
+        ),
+        case(
+            "top_p0.9",
+            "top-p 0.9",
+            Floor::MaxSumExp,
+            Strategy::Sample(Sampler::new(Temperature::ONE, TopK::OFF, p90)),
+        ),
+        case("greedy", "greedy", Floor::Max, Strategy::Greedy),
     ]
 }
 
 /// The vocabulary sizes the chains of [`bench_chains`] run at: GPT-2's 50,257 and Qwen2's 151,936.
 pub const BENCH_CHAIN_VOCABS: [usize; 2] = [50_257, 151_936];
 
-/// The pipelines the benchmarks run beyond [`bench_settings`], by name: min-p 0.05 alone, and
-/// llama.cpp's default chain with its default settings (top-k 40, top-p 0.95, min-p 0.05, τ 0.8 last)
-/// and typical-p switched on at 0.95.
-pub fn bench_chains() -> [(&'static str, Pipeline); 2] {
+/// The pipelines the benchmarks run beyond [`bench_settings`]: min-p 0.05 alone, and llama.cpp's
+/// default chain with its default settings (top-k 40, top-p 0.95, min-p 0.05, τ 0.8 last) and typical-p
+/// switched on at 0.95.
+pub fn bench_chains() -> [BenchCase<Pipeline>; 2] {
     let knobs = (MinP::new(0.05), TopP::new(0.95), Typical::new(0.95), Temperature::new(0.8));
     let (Ok(min_p), Ok(top_p), Ok(typical), Ok(temperature)) = knobs else {
         unreachable!("constant settings are valid")
     };
     let llama = Knobs { top_k: TopK::new(40), typical, top_p, min_p, temperature, ..Knobs::default() };
     [
-        ("min_p0.05", Pipeline::new().then(crate::Stage::MinP(min_p))),
-        ("llama_cpp_chain", Pipeline::from_order(Engine::LlamaCpp.order(), &llama)),
+        BenchCase {
+            id: "min_p0.05",
+            label: "min-p 0.05",
+            floor: Floor::MaxSumExp,
+            run: Pipeline::new().then(crate::Stage::MinP(min_p)),
+        },
+        BenchCase {
+            id: "llama_cpp_chain",
+            label: "llama.cpp's chain: top-k 40, typical 0.95, top-p 0.95, min-p 0.05, τ 0.8 last",
+            floor: Floor::Max,
+            run: Pipeline::from_order(Engine::LlamaCpp.order(), &llama),
+        },
     ]
 }
 

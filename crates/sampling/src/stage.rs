@@ -162,7 +162,7 @@ impl Knobs {
 /// The logits after one stage of a pipeline.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Traced {
-    /// The stage.
+    /// The stage that ran, with its setting.
     pub stage: Stage,
     /// The logits after it; a token is kept while its logit is finite.
     pub logits: Logits,

@@ -23,7 +23,7 @@ impl Typical {
         if mass > 0.0 && mass <= 1.0 { Ok(Self(mass)) } else { Err(SamplingError::InvalidTypicalP(mass)) }
     }
 
-    /// The mass.
+    /// The share of the probability mass typical sampling keeps, in (0, 1].
     pub fn get(self) -> f64 {
         self.0
     }

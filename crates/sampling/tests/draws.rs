@@ -69,7 +69,7 @@ fn draws_fit_the_distribution_chi_square() {
 
 #[test]
 fn single_draws_fit_the_distribution_chi_square() {
-    let dist = Distribution::from_probs(vec![0.50, 0.20, 0.15, 0.08, 0.05, 0.02]).unwrap();
+    let dist = sampling::examples::six_tokens();
     let n = 100_000u64;
     let mut counts = vec![0u64; 6];
     let mut rng = seeded_rng(7);

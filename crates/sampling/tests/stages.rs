@@ -188,7 +188,7 @@ proptest! {
 #[test]
 fn the_orders_of_the_three_engines_differ_where_the_lesson_says() {
     // The worked example: logits (2, 1, 0), top-p 0.8, τ 0.5.
-    let logits = Logits::new(vec![2.0, 1.0, 0.0]).unwrap();
+    let logits = sampling::examples::three_logits();
     let knobs =
         Knobs { temperature: Temperature::new(0.5).unwrap(), top_p: TopP::new(0.8).unwrap(), ..Knobs::default() };
     let size = |engine: Engine| {

@@ -10,7 +10,7 @@ fn logits(v: &[f64]) -> Logits {
     Logits::new(v.to_vec()).unwrap()
 }
 
-const SIX: [f64; 6] = [0.50, 0.20, 0.15, 0.08, 0.05, 0.02];
+use sampling::examples::SIX_TOKENS as SIX;
 
 /// Cumulative masses of SIX: 0.50, 0.70, 0.85, 0.93, 0.98, 1.00.
 fn nucleus_size(p: f64) -> usize {

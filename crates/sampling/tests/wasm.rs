@@ -3,7 +3,7 @@
 
 mod golden;
 
-use sampling::{Distribution, Nucleus, TopP};
+use sampling::{Nucleus, TopP};
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -20,7 +20,7 @@ fn the_uniform_stream_is_the_native_one() {
 
 #[wasm_bindgen_test]
 fn the_worked_nucleus_holds_in_the_browser() {
-    let dist = Distribution::from_probs(vec![0.50, 0.20, 0.15, 0.08, 0.05, 0.02]).unwrap();
+    let dist = sampling::examples::six_tokens();
     let nucleus = Nucleus::new(&dist, TopP::new(0.9).unwrap());
     assert_eq!((nucleus.size(), format!("{:.3}", nucleus.kept_mass())), (4, "0.930".to_string()));
 }

@@ -46,29 +46,26 @@ fn median_ns(mut f: impl FnMut()) -> f64 {
 fn core_benchmarks_in_chromium() {
     for vocab in reference::BENCH_VOCABS {
         let logits = Logits::from_f32(&reference::model_like_logits(vocab, 42)).expect("finite logits");
-        for (name, strategy) in reference::bench_settings() {
+        for reference::BenchCase { id: name, run: strategy, .. } in reference::bench_settings() {
             let mut rng = seeded_rng(1);
             let ns = median_ns(|| {
                 black_box(strategy.choose(black_box(&logits), &mut rng));
             });
             console_log!("bench core/{name}/{vocab} {ns:.1}");
         }
-        for (name, pipeline) in
-            reference::bench_chains().into_iter().filter(|_| reference::BENCH_CHAIN_VOCABS.contains(&vocab))
-        {
+        let chains = reference::bench_chains().into_iter().filter(|_| reference::BENCH_CHAIN_VOCABS.contains(&vocab));
+        for reference::BenchCase { id: name, run: pipeline, .. } in chains {
             let mut rng = seeded_rng(1);
             let ns = median_ns(|| {
                 black_box(pipeline.choose(black_box(&logits), &[], &mut rng));
             });
             console_log!("bench core/{name}/{vocab} {ns:.1}");
         }
-        let ns = median_ns(|| {
-            black_box(reference::max_pass(black_box(logits.as_slice())));
-        });
-        console_log!("bench floor/max/{vocab} {ns:.1}");
-        let ns = median_ns(|| {
-            black_box(reference::max_sum_exp_pass(black_box(logits.as_slice())));
-        });
-        console_log!("bench floor/max_sum_exp/{vocab} {ns:.1}");
+        for floor in reference::Floor::ALL {
+            let ns = median_ns(|| {
+                black_box(floor.run(black_box(logits.as_slice())));
+            });
+            console_log!("bench floor/{}/{vocab} {ns:.1}", floor.id());
+        }
     }
 }

@@ -1,10 +1,10 @@
 //! The worked numbers of the lesson, reproduced by the code.
 #![cfg(not(target_arch = "wasm32"))]
 
-use sampling::{Distribution, Logits, Nucleus, Sampler, Temperature, TopK, TopP, softmax};
+use sampling::{Logits, Nucleus, Sampler, Temperature, TopK, TopP, softmax};
 
 fn tempered(tau: f64) -> Vec<f64> {
-    let logits = Logits::new(vec![2.0, 1.0, 0.0]).unwrap();
+    let logits = sampling::examples::three_logits();
     softmax(&Temperature::new(tau).unwrap().apply(&logits)).probs().to_vec()
 }
 
@@ -32,7 +32,7 @@ fn temperature_two_flattens() {
 
 #[test]
 fn temperature_half_doubles_the_logits() {
-    let logits = Logits::new(vec![2.0, 1.0, 0.0]).unwrap();
+    let logits = sampling::examples::three_logits();
     assert_eq!(Temperature::new(0.5).unwrap().apply(&logits).as_slice(), &[4.0, 2.0, 0.0]);
 }
 
@@ -44,7 +44,7 @@ fn quiz_answers_to_two_decimals() {
 
 #[test]
 fn nucleus_of_the_six_token_example() {
-    let dist = Distribution::from_probs(vec![0.50, 0.20, 0.15, 0.08, 0.05, 0.02]).unwrap();
+    let dist = sampling::examples::six_tokens();
     let nucleus = Nucleus::new(&dist, TopP::new(0.9).unwrap());
     assert_eq!(nucleus.size(), 4);
     assert_eq!(nucleus.total(), 6);
@@ -58,7 +58,7 @@ fn nucleus_of_the_six_token_example() {
 
 #[test]
 fn the_same_nucleus_through_the_pipeline() {
-    let logits = Logits::from_probs(&[0.50, 0.20, 0.15, 0.08, 0.05, 0.02]).unwrap();
+    let logits = Logits::from_probs(&sampling::examples::SIX_TOKENS).unwrap();
     let sampler = Sampler::new(Temperature::ONE, TopK::OFF, TopP::new(0.9).unwrap());
     let probs = sampler.distribution(&logits);
     assert_close(probs.probs(), &[0.50 / 0.93, 0.20 / 0.93, 0.15 / 0.93, 0.08 / 0.93, 0.0, 0.0], 1e-12);

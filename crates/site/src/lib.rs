@@ -22,9 +22,9 @@ pub fn is_copy(path: &Path) -> bool {
 /// One file's sizes: raw, brotli (quality 11), gzip (level 9).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Sizes {
-    /// The file.
+    /// The original file (its copies sit beside it with `.br` and `.gz` added).
     pub path: PathBuf,
-    /// Its size.
+    /// The original's size, in bytes.
     pub raw: usize,
     /// Its brotli copy's size.
     pub brotli: usize,
@@ -32,21 +32,37 @@ pub struct Sizes {
     pub gzip: usize,
 }
 
-/// Writes `FILE.br` and `FILE.gz` beside every file of `dir` (not into subfolders), replacing older
-/// copies; returns each file's sizes, by name.
-pub fn precompress(dir: &Path) -> std::io::Result<Vec<Sizes>> {
+/// The files of `dir` (not of subfolders), by name, without the precompressed copies.
+fn originals(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
     let mut files: Vec<PathBuf> =
         std::fs::read_dir(dir)?.flatten().map(|e| e.path()).filter(|p| p.is_file() && !is_copy(p)).collect();
     files.sort();
-    let mut sizes = Vec::new();
-    for path in files {
+    Ok(files)
+}
+
+/// Writes `FILE.br` and `FILE.gz` beside every file of `dir` (not into subfolders), replacing older
+/// copies; returns each file's sizes, by name.
+pub fn precompress(dir: &Path) -> std::io::Result<Vec<Sizes>> {
+    for path in originals(dir)? {
         let raw = std::fs::read(&path)?;
-        let (brotli, gzip) = (brotli(&raw)?, gzip(&raw)?);
-        std::fs::write(with_suffix(&path, "br"), &brotli)?;
-        std::fs::write(with_suffix(&path, "gz"), &gzip)?;
-        sizes.push(Sizes { path, raw: raw.len(), brotli: brotli.len(), gzip: gzip.len() });
+        std::fs::write(with_suffix(&path, "br"), brotli(&raw)?)?;
+        std::fs::write(with_suffix(&path, "gz"), gzip(&raw)?)?;
     }
-    Ok(sizes)
+    sizes(dir)
+}
+
+/// Each file of `dir` and the sizes of its precompressed copies as they are on disk (0 for a missing
+/// copy), by name: what a browser's first load fetches.
+pub fn sizes(dir: &Path) -> std::io::Result<Vec<Sizes>> {
+    let size = |p: &Path| std::fs::metadata(p).map_or(0, |m| m.len() as usize);
+    let files = originals(dir)?;
+    Ok(files
+        .into_iter()
+        .map(|path| {
+            let (raw, brotli, gzip) = (size(&path), size(&with_suffix(&path, "br")), size(&with_suffix(&path, "gz")));
+            Sizes { path, raw, brotli, gzip }
+        })
+        .collect())
 }
 
 /// `path` with `.suffix` appended.

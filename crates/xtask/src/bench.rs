@@ -12,25 +12,15 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use sampling::reference::{self, BENCH_CHAIN_VOCABS, BENCH_VOCABS};
 use serde_json::Value;
 
+use crate::build::{dist, release_bundle, size_table};
 use crate::run::{Result, cmd, output, root, run, step};
-use crate::tasks::{dist, e2e, release_bundle};
+use crate::test::e2e;
 use crate::tools::{self, Tools};
 
 const WASM: &str = "wasm32-unknown-unknown";
-const VOCABS: [u64; 3] = [32_000, 50_257, 151_936];
-const SETTINGS: [(&str, &str, &str); 3] = [
-    ("tau0.8_k50_p0.95", "τ 0.8, top-k 50, top-p 0.95", "max"),
-    ("top_p0.9", "top-p 0.9", "max_sum_exp"),
-    ("greedy", "greedy", "max"),
-];
-/// The longer chains (`sampling::reference::bench_chains`), at the two larger vocabularies only.
-const CHAIN_VOCABS: [u64; 2] = [50_257, 151_936];
-const CHAINS: [(&str, &str, &str); 2] = [
-    ("min_p0.05", "min-p 0.05", "max_sum_exp"),
-    ("llama_cpp_chain", "llama.cpp's chain: top-k 40, typical 0.95, top-p 0.95, min-p 0.05, τ 0.8 last", "max"),
-];
 const README_BEGIN: &str = "<!-- bench:begin -->";
 const README_END: &str = "<!-- bench:end -->";
 
@@ -223,12 +213,15 @@ fn sampler_table(native: &BTreeMap<String, f64>, wasm: &BTreeMap<String, f64>) -
          | setting | V | core | floor | core ÷ floor | candle | candle ÷ core | llm-samplers | llm-samplers ÷ core | textbook | core in Chromium | wasm ÷ native |\n\
          |---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n",
     );
-    let rows = SETTINGS.iter().flat_map(|s| VOCABS.map(|v| (*s, v)));
-    let chains = CHAINS.iter().flat_map(|s| CHAIN_VOCABS.map(|v| (*s, v)));
+    // The ids, labels and floors are the benchmarks' own (sampling::reference).
+    let settings = reference::bench_settings().map(|c| (c.id, c.label, c.floor));
+    let rows = settings.into_iter().flat_map(|c| BENCH_VOCABS.map(|v| (c, v)));
+    let chains = reference::bench_chains().map(|c| (c.id, c.label, c.floor));
+    let chains = chains.into_iter().flat_map(|c| BENCH_CHAIN_VOCABS.map(|v| (c, v)));
     for ((id, label, floor), v) in rows.chain(chains) {
         let get = |who: &str| native.get(&format!("{who}/{id}/{v}")).copied();
         let core = get("core");
-        let floor = native.get(&format!("floor/{floor}/{v}")).copied();
+        let floor = native.get(&format!("floor/{}/{v}", floor.id())).copied();
         let (candle, llm, textbook) = (get("candle"), get("llm-samplers"), get("textbook"));
         let in_wasm = wasm.get(&format!("core/{id}/{v}")).copied();
         let show = |x: Option<f64>| x.map_or("–".into(), us);
@@ -249,31 +242,10 @@ fn sampler_table(native: &BTreeMap<String, f64>, wasm: &BTreeMap<String, f64>) -
     t
 }
 
-/// What the page fetches on first load, part by part: each file raw and as the precompressed copies a
-/// server sends (the bundle step wrote them).
+/// What the page fetches on first load, part by part (the bundle step wrote the copies).
 fn bundle_table() -> Result<String> {
-    let mut t = String::from(
-        "\n### First load: every file the page fetches\n\n| file | bytes | brotli | gzip -9 |\n|---|---:|---:|---:|\n",
-    );
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dist())
-        .map_err(|e| format!("cannot read dist/: {e}"))?
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.is_file() && !site::is_copy(p))
-        .collect();
-    files.sort();
-    let size = |p: &Path| std::fs::metadata(p).map_or(0, |m| m.len());
-    let mut totals = [0; 3];
-    for path in &files {
-        let sizes = [size(path), size(&site::with_suffix(path, "br")), size(&site::with_suffix(path, "gz"))];
-        let name = path.file_name().unwrap_or_default().to_string_lossy();
-        t += &format!("| {name} | {} | {} | {} |\n", sizes[0], sizes[1], sizes[2]);
-        for (total, s) in totals.iter_mut().zip(sizes) {
-            *total += s;
-        }
-    }
-    t += &format!("| **total** | **{}** | **{}** | **{}** |\n", totals[0], totals[1], totals[2]);
-    Ok(t)
+    let sizes = site::sizes(&dist()).map_err(|e| format!("cannot read dist/: {e}"))?;
+    Ok(format!("\n### First load: every file the page fetches\n\n{}", size_table(&sizes)))
 }
 
 fn update_readme(table: &str) -> Result {
@@ -284,4 +256,26 @@ fn update_readme(table: &str) -> Result {
     };
     let updated = format!("{}{README_BEGIN}\n{table}\n{}", &readme[..begin], &readme[end..]);
     std::fs::write(&path, updated).map_err(|e| format!("cannot write README.md: {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The table finds the benchmarks by the ids they run under: core 300 ns against a floor of 100 ns
+    /// on the top-p row reads 3.0×, and a setting without figures shows dashes.
+    #[test]
+    fn the_table_reads_the_benchmarks_own_ids() {
+        let native = BTreeMap::from([
+            ("core/top_p0.9/32000".to_string(), 300.0),
+            ("floor/max_sum_exp/32000".to_string(), 100.0),
+            ("core/min_p0.05/50257".to_string(), 200.0),
+            ("floor/max_sum_exp/50257".to_string(), 100.0),
+        ]);
+        let table = sampler_table(&native, &BTreeMap::new());
+        let row = |start: &str| table.lines().find(|l| l.starts_with(start)).unwrap_or_default().to_string();
+        assert!(row("| top-p 0.9 | 32000 |").contains("| 0.30 µs | 0.10 µs | 3.0× |"), "{table}");
+        assert!(row("| min-p 0.05 | 50257 |").contains("| 0.20 µs | 0.10 µs | 2.0× |"), "{table}");
+        assert!(row("| greedy | 32000 |").contains("| – | – | – |"), "{table}");
+    }
 }

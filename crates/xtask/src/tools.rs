@@ -212,3 +212,8 @@ pub fn target_dir() -> Result<PathBuf> {
     let end = meta[start..].find('"').ok_or("malformed cargo metadata")? + start;
     Ok(PathBuf::from(meta[start..end].replace("\\\\", "\\")))
 }
+
+/// `cargo xtask setup`: installs the tools only.
+pub fn setup() -> Result {
+    ensure().map(|_| ())
+}

@@ -1,21 +1,7 @@
 //! Beam search on the trained transformer: the likeliest names it finds, against sampled ones.
 
-use model::{END, LanguageModel, ModelError, START, Vocab, next_logits};
-use sampling::{BeamSearch, Logits, Strategy, TokenId, log_softmax, seeded_rng};
-
-/// The decoding methods compared over 100 names each on the shipped transformer, computed by
-/// `cargo xtask decoding-table` and checked by a test of the model crate.
-///
-/// # Errors
-/// A message if the committed table does not parse.
-pub fn shipped_table() -> Result<model::DecodingTable, String> {
-    let text = include_str!("../../../assets/models/decoding.json");
-    burn_config_load(text)
-}
-
-fn burn_config_load(text: &str) -> Result<model::DecodingTable, String> {
-    <model::DecodingTable as model::Config>::load_binary(text.as_bytes()).map_err(|e| e.to_string())
-}
+use model::{END, LanguageModel, MAX_NAME, ModelError, START, Vocab, log_likelihood, next_logits};
+use sampling::{BeamSearch, Strategy, TokenId, seeded_rng};
 
 /// The argument against beam search for open-ended text, with the numbers of the table and of the
 /// model's card: real names score about the validation loss per symbol, and so does pure sampling,
@@ -34,9 +20,6 @@ pub fn why_not_beam(table: &model::DecodingTable, validation_loss: f64) -> Strin
         -validation_loss, pure.log_likelihood, beam.log_likelihood, beam.distinct, table.generations
     )
 }
-
-/// The longest name a search or a sample may write.
-pub const MAX_NAME: usize = 15;
 
 /// One name and its summed log-probability under the model.
 #[derive(Debug, Clone, PartialEq)]
@@ -59,8 +42,7 @@ impl Scored {
 }
 
 fn scored(tokens: &[TokenId], log_prob: f64, score: f64) -> Scored {
-    let name: Vec<TokenId> = tokens.iter().copied().take_while(|&t| t != END).collect();
-    Scored { name: Vocab.decode(&name).unwrap_or_default(), log_prob, symbols: tokens.len(), score }
+    Scored { name: Vocab.name(tokens), log_prob, symbols: tokens.len(), score }
 }
 
 /// The `width` best names beam search finds from `·`, ranked by Σ log p ÷ lengthᵅ.
@@ -94,13 +76,7 @@ pub fn sampled_names<M: LanguageModel>(model: &M, n: usize, seed: u64) -> Result
     (0..n)
         .map(|_| {
             let tokens = model::generate(model, &[START], MAX_NAME, &Strategy::Sample(Default::default()), &mut rng)?;
-            let mut context = vec![START];
-            let mut log_prob = 0.0;
-            for &t in &tokens {
-                let logits: Logits = next_logits(model, &context)?;
-                log_prob += log_softmax(&logits)[t];
-                context.push(t);
-            }
+            let log_prob = log_likelihood(model, &tokens)?;
             Ok(scored(&tokens, log_prob, log_prob))
         })
         .collect()
@@ -113,14 +89,14 @@ mod tests {
 
     #[test]
     fn the_shipped_table_parses() {
-        let table = shipped_table().unwrap();
+        let table = model::DecodingTable::shipped().unwrap();
         assert_eq!(table.rows.len(), 7);
         assert_eq!(table.rows[0].method, "greedy");
     }
 
     #[test]
     fn the_argument_quotes_the_table_and_the_card() {
-        let table = shipped_table().unwrap();
+        let table = model::DecodingTable::shipped().unwrap();
         let text = why_not_beam(&table, 2.1247);
         assert!(text.contains("score -2.12 nats per symbol"), "{text}");
         assert!(text.contains("(1 distinct name in 100)"), "{text}");

@@ -1,11 +1,11 @@
 //! The order lab: the same logits and settings through each engine's default order of stages.
 
-use sampling::{Distribution, Engine, Knobs, Logits, Pipeline, TokenId};
+use sampling::{Distribution, Engine, Knobs, Logits, Pipeline, TokenId, examples};
 
 /// One engine's result.
 #[derive(Debug, Clone, PartialEq)]
 pub struct EngineRow {
-    /// The engine.
+    /// Whose default order this row runs.
     pub engine: Engine,
     /// Its order, as "penalties → temperature → …".
     pub order: String,
@@ -49,7 +49,7 @@ pub fn compare(logits: &Logits, context: &[TokenId], knobs: &Knobs) -> Vec<Engin
 
 /// The worked example's logits (2, 1, 0), labelled A, B, C as in the temperature section.
 pub fn worked_logits() -> Logits {
-    Logits::new(vec![2.0, 1.0, 0.0]).unwrap_or_else(|_| unreachable!("finite logits"))
+    examples::three_logits()
 }
 
 /// A, B, C for the worked example.

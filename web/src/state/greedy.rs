@@ -101,7 +101,7 @@ impl GreedyDemo {
 
     /// The greedy run as text in three parts: before the cycle, one lap of it, and the window read again.
     pub fn greedy_parts(&self) -> [String; 3] {
-        let text = |t: &[TokenId]| Vocab.decode(t).unwrap_or_default();
+        let text = |t: &[TokenId]| Vocab.text(t);
         match self.repeat {
             Some(r) => [
                 text(&self.greedy[..r.start()]),
@@ -145,7 +145,7 @@ impl GreedyDemo {
 
     /// The sampled run as text.
     pub fn sampled_text(&self) -> String {
-        Vocab.decode(&self.sampled).unwrap_or_default()
+        Vocab.text(&self.sampled)
     }
 }
 

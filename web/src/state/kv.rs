@@ -1,7 +1,7 @@
 //! The KV-cache step-through: a real 12-token generation from the trained transformer, the cache rows
 //! it fills, and the exact work of each step with the cache on and off.
 
-use model::{Cache, Gpt, GptConfig, ModelError, START, StepFlops, Vocab};
+use model::{Cache, Gpt, GptConfig, ModelError, START, StepFlops, Vocab, generate_with_cache};
 use sampling::{Sampler, SeededRng, Strategy, Temperature, TokenId, TopK, TopP, seeded_rng};
 
 /// How many tokens the demonstration generates.
@@ -49,13 +49,7 @@ impl KvDemo {
         let strategy = Strategy::Sample(sampler());
         let mut rng: SeededRng = seeded_rng(SEED);
         let mut cache = model.new_cache();
-        let mut next = START;
-        let mut generated = Vec::new();
-        for _ in 0..STEPS {
-            let logits = model.step(next, &mut cache)?;
-            next = strategy.choose(&logits, &mut rng);
-            generated.push(next);
-        }
+        let generated = generate_with_cache(model, &mut cache, &[START], STEPS, None, &strategy, &mut rng)?;
         let head_dim = config.head_dim();
         let (keys, values) = (cache.keys(0), cache.values(0));
         let rows = cache
@@ -119,7 +113,7 @@ impl KvDemo {
 
     /// The text generated so far (the tokens produced by the steps taken).
     pub fn text(&self) -> String {
-        Vocab.decode(&self.generated[..self.step]).unwrap_or_default()
+        Vocab.text(&self.generated[..self.step])
     }
 
     /// Floating-point operations of all steps so far, with the cache on or off.
@@ -221,12 +215,9 @@ pub fn comparison_length(config: &GptConfig) -> usize {
 pub fn comparison_tokens(model: &Gpt, n: usize) -> Result<Vec<TokenId>, ModelError> {
     let strategy = Strategy::Sample(sampler());
     let mut rng = seeded_rng(SEED + 1);
-    let mut cache = model.new_cache();
     let mut tokens = vec![START];
-    while tokens.len() < n {
-        let logits = model.step(tokens[tokens.len() - 1], &mut cache)?;
-        tokens.push(strategy.choose(&logits, &mut rng));
-    }
+    let new = n.saturating_sub(1);
+    tokens.extend(generate_with_cache(model, &mut model.new_cache(), &[START], new, None, &strategy, &mut rng)?);
     Ok(tokens)
 }
 
@@ -364,7 +355,7 @@ mod tests {
 
     #[test]
     fn the_cost_model_reads_its_numbers_from_the_shape() {
-        let shipped = CostModel::of(&GptConfig::new().with_width(48));
+        let shipped = CostModel::of(&GptConfig::new());
         assert_eq!(shipped.crossover, 295);
         assert_eq!(
             shipped.sentence(),

@@ -1,6 +1,6 @@
 //! Widget 2: a sorted distribution, its cumulative mass, and the p-line that cuts the nucleus.
 
-use sampling::{Distribution, Logits, Nucleus, TopP, softmax};
+use sampling::{Distribution, Logits, Nucleus, TopP, examples, softmax};
 
 /// The smallest p the p-line reaches.
 pub const MIN_P: f64 = 0.01;
@@ -12,7 +12,7 @@ pub const P_PAGE: f64 = 0.1;
 /// The distributions the widget offers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Preset {
-    /// The lesson's sorted six-token example (0.50, 0.20, 0.15, 0.08, 0.05, 0.02).
+    /// The lesson's sorted six-token example ([`examples::SIX_TOKENS`]).
     SixToken,
     /// One token takes almost all the mass.
     Confident,
@@ -60,7 +60,7 @@ fn preset_distribution(preset: Preset, bars_row: &(Vec<String>, Distribution)) -
     let letters = |n: usize| (0..n).map(|i| char::from(b'A' + i as u8).to_string()).collect::<Vec<_>>();
     let weights = |v: Vec<f64>| Distribution::from_probs(v).unwrap_or_else(|_| bars_row.1.clone());
     match preset {
-        Preset::SixToken => (letters(6), weights(vec![0.50, 0.20, 0.15, 0.08, 0.05, 0.02])),
+        Preset::SixToken => (letters(6), weights(examples::SIX_TOKENS.to_vec())),
         Preset::Confident => {
             // A large gap between the first logit and the rest.
             let logits = [6.0, 2.0, 1.5, 1.0, 0.5, 0.0, -0.5, -1.0];

@@ -36,7 +36,7 @@ impl Prediction {
         Self { choices, picked: None }
     }
 
-    /// The choices.
+    /// The options offered, in the order shown.
     pub fn choices(&self) -> &[Choice] {
         &self.choices
     }

@@ -80,12 +80,6 @@ impl BandLayout {
     pub fn center(&self, i: usize) -> f64 {
         self.left + self.slot() * (i as f64 + 0.5)
     }
-
-    /// The slot under `x`, if any.
-    pub fn slot_at(&self, x: f64) -> Option<usize> {
-        let i = ((x - self.left) / self.slot()).floor();
-        (i >= 0.0 && (i as usize) < self.n).then_some(i as usize)
-    }
 }
 
 /// Converts a pointer position on screen to the SVG's own coordinates, given where the SVG's
@@ -149,13 +143,6 @@ mod tests {
         assert!((layout.slot() - 20.0).abs() < 1e-12);
         assert!((layout.bar_x(0) - 33.0).abs() < 1e-12);
         assert!((layout.center(26) - 560.0).abs() < 1e-12);
-        assert_eq!(layout.slot_at(30.0), Some(0));
-        assert_eq!(layout.slot_at(569.9), Some(26));
-        assert_eq!(layout.slot_at(29.0), None);
-        assert_eq!(layout.slot_at(570.0), None);
-        for i in 0..27 {
-            assert_eq!(layout.slot_at(layout.center(i)), Some(i));
-        }
     }
 
     #[test]
@@ -170,13 +157,13 @@ mod tests {
 /// A rectangle in SVG coordinates.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Rect {
-    /// Left edge.
+    /// Left edge, in the SVG's units.
     pub x: f64,
-    /// Top edge.
+    /// Top edge (y grows downward).
     pub y: f64,
-    /// Width.
+    /// Extent to the right of `x`.
     pub width: f64,
-    /// Height.
+    /// Extent below `y`.
     pub height: f64,
 }
 

@@ -1,14 +1,14 @@
 //! Inline quizzes: a question, an answer computed by the core, and a check of what the learner typed.
 
 use model::{Cache, GptConfig};
-use sampling::{Distribution, Logits, Nucleus, Temperature, TopP, softmax};
+use sampling::{Nucleus, Temperature, TopP, examples, softmax};
 
 /// One question with a numeric answer.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Quiz {
     /// A short title.
     pub title: &'static str,
-    /// The question.
+    /// The question, also the answer field's accessible name.
     pub question: String,
     /// The right answer.
     pub answer: f64,
@@ -115,7 +115,7 @@ impl Attempts {
 
 /// p₁ of softmax((2, 1, 0) / τ), to two decimals.
 fn top_probability(tau: f64) -> f64 {
-    let logits = Logits::new(vec![2.0, 1.0, 0.0]).expect("finite logits");
+    let logits = examples::three_logits();
     let p = softmax(&Temperature::new(tau).expect("a valid τ").apply(&logits)).probs()[0];
     (p * 100.0).round() / 100.0
 }
@@ -166,8 +166,8 @@ fn uncached_explanation(config: &GptConfig) -> String {
 
 /// The five quizzes, in the order of the page. Every answer is computed by the core.
 pub fn quizzes(config: &GptConfig) -> Vec<Quiz> {
-    let six = Distribution::from_probs(vec![0.50, 0.20, 0.15, 0.08, 0.05, 0.02]).expect("a distribution");
-    let nucleus = Nucleus::new(&six, TopP::new(0.9).expect("a valid p"));
+    let nucleus = Nucleus::new(&examples::six_tokens(), TopP::new(0.9).expect("a valid p"));
+    let sums = examples::listed(&nucleus.cumulative()[..nucleus.size()]);
     vec![
         Quiz {
             title: "Greedy as a degenerate top-k",
@@ -196,13 +196,18 @@ pub fn quizzes(config: &GptConfig) -> Vec<Quiz> {
         },
         Quiz {
             title: "The nucleus of the six-token example",
-            question: "Sorted probabilities (0.50, 0.20, 0.15, 0.08, 0.05, 0.02) and p = 0.9: how many tokens are in the nucleus?".into(),
+            question: format!(
+                "Sorted probabilities {} and p = 0.9: how many tokens are in the nucleus?",
+                examples::listed(&examples::SIX_TOKENS)
+            ),
             answer: nucleus.size() as f64,
             tolerance: 0.0,
             hint: "Add the probabilities one at a time, largest first, and stop at the first running sum that \
                    is at least 0.9. Count the tokens you added, the one that crossed 0.9 included.",
             explanation: format!(
-                "The running sums are 0.50, 0.70, 0.85, 0.93: the fourth token is the first to reach 0.9, so {} tokens with mass {:.2}.",
+                "The running sums are {}: token {} is the first to reach 0.9, so {} tokens with mass {:.2}.",
+                sums.trim_matches(['(', ')']),
+                nucleus.size(),
                 nucleus.size(),
                 nucleus.kept_mass()
             ),

@@ -1,7 +1,7 @@
 //! The autoregressive loop, one recorded step at a time: what the model sees, what it says, what the
 //! sampler makes of it, and what is appended.
 
-use model::{LanguageModel, ModelError, START, Vocab, next_logits};
+use model::{LanguageModel, ModelError, START, next_logits};
 use sampling::{Logits, Sampler, SeededRng, Strategy, Temperature, TokenId, TopK, TopP, seeded_rng};
 
 /// How many steps the demonstration records.
@@ -78,11 +78,6 @@ pub fn record<M: LanguageModel>(model: &M) -> Result<Vec<LoopStep>, ModelError> 
         context.push(chosen);
     }
     Ok(steps)
-}
-
-/// Token ids as text.
-pub fn text(tokens: &[TokenId]) -> String {
-    Vocab.decode(tokens).unwrap_or_default()
 }
 
 #[cfg(test)]

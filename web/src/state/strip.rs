@@ -6,7 +6,7 @@ use sampling::{Distribution, TokenId};
 /// One token's stretch of [0, 1).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Interval {
-    /// The token.
+    /// The token a uniform number in this stretch draws.
     pub token: TokenId,
     /// Where its stretch starts.
     pub start: f64,

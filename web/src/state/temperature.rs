@@ -1,6 +1,6 @@
 //! The worked temperature example: three logits, one temperature, the softmax.
 
-use sampling::{Logits, SamplingError, Temperature, softmax};
+use sampling::{Logits, SamplingError, Temperature, examples, softmax};
 
 use crate::state::quiz::ids;
 
@@ -51,7 +51,7 @@ pub struct TemperatureExample {
 
 impl Default for TemperatureExample {
     fn default() -> Self {
-        Self { labels: ["A", "B", "C"], logits: Logits::new(vec![2.0, 1.0, 0.0]).expect("finite logits") }
+        Self { labels: ["A", "B", "C"], logits: examples::three_logits() }
     }
 }
 

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use model::Gpt;
 
 use crate::perf::measure;
-use crate::state::beam::{BEAM_SEED as SEED, SAMPLED_NAMES, Scored, beam_names, mean_symbols, shipped_table};
+use crate::state::beam::{BEAM_SEED as SEED, SAMPLED_NAMES, Scored, beam_names, mean_symbols};
 use crate::state::sliders::{beam_width, length_penalty};
 use crate::widgets::slider::{Report, Slider};
 
@@ -95,7 +95,7 @@ pub fn BeamView(
                     {rows(&sampled, "sampled-rows")}
                 </div>
             </div>
-            {match shipped_table() {
+            {match model::DecodingTable::shipped() {
                 Ok(table) => view! {
                     <div class="table-scroll" tabindex="0">
                     <table class="scores methods" data-testid="decoding-table">
@@ -124,7 +124,7 @@ pub fn BeamView(
                     </table>
                     </div>
                 }.into_any(),
-                Err(e) => view! { <p class="error" role="alert">{e}</p> }.into_any(),
+                Err(e) => view! { <p class="error" role="alert">{e.to_string()}</p> }.into_any(),
             }}
             <figcaption>
                 "Above, live: beam search and sampling run on the trained transformer in your browser. Σ log p "

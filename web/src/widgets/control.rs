@@ -25,7 +25,7 @@ fn settings_to_address(settings: &Settings) {
 fn Field(
     /// The visible label, also the accessible name.
     label: &'static str,
-    /// The value.
+    /// The text in the field, shared with the form.
     value: RwSignal<String>,
     /// A hint for on-screen keyboards.
     #[prop(default = "text")]

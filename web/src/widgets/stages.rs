@@ -69,7 +69,7 @@ fn Knob<F>(
     label: &'static str,
     /// What a screen reader hears before the value.
     symbol: &'static str,
-    /// Its scale.
+    /// How the slider's position maps to the setting (linear or logarithmic).
     scale: sliders::Scale,
     /// The value, read from the knobs.
     read: fn(&Knobs) -> f64,

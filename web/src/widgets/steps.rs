@@ -1,10 +1,11 @@
 //! The autoregressive loop, step by step, on the trained transformer.
 
 use leptos::prelude::*;
+use model::Vocab;
 use sampling::Distribution;
 
 use crate::state::bars::symbol;
-use crate::state::steps::{LoopStep, SEED, STEPS, sampler, text, top};
+use crate::state::steps::{LoopStep, SEED, STEPS, sampler, top};
 use crate::state::strip::intervals;
 use crate::widgets::strip::DrawStrip;
 
@@ -47,8 +48,8 @@ pub fn LoopView(
                 <li>
                     "Context: "
                     <code data-testid="loop-context">
-                        {move || { let st = step(); text(&st.context[..st.view_start]) }}
-                        <mark class="view">{move || { let st = step(); text(&st.context[st.view_start..]) }}</mark>
+                        {move || { let st = step(); Vocab.text(&st.context[..st.view_start]) }}
+                        <mark class="view">{move || { let st = step(); Vocab.text(&st.context[st.view_start..]) }}</mark>
                     </code>
                     " (highlighted: what the model reads)"
                 </li>
@@ -86,7 +87,7 @@ pub fn LoopView(
                 </li>
                 <li>
                     "Appended: "
-                    <code data-testid="loop-appended">{move || { let st = step(); let mut all = st.context.clone(); all.push(st.chosen); text(&all) }}</code>
+                    <code data-testid="loop-appended">{move || { let st = step(); let mut all = st.context.clone(); all.push(st.chosen); Vocab.text(&all) }}</code>
                 </li>
             </ol>
         </figure>

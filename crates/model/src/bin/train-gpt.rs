@@ -46,9 +46,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let (train, validation) = committed_split()?;
     // The shipped shape, chosen by validation loss among shapes whose weights fit in about 250 KB
     // (README). TRAIN_WIDTH and TRAIN_LAYERS try another; TRAIN_OUT writes it somewhere else.
-    let width = env_or("TRAIN_WIDTH", 48);
-    let layers = env_or("TRAIN_LAYERS", 2);
-    let config = GptConfig::new().with_context(16).with_width(width).with_heads(4).with_layers(layers);
+    let shipped = GptConfig::new();
+    let width = env_or("TRAIN_WIDTH", shipped.width);
+    let layers = env_or("TRAIN_LAYERS", shipped.layers);
+    let config = shipped.with_width(width).with_layers(layers);
 
     let device = device().autodiff();
     device.seed(SEED);

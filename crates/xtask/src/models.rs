@@ -1,0 +1,25 @@
+//! `cargo xtask fit-bigram`, `train` and `decoding-table`: regenerate the committed model files, each by
+//! running one binary of the model crate in release mode.
+
+use crate::run::{Result, cmd, run, step};
+
+/// Refits the bigram on the corpus and writes its weights and card.
+pub fn fit_bigram() -> Result {
+    step("fit the bigram (cargo run -p model --bin fit-bigram)", || {
+        run(cmd("cargo", &["run", "--release", "-p", "model", "--bin", "fit-bigram"]))
+    })
+}
+
+/// Trains the transformer and writes its weights and card.
+pub fn train() -> Result {
+    step("train the transformer (cargo run -p model --features train --bin train-gpt)", || {
+        run(cmd("cargo", &["run", "--release", "-p", "model", "--features", "train", "--bin", "train-gpt"]))
+    })
+}
+
+/// Compares the decoding methods on the shipped transformer and writes the table the page shows.
+pub fn decoding_table() -> Result {
+    step("decoding methods compared (cargo run -p model --bin decoding-table)", || {
+        run(cmd("cargo", &["run", "--release", "-p", "model", "--bin", "decoding-table"]))
+    })
+}

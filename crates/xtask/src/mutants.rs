@@ -1,0 +1,60 @@
+//! `cargo xtask mutants [ARGS...]`: mutation testing of the sampling core with cargo-mutants
+//! (crates.io). Each mutant is a small edit of the code (a `<` made `<=`, a function made to return a
+//! default); a mutant the crate's own tests do not notice points at behaviour no test checks. Slow (a
+//! build and the test suite per mutant), so not part of `cargo xtask test`. Extra arguments go to
+//! cargo-mutants (for example `--file crates/sampling/src/beam.rs`). Mutants that cannot change
+//! behaviour are excluded in `.cargo/mutants.toml`, each with its reason.
+
+use crate::run::{Result, cmd, output, root, run, step};
+
+/// cargo-mutants from crates.io.
+const CARGO_MUTANTS_VERSION: &str = "27.1.0";
+
+/// Runs cargo-mutants on the sampling crate and prints the score.
+pub fn mutants(args: &[String]) -> Result {
+    step("tools: cargo-mutants", || {
+        let have = output(cmd("cargo", &["mutants", "--version"])).unwrap_or_default();
+        if have.contains(CARGO_MUTANTS_VERSION) {
+            println!("{}", have.trim());
+            return Ok(());
+        }
+        run(cmd("cargo", &["install", "--locked", "cargo-mutants", "--version", &format!("={CARGO_MUTANTS_VERSION}")]))
+    })?;
+    let out = root().join("target").join("mutants");
+    let outcome = step("mutants of the sampling crate (cargo mutants -p sampling)", || {
+        let mut c = cmd("cargo", &["mutants", "--package", "sampling", "--test-package", "sampling", "--output"]);
+        c.arg(&out).args(args);
+        run(c)
+    });
+    let outcomes = out.join("mutants.out").join("outcomes.json");
+    if let Ok(text) = std::fs::read_to_string(&outcomes) {
+        println!("\n{}", score(&text)?);
+    }
+    outcome
+}
+
+/// "caught C of V viable mutants (P %): M missed, T timed out; U unviable" from cargo-mutants'
+/// `outcomes.json`.
+fn score(json: &str) -> Result<String> {
+    let value: serde_json::Value = serde_json::from_str(json).map_err(|e| format!("outcomes.json: {e}"))?;
+    let count = |key: &str| value.get(key).and_then(serde_json::Value::as_u64).unwrap_or(0);
+    let (caught, missed, timeout, unviable) = (count("caught"), count("missed"), count("timeout"), count("unviable"));
+    let viable = caught + missed + timeout;
+    let percent = if viable == 0 { 0.0 } else { 100.0 * caught as f64 / viable as f64 };
+    Ok(format!(
+        "caught {caught} of {viable} viable mutants ({percent:.1} %): {missed} missed, {timeout} timed out; {unviable} unviable"
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_score_counts_caught_over_viable() {
+        let json = r#"{"total_mutants": 10, "caught": 7, "missed": 2, "timeout": 1, "unviable": 3, "success": 0}"#;
+        assert_eq!(
+            super::score(json).unwrap(),
+            "caught 7 of 10 viable mutants (70.0 %): 2 missed, 1 timed out; 3 unviable"
+        );
+        assert!(super::score("not json").is_err());
+    }
+}
