@@ -99,3 +99,20 @@ fn alpha_zero_is_the_plain_sum_and_bad_alphas_are_errors() {
         assert!(matches!(search.with_length_penalty(bad), Err(SamplingError::InvalidLengthPenalty(_))));
     }
 }
+
+#[test]
+fn log_softmax_is_exact_away_from_zero_and_keeps_masked_tokens_out() {
+    // Logits (5, 5 + ln 3, −∞): probabilities 1/4 and 3/4 whatever the shift, and the masked token stays −∞.
+    let logits = Logits::new(vec![5.0, 5.0 + 3f64.ln(), f64::NEG_INFINITY]).unwrap();
+    let logp = log_softmax(&logits);
+    assert!((logp[0] - 0.25f64.ln()).abs() < 1e-12, "{logp:?}");
+    assert!((logp[1] - 0.75f64.ln()).abs() < 1e-12, "{logp:?}");
+    assert_eq!(logp[2], f64::NEG_INFINITY);
+}
+
+#[test]
+fn the_length_penalty_reads_back_as_set() {
+    let search = BeamSearch::new(2, 4, None).unwrap();
+    assert_eq!(search.length_penalty(), 0.0);
+    assert_eq!(search.with_length_penalty(0.7).unwrap().length_penalty(), 0.7);
+}

@@ -168,3 +168,13 @@ fn total_variation_distance() {
     let c = Distribution::from_probs(vec![1.0]).unwrap();
     assert_eq!(a.total_variation(&c), Err(SamplingError::WrongLength { expected: 3, got: 1 }));
 }
+
+#[test]
+fn logits_and_distributions_are_never_empty() {
+    let logits = Logits::new(vec![0.0]).unwrap();
+    assert!(!logits.is_empty());
+    assert_eq!(logits.len(), 1);
+    let dist = Distribution::from_probs(vec![1.0]).unwrap();
+    assert!(!dist.is_empty());
+    assert_eq!(dist.len(), 1);
+}

@@ -4,6 +4,7 @@
 //! tests (crates/fuzzing/tests/corpus.rs). This task is the long run.
 
 use crate::run::{Result, cmd, output, run, step};
+use crate::tools::cargo_subcommand;
 
 /// The fuzz targets, in fuzz/fuzz_targets/.
 const TARGETS: [&str; 3] = ["sampler", "pipeline", "prompt"];
@@ -22,14 +23,7 @@ pub fn fuzz(args: &[String]) -> Result {
                     committed corpus on stable instead)"
             .into());
     }
-    step("tools: cargo-fuzz", || {
-        let have = output(cmd("cargo", &["fuzz", "--version"])).unwrap_or_default();
-        if have.contains(CARGO_FUZZ_VERSION) {
-            println!("{}", have.trim());
-            return Ok(());
-        }
-        run(cmd("cargo", &["install", "--locked", "cargo-fuzz", "--version", &format!("={CARGO_FUZZ_VERSION}")]))
-    })?;
+    step("tools: cargo-fuzz", || cargo_subcommand("fuzz", "cargo-fuzz", CARGO_FUZZ_VERSION))?;
     let time = format!("-max_total_time={seconds}");
     for target in TARGETS {
         step(&format!("fuzz {target} for {seconds} s"), || {

@@ -5,21 +5,15 @@
 //! cargo-mutants (for example `--file crates/sampling/src/beam.rs`). Mutants that cannot change
 //! behaviour are excluded in `.cargo/mutants.toml`, each with its reason.
 
-use crate::run::{Result, cmd, output, root, run, step};
+use crate::run::{Result, cmd, root, run, step};
+use crate::tools::cargo_subcommand;
 
 /// cargo-mutants from crates.io.
 const CARGO_MUTANTS_VERSION: &str = "27.1.0";
 
 /// Runs cargo-mutants on the sampling crate and prints the score.
 pub fn mutants(args: &[String]) -> Result {
-    step("tools: cargo-mutants", || {
-        let have = output(cmd("cargo", &["mutants", "--version"])).unwrap_or_default();
-        if have.contains(CARGO_MUTANTS_VERSION) {
-            println!("{}", have.trim());
-            return Ok(());
-        }
-        run(cmd("cargo", &["install", "--locked", "cargo-mutants", "--version", &format!("={CARGO_MUTANTS_VERSION}")]))
-    })?;
+    step("tools: cargo-mutants", || cargo_subcommand("mutants", "cargo-mutants", CARGO_MUTANTS_VERSION))?;
     let out = root().join("target").join("mutants");
     let outcome = step("mutants of the sampling crate (cargo mutants -p sampling)", || {
         let mut c = cmd("cargo", &["mutants", "--package", "sampling", "--test-package", "sampling", "--output"]);

@@ -213,6 +213,16 @@ pub fn target_dir() -> Result<PathBuf> {
     Ok(PathBuf::from(meta[start..end].replace("\\\\", "\\")))
 }
 
+/// Installs `krate` at `version` from crates.io, unless `cargo <subcommand> --version` reports it.
+pub fn cargo_subcommand(subcommand: &str, krate: &str, version: &str) -> Result {
+    let have = output(cmd("cargo", &[subcommand, "--version"])).unwrap_or_default();
+    if have.contains(version) {
+        println!("{}", have.trim());
+        return Ok(());
+    }
+    run(cmd("cargo", &["install", "--locked", krate, "--version", &format!("={version}")]))
+}
+
 /// `cargo xtask setup`: installs the tools only.
 pub fn setup() -> Result {
     ensure().map(|_| ())
