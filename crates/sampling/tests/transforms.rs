@@ -178,3 +178,11 @@ fn logits_and_distributions_are_never_empty() {
     assert!(!dist.is_empty());
     assert_eq!(dist.len(), 1);
 }
+
+#[test]
+fn a_negative_zero_weight_becomes_a_plain_zero_probability() {
+    // −0 passes the check (it is not below 0); the page must never show it as "−0.000".
+    let dist = Distribution::from_probs(vec![-0.0, 2.0]).unwrap();
+    assert_eq!(dist.probs()[0].to_bits(), 0.0f64.to_bits());
+    assert_eq!(dist.probs()[1], 1.0);
+}
