@@ -81,6 +81,8 @@ fn the_walked_and_the_tabled_draw_agree_on_every_boundary() {
 
 #[test]
 fn settings_read_back_as_set() {
+    assert_eq!(Typical::new(0.8).unwrap().get(), 0.8);
+    assert!(Typical::new(1.0).unwrap().is_off() && !Typical::new(0.8).unwrap().is_off());
     assert_eq!(Temperature::new(0.7).unwrap().get(), 0.7);
     assert_eq!(Temperature::ONE.get(), 1.0);
     let penalties = Penalties::new(1.3, 0.4, -0.2).unwrap();
@@ -196,6 +198,7 @@ fn the_nucleus_statistics_are_the_sorted_example() {
     assert_eq!(nucleus.order(), &[2, 4, 0, 3, 5, 1]);
     assert_eq!(nucleus.sorted(), &examples::SIX_TOKENS);
     let expected = [0.50, 0.70, 0.85, 0.93, 0.98, 1.0];
+    assert_eq!(nucleus.cumulative().len(), expected.len());
     assert!(
         nucleus.cumulative().iter().zip(expected).all(|(c, e)| (c - e).abs() < 1e-12),
         "{:?}",
@@ -208,4 +211,16 @@ fn the_nucleus_statistics_are_the_sorted_example() {
     assert_eq!(of_logits.order(), &[2, 4, 0, 3, 5, 1, 6]);
     assert_eq!(of_logits.total(), 7);
     assert_eq!(of_logits.sorted()[6], 0.0);
+}
+
+#[test]
+fn typical_sampling_ignores_a_token_whose_probability_underflows() {
+    // Token 2 is alive but its probability rounds to 0: it adds nothing to the entropy (0 · ln 0 would be
+    // NaN) and is the least typical.
+    let logits = Logits::new(vec![0.0, 0.3, -800.0]).unwrap();
+    let kept = Typical::new(0.5).unwrap().apply(&logits);
+    assert!(!kept.is_kept(2));
+    assert!(kept.is_kept(0) || kept.is_kept(1));
+    let all = Typical::new(0.999).unwrap().apply(&logits);
+    assert!(all.is_kept(0) && all.is_kept(1) && !all.is_kept(2), "{:?}", all.as_slice());
 }
