@@ -71,14 +71,6 @@ async fn the_page_fetches_only_from_its_own_origin_under_a_strict_policy() {
 async fn after_one_visit_the_lesson_works_with_the_network_gone() {
     with_page(|page| async move {
         page.open().await;
-        // The worker copies every file, the module included, after the page has started; on a busy
-        // two-core machine that has taken more than the usual patience, so this wait is longer.
-        for _ in 0..3 {
-            if page.eval("return document.documentElement.dataset.offline === 'ready';").await == true {
-                break;
-            }
-            tokio::time::sleep(std::time::Duration::from_secs(5)).await;
-        }
         page.wait_for("the offline copy", || async {
             page.eval("return document.documentElement.dataset.offline === 'ready';").await == true
         })

@@ -4,11 +4,16 @@
 //! `cargo xtask serve` and the end-to-end tests both serve the page through it.
 
 use std::io::{Read, Write};
+use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::thread::JoinHandle;
 
-use tiny_http::{Header, Response, Server as Http};
+use hyper::server::conn::http1;
+use hyper_util::rt::TokioIo;
+use hyper_util::service::TowerToHyperService;
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tower_http::services::ServeDir;
 
 /// The encodings written beside each file, in the order a server prefers them: (`Content-Encoding`,
 /// file suffix).
@@ -101,9 +106,12 @@ pub fn decompress(bytes: &[u8], suffix: &str) -> std::io::Result<Vec<u8>> {
     Ok(out)
 }
 
-/// Serves one folder on a port of 127.0.0.1 until dropped.
+/// Serves one folder on a port of 127.0.0.1 until dropped: tower-http's `ServeDir` behind hyper, on a
+/// runtime of its own in a thread of its own. Every connection is its own task, so a browser's idle
+/// keep-alive connections never hold up a new one.
 pub struct Server {
-    http: Arc<Http>,
+    address: SocketAddr,
+    stop: Option<oneshot::Sender<()>>,
     thread: Option<JoinHandle<()>>,
 }
 
@@ -113,29 +121,38 @@ impl Server {
     /// # Errors
     /// When the port cannot be bound.
     pub fn start(root: &Path, port: u16) -> Result<Self, String> {
-        let http = Arc::new(Http::http(("127.0.0.1", port)).map_err(|e| format!("cannot listen on port {port}: {e}"))?);
-        let root = root.to_path_buf();
-        let serving = Arc::clone(&http);
-        let thread = std::thread::spawn(move || {
-            for request in serving.incoming_requests() {
-                let accepts: Vec<String> = request
-                    .headers()
-                    .iter()
-                    .filter(|h| h.field.equiv("Accept-Encoding"))
-                    .flat_map(|h| {
-                        h.value.as_str().split(',').map(|e| e.split(';').next().unwrap_or("").trim().to_string())
-                    })
-                    .collect();
-                let response = respond(&root, request.url(), &accepts);
-                let _ = request.respond(response);
+        let cannot = |e: std::io::Error| format!("cannot listen on port {port}: {e}");
+        let listener = std::net::TcpListener::bind(("127.0.0.1", port)).map_err(cannot)?;
+        listener.set_nonblocking(true).map_err(cannot)?;
+        let address = listener.local_addr().map_err(cannot)?;
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_io().build().map_err(cannot)?;
+        let listener = {
+            let _context = runtime.enter();
+            TcpListener::from_std(listener).map_err(cannot)?
+        };
+        let files = ServeDir::new(root).precompressed_br().precompressed_gzip();
+        let (stop, stopped) = oneshot::channel::<()>();
+        let accepting = async move {
+            while let Ok((stream, _)) = listener.accept().await {
+                let service = TowerToHyperService::new(files.clone());
+                tokio::spawn(http1::Builder::new().serve_connection(TokioIo::new(stream), service));
             }
+        };
+        let thread = std::thread::spawn(move || {
+            runtime.block_on(async {
+                tokio::select! {
+                    () = accepting => {}
+                    _ = stopped => {}
+                }
+            });
+            // Dropping the runtime here closes the listener and every open connection.
         });
-        Ok(Self { http, thread: Some(thread) })
+        Ok(Self { address, stop: Some(stop), thread: Some(thread) })
     }
 
     /// The base URL, with a trailing slash.
     pub fn url(&self) -> String {
-        self.http.server_addr().to_ip().map_or_else(String::new, |addr| format!("http://{addr}/"))
+        format!("http://{}/", self.address)
     }
 
     /// Serves until the process ends.
@@ -153,64 +170,21 @@ impl std::fmt::Debug for Server {
 }
 
 impl Drop for Server {
+    /// Stops serving: once this returns, the port refuses connections and open ones are closed.
     fn drop(&mut self) {
-        self.http.unblock();
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
         if let Some(thread) = self.thread.take() {
             let _ = thread.join();
         }
     }
 }
 
-/// The response to a request for `url`: the file, its best precompressed copy that the browser accepts,
-/// or an error status.
-fn respond(root: &Path, url: &str, accepts: &[String]) -> Response<std::io::Cursor<Vec<u8>>> {
-    let path = url.split(['?', '#']).next().unwrap_or("/");
-    let relative = path.trim_start_matches('/');
-    let relative = if relative.is_empty() { "index.html" } else { relative };
-    // Refuse anything that could climb out of the folder.
-    if relative.split('/').any(|part| part == ".." || part.is_empty()) {
-        return Response::from_string("bad path").with_status_code(400);
-    }
-    let file = root.join(relative);
-    if !file.is_file() {
-        return Response::from_string("not found").with_status_code(404);
-    }
-    let header = |name: &str, value: &str| Header::from_bytes(name, value).ok();
-    let copy = ENCODINGS
-        .iter()
-        .filter(|(encoding, _)| accepts.iter().any(|a| a == encoding))
-        .find_map(|(encoding, suffix)| Some((*encoding, std::fs::read(with_suffix(&file, suffix)).ok()?)));
-    let (bytes, encoding) = match copy {
-        Some((encoding, bytes)) => (bytes, Some(encoding)),
-        None => match std::fs::read(&file) {
-            Ok(bytes) => (bytes, None),
-            Err(_) => return Response::from_string("not found").with_status_code(404),
-        },
-    };
-    let mut response = Response::from_data(bytes);
-    for h in [header("Content-Type", content_type(&file)), header("Vary", "Accept-Encoding")].into_iter().flatten() {
-        response.add_header(h);
-    }
-    if let Some(h) = encoding.and_then(|e| header("Content-Encoding", e)) {
-        response.add_header(h);
-    }
-    response
-}
-
-fn content_type(file: &Path) -> &'static str {
-    match file.extension().and_then(|e| e.to_str()) {
-        Some("html") => "text/html; charset=utf-8",
-        Some("js") => "text/javascript",
-        Some("wasm") => "application/wasm",
-        Some("css") => "text/css",
-        Some("json") => "application/json",
-        Some("svg") => "image/svg+xml",
-        _ => "application/octet-stream",
-    }
-}
-
 #[cfg(test)]
 mod tests {
+    use std::net::TcpStream;
+
     use super::*;
 
     #[test]
@@ -230,15 +204,47 @@ mod tests {
             }
             assert!(s.brotli < s.raw && s.gzip < s.raw);
         }
-        let accept = |list: &[&str]| list.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-        let encoding = |r: &Response<std::io::Cursor<Vec<u8>>>| {
-            r.headers().iter().find(|h| h.field.equiv("Content-Encoding")).map(|h| h.value.to_string())
-        };
-        assert_eq!(encoding(&respond(&dir, "/", &accept(&["gzip", "br"]))), Some("br".into()));
-        assert_eq!(encoding(&respond(&dir, "/a.wasm", &accept(&["gzip"]))), Some("gzip".into()));
-        assert_eq!(encoding(&respond(&dir, "/?q=1", &accept(&[]))), None);
-        assert_eq!(respond(&dir, "/../etc/passwd", &accept(&[])).status_code().0, 400);
-        assert_eq!(respond(&dir, "/missing.js", &accept(&["br"])).status_code().0, 404);
+        let server = Server::start(&dir, 0).unwrap();
+        let page = std::fs::read(dir.join("index.html")).unwrap();
+        let wasm = std::fs::read(dir.join("a.wasm")).unwrap();
+        let (status, encoding, body) = get(&server, "/", "gzip, br");
+        assert_eq!((status, encoding.as_deref()), (200, Some("br")));
+        assert_eq!(decompress(&body, "br").unwrap(), page);
+        let (status, encoding, body) = get(&server, "/a.wasm", "gzip");
+        assert_eq!((status, encoding.as_deref()), (200, Some("gzip")));
+        assert_eq!(decompress(&body, "gz").unwrap(), wasm);
+        assert_eq!(get(&server, "/?q=1", ""), (200, None, page));
+        assert_eq!(get(&server, "/../etc/passwd", "").0, 404);
+        assert_eq!(get(&server, "/missing.js", "br").0, 404);
+
+        // A browser keeps idle connections open; a new one is still answered at once.
+        let idle: Vec<TcpStream> = (0..12).map(|_| TcpStream::connect(server.address).unwrap()).collect();
+        assert_eq!(get(&server, "/a.wasm", "").2, wasm);
+        drop(idle);
+
+        // Once dropped, the port refuses connections.
+        let address = server.address;
+        drop(server);
+        assert!(TcpStream::connect(address).is_err());
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    /// A GET of `path` asking for `accept` (empty: no encoding); the status, the `Content-Encoding` and
+    /// the body. Fails the test after ten seconds without an answer.
+    fn get(server: &Server, path: &str, accept: &str) -> (u16, Option<String>, Vec<u8>) {
+        let mut stream = TcpStream::connect(server.address).unwrap();
+        stream.set_read_timeout(Some(std::time::Duration::from_secs(10))).unwrap();
+        let accept = if accept.is_empty() { String::new() } else { format!("Accept-Encoding: {accept}\r\n") };
+        write!(stream, "GET {path} HTTP/1.1\r\nHost: x\r\n{accept}Connection: close\r\n\r\n").unwrap();
+        let mut answer = Vec::new();
+        stream.read_to_end(&mut answer).expect("an answer within ten seconds");
+        let split = answer.windows(4).position(|w| w == b"\r\n\r\n").expect("a complete head");
+        let head = String::from_utf8_lossy(&answer[..split]).to_string();
+        let status = head.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+        let encoding = head.lines().find_map(|l| {
+            let (name, value) = l.split_once(':')?;
+            name.eq_ignore_ascii_case("content-encoding").then(|| value.trim().to_string())
+        });
+        (status, encoding, answer[split + 4..].to_vec())
     }
 }
