@@ -26,6 +26,8 @@ fn candle_sampling(name: &str) -> Sampling {
     match name {
         "tau0.8_k50_p0.95" => Sampling::TopKThenTopP { k: 50, p: 0.95, temperature: 0.8 },
         "top_p0.9" => Sampling::TopP { p: 0.9, temperature: 1.0 },
+        "tau0.5_p0.95" => Sampling::TopP { p: 0.95, temperature: 0.5 },
+        "tau2_p0.95" => Sampling::TopP { p: 0.95, temperature: 2.0 },
         _ => Sampling::ArgMax,
     }
 }
@@ -41,6 +43,12 @@ fn llm_chain(name: &str) -> SamplerChain {
                 + SampleRandDistrib::new()
         }
         "top_p0.9" => SamplerChain::new() + SampleTopP::new(0.9, 1) + SampleRandDistrib::new(),
+        "tau0.5_p0.95" => {
+            SamplerChain::new() + SampleTemperature::new(0.5) + SampleTopP::new(0.95, 1) + SampleRandDistrib::new()
+        }
+        "tau2_p0.95" => {
+            SamplerChain::new() + SampleTemperature::new(2.0) + SampleTopP::new(0.95, 1) + SampleRandDistrib::new()
+        }
         "min_p0.05" => SamplerChain::new() + SampleMinP::new(0.05, 1) + SampleRandDistrib::new(),
         // llama.cpp's order: top-k, typical, top-p, min-p, then temperature last.
         "llama_cpp_chain" => {
@@ -125,5 +133,51 @@ fn peers(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, peers);
+/// Every sampling setting on every shape of logits (`shapes/<contender>/<setting>/<shape>/<V>`), with the
+/// floors measured on the same logits.
+fn shapes(c: &mut Criterion) {
+    let mut group = c.benchmark_group("shapes");
+    for vocab in reference::BENCH_CHAIN_VOCABS {
+        for shape in reference::Shape::ALL {
+            let raw = shape.logits(vocab, 42);
+            let logits = Logits::from_f32(&raw).expect("finite logits");
+            let tensor = Tensor::from_slice(&raw, vocab, &Device::Cpu).expect("a tensor of the logits");
+            let list = LlmLogits::try_from_iter(raw.iter().copied()).expect("llm-samplers logits");
+            let at = |who: &str, setting: &str| BenchmarkId::new(format!("{who}/{setting}/{}", shape.id()), vocab);
+            for reference::BenchCase { id: name, run: strategy, .. } in reference::bench_shape_settings() {
+                let Strategy::Sample(sampler) = strategy else { continue };
+                let mut rng = seeded_rng(1);
+                group.bench_with_input(at("core", name), &logits, |b, l| {
+                    b.iter(|| sampler.choose(black_box(l), &mut rng));
+                });
+                let mut rng = seeded_rng(1);
+                group.bench_with_input(at("textbook", name), &logits, |b, l| {
+                    b.iter(|| reference::choose(&sampler, black_box(l), &mut rng));
+                });
+                let mut processor = LogitsProcessor::from_sampling(1, candle_sampling(name));
+                group.bench_with_input(at("candle", name), &tensor, |b, t| {
+                    b.iter(|| processor.sample(black_box(t)).expect("candle samples"));
+                });
+                let mut chain = llm_chain(name);
+                let mut resources =
+                    SimpleSamplerResources::new(Some(Box::new(rand08::rngs::StdRng::seed_from_u64(1))), None);
+                group.bench_with_input(at("llm-samplers", name), &list, |b, list| {
+                    b.iter_batched_ref(
+                        || list.clone(),
+                        |l| chain.sample_token(&mut resources, l).expect("llm-samplers samples"),
+                        BatchSize::LargeInput,
+                    );
+                });
+            }
+            for floor in reference::Floor::ALL {
+                group.bench_with_input(at("floor", floor.id()), &logits, |b, l| {
+                    b.iter(|| floor.run(black_box(l.as_slice())));
+                });
+            }
+        }
+    }
+    group.finish();
+}
+
+criterion_group!(benches, peers, shapes);
 criterion_main!(benches);

@@ -87,6 +87,63 @@ pub fn model_like_logits(vocab: usize, seed: u64) -> Vec<f32> {
         .collect()
 }
 
+/// The shapes of logits a served model produces, each generated from a seed like
+/// [`model_like_logits`]: the benchmarks run every setting on every shape, because a fast path tuned on
+/// one shape can be slow on another.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shape {
+    /// [`model_like_logits`]: a long low tail and a few large values.
+    ModelLike,
+    /// A confident step: five tokens 14 to 16 above a flat sea of the rest (spread over one unit), as
+    /// after a prompt whose next word is nearly certain.
+    Confident,
+    /// The model-like family rounded to bfloat16, as a low-precision model emits it: many exact ties.
+    Ties,
+    /// A flat distribution: every logit within half a unit of the others.
+    Flat,
+}
+
+impl Shape {
+    /// Every shape, the model-like one first.
+    pub const ALL: [Self; 4] = [Self::ModelLike, Self::Confident, Self::Ties, Self::Flat];
+
+    /// Its id in the benchmarks' names (`shape/<setting>/<shape>/<V>`).
+    pub fn id(self) -> &'static str {
+        match self {
+            Self::ModelLike => "model_like",
+            Self::Confident => "confident",
+            Self::Ties => "ties",
+            Self::Flat => "flat",
+        }
+    }
+
+    /// `vocab` logits of this shape, the same on every platform for a seed.
+    pub fn logits(self, vocab: usize, seed: u64) -> Vec<f32> {
+        let mut rng = crate::seeded_rng(seed);
+        match self {
+            Self::ModelLike => model_like_logits(vocab, seed),
+            Self::Confident => {
+                let mut logits: Vec<f32> = (0..vocab).map(|_| crate::uniform(&mut rng) as f32).collect();
+                // Five tokens spread over the vocabulary, none at its start.
+                for i in 0..5.min(vocab) {
+                    let at = (vocab / 7 * (i + 1) + i * 13) % vocab;
+                    logits[at] = 14.0 + (crate::uniform(&mut rng) * 2.0) as f32;
+                }
+                logits
+            }
+            Self::Ties => model_like_logits(vocab, seed).into_iter().map(to_bfloat16).collect(),
+            Self::Flat => (0..vocab).map(|_| (crate::uniform(&mut rng) * 0.5) as f32).collect(),
+        }
+    }
+}
+
+/// `x` rounded to the nearest bfloat16 (8 bits of mantissa), ties to even, returned as an `f32`.
+fn to_bfloat16(x: f32) -> f32 {
+    let bits = x.to_bits();
+    let rounded = bits.wrapping_add(0x7FFF + ((bits >> 16) & 1)) & 0xFFFF_0000;
+    f32::from_bits(rounded)
+}
+
 /// The vocabulary sizes every benchmark runs at: Llama 2's 32,000, GPT-2's 50,257 and Qwen2's 151,936.
 pub const BENCH_VOCABS: [usize; 3] = [32_000, 50_257, 151_936];
 
@@ -154,6 +211,21 @@ pub fn bench_settings() -> [BenchCase<Strategy>; 3] {
         ),
         case("greedy", "greedy", Floor::Max, Strategy::Greedy),
     ]
+}
+
+/// The settings run on every [`Shape`]: the two sampling settings of [`bench_settings`], and top-p 0.95
+/// after a cold (τ 0.5) and a hot (τ 2) temperature.
+pub fn bench_shape_settings() -> [BenchCase<Strategy>; 4] {
+    let [with_k, top_p, _] = bench_settings();
+    let (cold, hot, p95) = (Temperature::new(0.5), Temperature::new(2.0), TopP::new(0.95));
+    let (Ok(cold), Ok(hot), Ok(p95)) = (cold, hot, p95) else { unreachable!("constant settings are valid") };
+    let case = |id, label, tau| BenchCase {
+        id,
+        label,
+        floor: Floor::MaxSumExp,
+        run: Strategy::Sample(Sampler::new(tau, TopK::OFF, p95)),
+    };
+    [with_k, top_p, case("tau0.5_p0.95", "τ 0.5, top-p 0.95", cold), case("tau2_p0.95", "τ 2, top-p 0.95", hot)]
 }
 
 /// The vocabulary sizes the chains of [`bench_chains`] run at: GPT-2's 50,257 and Qwen2's 151,936.

@@ -150,3 +150,40 @@ fn equal_weights_are_ranked_by_scaled_logit_then_id() {
     assert_eq!(reference::distribution(&sampler, &logits).probs(), [0.0, 0.0, 1.0]);
     assert_eq!(sampler.distribution(&logits).probs(), [0.0, 0.0, 1.0]);
 }
+
+#[test]
+fn fast_path_matches_the_textbook_on_every_benchmarked_shape() {
+    // The benchmarks' inputs, at both of their vocabularies: the speed measured is the speed of the exact
+    // answer. p is also set on each shape's own boundaries (the mass of the first j tokens), where a
+    // rounding slip would show.
+    for vocab in reference::BENCH_CHAIN_VOCABS {
+        for shape in reference::Shape::ALL {
+            let logits = Logits::from_f32(&shape.logits(vocab, 42)).unwrap();
+            let mut samplers: Vec<Sampler> = reference::bench_shape_settings()
+                .into_iter()
+                .filter_map(|case| match case.run {
+                    sampling::Strategy::Sample(s) => Some(s),
+                    sampling::Strategy::Greedy => None,
+                })
+                .collect();
+            let sorted = {
+                let mut p = reference::distribution(&Sampler::default(), &logits).probs().to_vec();
+                p.sort_by(|a, b| b.total_cmp(a));
+                p
+            };
+            for j in [0, 1, 4, 5, 6, 100, vocab / 2] {
+                let on: f64 = sorted[..=j].iter().sum();
+                samplers.push(Sampler::new(Temperature::ONE, TopK::OFF, TopP::new(on.min(1.0)).unwrap()));
+            }
+            for sampler in samplers {
+                let (fast, textbook) = (sampler.distribution(&logits), reference::distribution(&sampler, &logits));
+                for (id, (p, q)) in fast.probs().iter().zip(textbook.probs()).enumerate() {
+                    assert_eq!(*p > 0.0, *q > 0.0, "{shape:?} V={vocab}: token {id} kept differently, {sampler:?}");
+                    assert!((p - q).abs() <= CLOSE * q.max(1e-300).max(1.0), "{shape:?}: token {id}: {p} vs {q}");
+                }
+                let token = sampler.choose(&logits, &mut seeded_rng(3));
+                assert!(textbook.probs()[token] > 0.0, "{shape:?}: drew {token}, which the textbook masks");
+            }
+        }
+    }
+}

@@ -31,3 +31,48 @@ fn the_model_like_logits_are_seeded_and_spread() {
     sorted.sort_by(f32::total_cmp);
     assert!(max - sorted[2500] > 5.0 && max - min > 10.0, "{min} {} {max}", sorted[2500]);
 }
+
+#[test]
+fn every_shape_is_seeded_and_has_the_shape_its_name_says() {
+    use sampling::reference::Shape;
+    const V: usize = 50_257;
+    let range = |v: &[f32]| {
+        let max = v.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+        (v.iter().copied().fold(f32::INFINITY, f32::min), max)
+    };
+    let distinct = |v: &[f32]| {
+        let mut bits: Vec<u32> = v.iter().map(|x| x.to_bits()).collect();
+        bits.sort_unstable();
+        bits.dedup();
+        bits.len()
+    };
+    for shape in Shape::ALL {
+        let a = shape.logits(V, 42);
+        assert_eq!(a.len(), V);
+        assert_eq!(a, shape.logits(V, 42), "{shape:?}");
+        assert_ne!(a, shape.logits(V, 43), "{shape:?}");
+        assert!(a.iter().all(|x| x.is_finite()));
+    }
+    assert_eq!(Shape::ModelLike.logits(V, 42), model_like_logits(V, 42));
+
+    let confident = Shape::Confident.logits(V, 42);
+    let high: Vec<usize> = (0..V).filter(|&i| confident[i] >= 14.0).collect();
+    assert_eq!(high.len(), 5, "five dominant tokens");
+    assert!(high.iter().all(|&i| i > 0 && confident[i] <= 16.0));
+    let sea: Vec<f32> = (0..V).filter(|i| !high.contains(i)).map(|i| confident[i]).collect();
+    let (low, top) = range(&sea);
+    assert!(low >= 0.0 && top < 1.0, "a flat sea: {low}..{top}");
+
+    // bfloat16 keeps 8 bits of mantissa: far fewer distinct values than tokens, and each is a bfloat16.
+    let ties = Shape::Ties.logits(V, 42);
+    assert!(distinct(&ties) < V / 20, "{} distinct values", distinct(&ties));
+    assert!(distinct(&model_like_logits(V, 42)) > V / 2);
+    assert!(ties.iter().all(|x| x.to_bits() & 0xFFFF == 0));
+    let model = model_like_logits(V, 42);
+    assert!(ties.iter().zip(&model).all(|(t, m)| (t - m).abs() <= m.abs() / 256.0 + f32::MIN_POSITIVE));
+
+    let flat = Shape::Flat.logits(V, 42);
+    let (low, top) = range(&flat);
+    assert!(low >= 0.0 && top < 0.5 && top - low > 0.49, "{low}..{top}");
+    assert_eq!(Shape::ALL.map(Shape::id), ["model_like", "confident", "ties", "flat"]);
+}

@@ -14,3 +14,19 @@ pub(crate) fn min_p_kept(values: &[f64], min_p: f64) -> Vec<TokenId> {
     let keeps = |v: f64| (v - max).exp() >= min_p;
     positions(values, maybe, |_, v| maybe(v) && keeps(v))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::min_p_kept;
+
+    #[test]
+    fn a_token_a_hair_above_the_line_is_kept_and_one_a_hair_below_is_not() {
+        // exp(ℓ − max) against 0.1, for logits within a millionth of ln 0.1 + max: the screen in front of
+        // the definition must let both through to it.
+        let line = 0.1f64.ln();
+        let values = [0.0, line + 5e-7, line - 5e-7, -30.0, line + 2e-7, -1.0, line - 2e-7, -0.5, line + 1e-9];
+        let expected: Vec<usize> = (0..values.len()).filter(|&i| values[i].exp() >= 0.1).collect();
+        assert_eq!(expected, vec![0, 1, 4, 5, 7, 8]);
+        assert_eq!(min_p_kept(&values, 0.1), expected);
+    }
+}

@@ -239,3 +239,20 @@ pub(crate) fn top_p_kept(logits: &Logits, p: TopP) -> Vec<TokenId> {
     let scaled = weight.scaled(values);
     positions(values, |v| v >= from, |id, v| v >= from && v > f64::NEG_INFINITY && cut.keeps(weight.of(v), id, scaled))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Survivors;
+
+    #[test]
+    fn a_walk_left_short_by_rounding_ends_on_the_last_token_with_weight() {
+        // The mass of a top-k list is summed in rank order and the draw walks in id order, so the two sums
+        // can differ in the last bit. Here the mass exceeds the walked sum on purpose: a u near 1 walks
+        // past every token without crossing, and the draw must land on the last token that has weight,
+        // never on a zero-weight one (nor fall back to the first).
+        let survivors = Survivors::Listed { ids: vec![3, 5, 9], weights: vec![0.5, 0.5, 0.0], mass: 1.0 + 1e-9 };
+        assert_eq!(survivors.pick(1.0 - 1e-12), 5);
+        assert_eq!(survivors.pick(0.25), 3);
+        assert_eq!(survivors.pick(0.75), 5);
+    }
+}
