@@ -52,8 +52,15 @@ pub(crate) fn positions(values: &[f64], maybe: impl Fn(f64) -> bool, keep: impl 
     let (chunks, rest) = values.as_chunks::<LANES>();
     for (c, chunk) in chunks.iter().enumerate() {
         if chunk.iter().fold(false, |any, &v| any | maybe(v)) {
+            // Without a branch per value: write every position, advance past the kept ones only.
             let at = c * LANES;
-            out.extend(chunk.iter().enumerate().filter(|&(j, &v)| keep(at + j, v)).map(|(j, _)| at + j));
+            let mut kept = [0; LANES];
+            let mut n = 0;
+            for (j, &v) in chunk.iter().enumerate() {
+                kept[n % LANES] = at + j;
+                n += usize::from(keep(at + j, v));
+            }
+            out.extend_from_slice(&kept[..n]);
         }
     }
     let at = values.len() - rest.len();

@@ -187,3 +187,28 @@ fn fast_path_matches_the_textbook_on_every_benchmarked_shape() {
         }
     }
 }
+
+#[test]
+fn a_tie_at_top_k_boundary_from_low_precision_logits_ranks_every_token_that_reaches_it() {
+    // Exact ties at the k-th logit (as bfloat16 logits have), and a logit one unit in the last place
+    // below them at a lower id, which dividing by τ = 3 brings onto the tie: the pipeline ranks scaled
+    // logits, so the lower id wins it.
+    let below = 1.0 - f64::EPSILON / 2.0;
+    assert_eq!(below / 3.0, 1.0 / 3.0, "the division makes the tie");
+    let mut values = vec![-4.0; 300];
+    values[5] = below;
+    values[40] = 5.0;
+    for id in [60, 61, 200, 250] {
+        values[id] = 1.0;
+    }
+    let logits = Logits::new(values).unwrap();
+    for (tau, k, p) in [(3.0, 2, 1.0), (3.0, 3, 1.0), (0.7, 2, 1.0), (3.0, 4, 0.999), (1.0, 2, 1.0)] {
+        let sampler = Sampler::new(Temperature::new(tau).unwrap(), TopK::new(k), TopP::new(p).unwrap());
+        let (fast, textbook) = (sampler.distribution(&logits), reference::distribution(&sampler, &logits));
+        let kept = |d: &sampling::Distribution| (0..300).filter(|&i| d.probs()[i] > 0.0).collect::<Vec<_>>();
+        assert_eq!(kept(&fast), kept(&textbook), "τ {tau}, k {k}");
+        if tau == 3.0 && k == 2 {
+            assert_eq!(kept(&fast), vec![5, 40]);
+        }
+    }
+}

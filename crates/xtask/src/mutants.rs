@@ -27,16 +27,19 @@ pub fn mutants(args: &[String]) -> Result {
     outcome
 }
 
-/// "caught C of V viable mutants (P %): M missed, T timed out; U unviable" from cargo-mutants'
-/// `outcomes.json`.
+/// "C of V viable mutants detected (P %): K caught, T timed out, M missed; U unviable" from
+/// cargo-mutants' `outcomes.json`. A mutant that makes the tests run past the timeout (an endless loop)
+/// is detected: the suite does not pass with it.
 fn score(json: &str) -> Result<String> {
     let value: serde_json::Value = serde_json::from_str(json).map_err(|e| format!("outcomes.json: {e}"))?;
     let count = |key: &str| value.get(key).and_then(serde_json::Value::as_u64).unwrap_or(0);
     let (caught, missed, timeout, unviable) = (count("caught"), count("missed"), count("timeout"), count("unviable"));
     let viable = caught + missed + timeout;
-    let percent = if viable == 0 { 0.0 } else { 100.0 * caught as f64 / viable as f64 };
+    let detected = caught + timeout;
+    let percent = if viable == 0 { 0.0 } else { 100.0 * detected as f64 / viable as f64 };
     Ok(format!(
-        "caught {caught} of {viable} viable mutants ({percent:.1} %): {missed} missed, {timeout} timed out; {unviable} unviable"
+        "{detected} of {viable} viable mutants detected ({percent:.1} %): {caught} caught, {timeout} timed out, \
+         {missed} missed; {unviable} unviable"
     ))
 }
 
@@ -47,7 +50,7 @@ mod tests {
         let json = r#"{"total_mutants": 10, "caught": 7, "missed": 2, "timeout": 1, "unviable": 3, "success": 0}"#;
         assert_eq!(
             super::score(json).unwrap(),
-            "caught 7 of 10 viable mutants (70.0 %): 2 missed, 1 timed out; 3 unviable"
+            "8 of 10 viable mutants detected (80.0 %): 7 caught, 1 timed out, 2 missed; 3 unviable"
         );
         assert!(super::score("not json").is_err());
     }

@@ -30,8 +30,8 @@ pub(crate) use top_k::top_k_kept;
 
 use wide::f64x4;
 
-use self::top_k::{candidates, ranked};
-use self::top_p::{BLOCK, Weighed, bracketed, cut_at, need, weigh, weighted_cut};
+use self::top_k::{Blocks, at_least, candidates, candidates_and_blocks, ranked};
+use self::top_p::{BLOCK, Weighed, bracketed, cut_at, heaviest, need, weigh, weighted_cut};
 use self::weight::{Cut, Weight};
 use crate::kernels::{max, positions};
 use crate::temperature::Scale;
@@ -64,7 +64,7 @@ impl<'a> Survivors<'a> {
     fn top_k(temperature: Temperature, top_p: TopP, values: &[f64], k: usize) -> Self {
         // k + 1 candidates: if the k-th and the (k+1)-th stay apart after dividing by τ, the k best by raw
         // logit are exactly the k best by scaled logit (the plain pipeline ranks scaled logits).
-        let mut best = candidates(values, k + 1);
+        let (mut best, blocks) = candidates_and_blocks(values, k + 1);
         let max = best.iter().map(|x| x.0).fold(f64::NEG_INFINITY, f64::max);
         let scale = Scale::new(temperature, max);
         if best.len() > k {
@@ -73,13 +73,37 @@ impl<'a> Survivors<'a> {
             if scale.apply(kth.0) == scale.apply(best[k].0) {
                 // A tie at the boundary after dividing by τ (already equal, or made equal by rounding): a
                 // token with a lower logit may have reached the tie with a lower id, and ties go to the
-                // lower id. Rank by scaled logit over everything instead (rare).
-                return Self::dense_top_k(top_p, values, scale, k);
+                // lower id. Rank by scaled logit every token that can reach it.
+                return Self::tied_top_k(top_p, values, &blocks, scale, k, kth.0, max);
             }
             best.truncate(k);
         }
         let top = scale.apply(max);
         let items = best.into_iter().map(|(v, id)| ((scale.apply(v) - top).exp(), id)).collect();
+        Self::listed(top_p, items, |id| scale.apply(values[id]))
+    }
+
+    /// Top-k by scaled logit when the k-th and the (k+1)-th best logits tie after dividing by τ (`kth` is
+    /// the k-th best logit, `max` the largest). Only a logit within a few units in the last place of `kth`
+    /// can divide to the same value, so the tokens at or above `kth` less a relative 10⁻⁹ hold the k best
+    /// by scaled logit: at least k tokens reach `kth`, each dividing to at least kth / τ, and anything below
+    /// the margin divides to strictly less. They are read from the few blocks of the candidates' pass whose
+    /// maximum reaches the margin, so exact ties at the boundary (a low-precision model's) cost no pass of
+    /// divisions over the vocabulary.
+    fn tied_top_k(top_p: TopP, values: &[f64], blocks: &Blocks, scale: Scale, k: usize, kth: f64, max: f64) -> Self {
+        let tame = scale.shift() == 0.0 && (1e-3..=1e3).contains(&scale.tau()) && kth.abs() > 1e-200;
+        if !tame {
+            return Self::dense_top_k(top_p, values, scale, k);
+        }
+        let from = kth - kth.abs() * 1e-9;
+        let mut near: Vec<(f64, TokenId)> =
+            at_least(values, blocks, from).into_iter().map(|(v, id)| (scale.apply(v), id)).collect();
+        if near.len() > k {
+            near.select_nth_unstable_by(k - 1, ranked);
+            near.truncate(k);
+        }
+        let top = scale.apply(max);
+        let items = near.into_iter().map(|(s, id)| ((s - top).exp(), id)).collect();
         Self::listed(top_p, items, |id| scale.apply(values[id]))
     }
 
@@ -109,16 +133,19 @@ impl<'a> Survivors<'a> {
 
     /// Without top-k: every weight once, then the nucleus without sorting them.
     pub(super) fn dense(temperature: Temperature, p: TopP, values: &'a [f64]) -> Self {
-        let max = max(values);
+        // For a nucleus over many tokens, the heaviest come first (they also give the maximum).
+        let heavy = heaviest(values, p);
+        let max = heavy.as_ref().and_then(|h| h.iter().map(|x| x.0).reduce(f64::max)).unwrap_or_else(|| max(values));
         let weight = Weight::new(Scale::new(temperature, max), max);
+        let heavy = heavy.as_deref();
         // Two copies of the pass, so that the plain one carries no division and no branch.
         let Weighed { total, blocks, brackets } = if weight.plain {
             let top = f64x4::splat(weight.top);
-            weigh(values, weight, p, |v| v - top)
+            weigh(values, weight, p, heavy, |v| v - top)
         } else {
             let (shift, tau, top) =
                 (f64x4::splat(weight.scale.shift()), f64x4::splat(weight.scale.tau()), f64x4::splat(weight.top));
-            weigh(values, weight, p, |v| (v - shift) / tau - top)
+            weigh(values, weight, p, heavy, |v| (v - shift) / tau - top)
         };
         if p.is_off() {
             return Self::Dense { values, weight, cut: None, mass: total, blocks };

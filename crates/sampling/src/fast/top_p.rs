@@ -124,36 +124,76 @@ pub(super) struct Brackets {
 
 /// Below this many weights the plain weighted quickselect is as quick as bracketing.
 const BRACKET_MIN: usize = 4096;
-/// Weights sampled to place the brackets.
+/// The heaviest tokens, found exactly, that place the brackets together with the sample.
+const HEAVY: usize = 64;
+/// Weights sampled (one every V / SAMPLE tokens) to place the brackets.
 const SAMPLE: usize = 512;
-/// Where the brackets go: the sample's share of mass p plus these steps.
-const STEPS: [f64; 5] = [-0.06, -0.02, 0.0, 0.02, 0.06];
+/// Where the brackets go: the estimated share of mass p plus these steps of mass, each at most so many
+/// sampled weights from the estimate's own end. Mass alone would make wide brackets where the mass near
+/// the end is spread thin (a hot temperature), sampled weights alone where it is concentrated.
+const STEPS: [(f64, usize); 5] = [(-0.06, 32), (-0.02, 8), (0.0, 0), (0.02, 8), (0.06, 32)];
+
+/// For top-p over many weights: the [`HEAVY`] largest alive logits, (logit, id), unordered, which
+/// [`weigh`] needs to place its brackets; `None` when nothing is bracketed.
+pub(super) fn heaviest(values: &[f64], p: TopP) -> Option<Vec<(f64, TokenId)>> {
+    (!p.is_off() && values.len() >= BRACKET_MIN).then(|| super::top_k::candidates(values, HEAVY))
+}
+
+/// Thresholds from high to low (+∞, one per step, 0) around the weight at which the nucleus probably
+/// ends, from an estimate of the mass above each weight: the `heavy` tokens exactly, and a stride sample of
+/// the others, each sampled token standing for its share of them. The heaviest tokens are never left to
+/// chance: a few of them can hold most of the mass (a confident step), and a sample would miss them.
+fn thresholds(values: &[f64], weight: Weight, p: TopP, heavy: &[(f64, TokenId)]) -> [f64; STEPS.len() + 2] {
+    let mut ids: Vec<TokenId> = heavy.iter().map(|x| x.1).collect();
+    ids.sort_unstable();
+    let others: Vec<u64> = (0..values.len())
+        .step_by(values.len() / SAMPLE)
+        .filter(|i| ids.binary_search(i).is_err())
+        .map(|i| weight.of(values[i]).to_bits())
+        .collect();
+    let each = (values.len() - heavy.len()) as f64 / others.len().max(1) as f64;
+    // Weights are never negative, so their bit patterns sort as they do: sort integers, largest first.
+    let mut sample: Vec<(u64, f64)> = heavy.iter().map(|&(v, _)| (weight.of(v).to_bits(), 1.0)).collect();
+    sample.extend(others.into_iter().map(|bits| (bits, each)));
+    sample.sort_unstable_by_key(|x| std::cmp::Reverse(x.0));
+    let mass = |&(bits, count): &(u64, f64)| f64::from_bits(bits) * count;
+    let estimate: f64 = sample.iter().map(mass).sum();
+    let mut thresholds = [0.0; STEPS.len() + 2];
+    thresholds[0] = f64::INFINITY;
+    // The sampled weight at which the running estimate first reaches each step's goal.
+    let reach = |goal: f64| {
+        let mut running = 0.0;
+        sample.iter().position(|x| {
+            running += mass(x);
+            running >= goal
+        })
+    };
+    let end = reach(p.get() * estimate).unwrap_or(sample.len());
+    // Each threshold is the weight just below the one reaching its goal, so that the mass above it reaches
+    // the goal; each lies at least one sampled weight below the one before, so that no two coincide where
+    // a few tokens hold the mass.
+    let mut next = 0;
+    for (t, (step, most)) in thresholds[1..=STEPS.len()].iter_mut().zip(STEPS) {
+        let goal = (p.get() + step) * estimate;
+        let at = reach(goal).unwrap_or(sample.len()).clamp(end.saturating_sub(most), end + most);
+        next = (at + 1).max(next + 1);
+        *t = if goal <= 0.0 { f64::INFINITY } else { sample.get(next).map_or(0.0, |x| f64::from_bits(x.0)) };
+    }
+    thresholds
+}
 
 /// Every weight once, four at a time, without storing them: their sum and the sum of each block; for
-/// top-p over many weights, also the mass above seven thresholds placed from a sorted sample of 512
-/// weights (see [`bracketed`]). `exponent` is `weight`'s, written out so that each copy of the loop is
-/// straight-line code.
-pub(super) fn weigh(values: &[f64], weight: Weight, p: TopP, exponent: impl Fn(f64x4) -> f64x4) -> Weighed {
-    let thresholds = (!p.is_off() && values.len() >= BRACKET_MIN).then(|| {
-        // Weights are never negative, so their bit patterns sort as they do: sort integers, largest first.
-        let mut bits: Vec<u64> =
-            values.iter().step_by(values.len() / SAMPLE).map(|&v| weight.of(v).to_bits()).collect();
-        bits.sort_unstable_by(|a, b| b.cmp(a));
-        let sample: Vec<f64> = bits.into_iter().map(f64::from_bits).collect();
-        let sample_total: f64 = sample.iter().sum();
-        let mut thresholds = [0.0; STEPS.len() + 2];
-        thresholds[0] = f64::INFINITY;
-        let (mut running, mut j) = (0.0, 0);
-        for (t, step) in thresholds[1..=STEPS.len()].iter_mut().zip(STEPS) {
-            let goal = (p.get() + step) * sample_total;
-            while j < sample.len() && running + sample[j] < goal {
-                running += sample[j];
-                j += 1;
-            }
-            *t = if goal <= 0.0 { f64::INFINITY } else { sample.get(j).copied().unwrap_or(0.0) };
-        }
-        thresholds
-    });
+/// top-p over many weights (`heavy` given, see [`heaviest`]), also the mass above seven thresholds (see
+/// [`thresholds`] and [`bracketed`]). `exponent` is `weight`'s, written out so that each copy of the loop
+/// is straight-line code.
+pub(super) fn weigh(
+    values: &[f64],
+    weight: Weight,
+    p: TopP,
+    heavy: Option<&[(f64, TokenId)]>,
+    exponent: impl Fn(f64x4) -> f64x4,
+) -> Weighed {
+    let thresholds = heavy.map(|heavy| thresholds(values, weight, p, heavy));
     let inner: [f64x4; STEPS.len()] = std::array::from_fn(|i| f64x4::splat(thresholds.map_or(0.0, |t| t[i + 1])));
     let mut blocks = Vec::with_capacity(values.len().div_ceil(BLOCK));
     let mut by_block = Vec::new();
@@ -218,7 +258,7 @@ pub(super) fn bracketed(
     let (high, low, base) = (thresholds[end - 1], thresholds[end], above[end - 1]);
     // Logits that may weigh inside (low, high]: a comparison eight at a time, then the exact weight.
     let (from, to) = weight.logits_between(low, high);
-    let maybe = |v: f64| v >= from && v <= to;
+    let maybe = |v: f64| (v >= from) & (v <= to);
     let maybes = positions(values, maybe, |_, v| maybe(v));
     // Weigh them four at a time, exactly as the pass did, and keep those inside.
     let mut items = Vec::with_capacity(maybes.len());
