@@ -1,7 +1,7 @@
 //! `cargo xtask bench`: every benchmark in one run, and one Markdown table of the results.
 //!
 //! 1. The core against candle-transformers, llm-samplers, the textbook pipeline and the floors
-//!    (criterion, `crates/peers`).
+//!    (criterion, `crates/peers`), on the model-like logits and on every shape of `reference::Shape`.
 //! 2. The same core benchmarks compiled to wasm32, timed in headless Chromium.
 //! 3. The release bundle, part by part, raw and gzipped.
 //! 4. The widgets in Chromium (the page's own performance measures), and the load on slow links.
@@ -35,12 +35,14 @@ pub fn bench(args: &[String]) -> Result {
         c.env("RUSTFLAGS", NATIVE_FLAGS).env("CARGO_TARGET_DIR", bench_target());
         run(c)
     })?;
-    let native = step("read criterion's medians", criterion_medians)?;
+    let native = step("read criterion's medians", || criterion_medians("peers"))?;
+    let shapes = step("read criterion's medians on every shape", || criterion_medians("shapes"))?;
     let wasm = step("the core in Chromium (wasm32, wasm-bindgen-test)", || wasm_medians(&tools))?;
     step("release bundle (trunk build --release)", || release_bundle(&tools))?;
     let page = step("widget benchmark in Chromium (performance measures)", || browser_figures(&tools))?;
     let audit = step("Lighthouse (npm), mobile profile", || lighthouse_table(&tools))?;
-    let table = [machine(), sampler_table(&native, &wasm), bundle_table()?, page, audit].join("\n");
+    let table =
+        [machine(), sampler_table(&native, &wasm), shape_table(&shapes), bundle_table()?, page, audit].join("\n");
     let out = root().join("bench/latest.md");
     std::fs::create_dir_all(root().join("bench")).map_err(|e| format!("cannot create bench/: {e}"))?;
     std::fs::write(&out, &table).map_err(|e| format!("cannot write {}: {e}", out.display()))?;
@@ -62,11 +64,11 @@ fn bench_target() -> PathBuf {
     target.join("bench-native")
 }
 
-/// Median nanoseconds by benchmark id ("core/top_p0.9/50257"), from criterion's files.
-fn criterion_medians() -> Result<BTreeMap<String, f64>> {
+/// Median nanoseconds by benchmark id ("core/top_p0.9/50257"), from criterion's files for `group`.
+fn criterion_medians(group: &str) -> Result<BTreeMap<String, f64>> {
     let target = bench_target();
     let mut medians = BTreeMap::new();
-    for function in read_dir(&target.join("criterion/peers"))? {
+    for function in read_dir(&target.join("criterion").join(group))? {
         for param in read_dir(&function)? {
             let new = param.join("new");
             let (Ok(id), Ok(est)) = (
@@ -242,6 +244,49 @@ fn sampler_table(native: &BTreeMap<String, f64>, wasm: &BTreeMap<String, f64>) -
     t
 }
 
+/// Every sampling setting on every shape of logits (`reference::Shape`): the core's time and its ratio to
+/// the floor on each shape, the worst shape against the model-like one, and how far behind the core the
+/// nearest other library stays on its best shape for it.
+fn shape_table(native: &BTreeMap<String, f64>) -> String {
+    let shapes = reference::Shape::ALL;
+    let mut t = String::from(
+        "\n### The sampler on every shape of logits (median per call, natively)\n\n\
+         Each cell: the core, and its ratio to the floor on the same logits. Shapes: model-like (the table \
+         above), a confident step (five tokens 14 to 16 above a flat sea), bfloat16 ties, flat (every logit \
+         within half a unit). \"Nearest peer ÷ core\": candle's or llm-samplers' time over the core's, \
+         the smallest over every shape (above 1: the core ahead on every shape).\n\n| setting | V |",
+    );
+    for shape in shapes {
+        t += &format!(" {} |", shape.id().replace('_', "-"));
+    }
+    t += " worst ÷ model-like | nearest peer ÷ core |\n|---|---:|";
+    t += &"---:|".repeat(shapes.len() + 2);
+    t += "\n";
+    for case in reference::bench_shape_settings() {
+        for v in BENCH_CHAIN_VOCABS {
+            let get = |who: &str, shape: reference::Shape| {
+                native.get(&format!("{who}/{}/{}/{v}", case.id, shape.id())).copied()
+            };
+            let floor =
+                |shape: reference::Shape| native.get(&format!("floor/{}/{}/{v}", case.floor.id(), shape.id())).copied();
+            t += &format!("| {} | {v} |", case.label);
+            for shape in shapes {
+                let core = get("core", shape);
+                t += &format!(" {} ({}) |", core.map_or("–".into(), us), ratio(core, floor(shape)));
+            }
+            let cores: Vec<Option<f64>> = shapes.map(|s| get("core", s)).to_vec();
+            let worst = cores.iter().copied().flatten().reduce(f64::max);
+            let peers = shapes.iter().flat_map(|&s| {
+                let core = get("core", s);
+                ["candle", "llm-samplers"].map(|who| get(who, s).zip(core).map(|(p, c)| p / c))
+            });
+            let nearest = peers.flatten().reduce(f64::min);
+            t += &format!(" {} | {} |\n", ratio(worst, cores[0]), nearest.map_or("–".into(), |r| format!("{r:.1}×")));
+        }
+    }
+    t
+}
+
 /// What the page fetches on first load, part by part (the bundle step wrote the copies).
 fn bundle_table() -> Result<String> {
     let sizes = site::sizes(&dist()).map_err(|e| format!("cannot read dist/: {e}"))?;
@@ -277,5 +322,25 @@ mod tests {
         assert!(row("| top-p 0.9 | 32000 |").contains("| 0.30 µs | 0.10 µs | 3.0× |"), "{table}");
         assert!(row("| min-p 0.05 | 50257 |").contains("| 0.20 µs | 0.10 µs | 2.0× |"), "{table}");
         assert!(row("| greedy | 32000 |").contains("| – | – | – |"), "{table}");
+    }
+
+    /// Every shape of a setting on one row: each cell the core and its ratio to that shape's floor, the
+    /// worst shape over the model-like one, and the nearest peer over the core on its best shape for it.
+    #[test]
+    fn the_shape_table_reads_every_shape_of_a_setting() {
+        let mut native = BTreeMap::new();
+        for (shape, core) in [("model_like", 200.0), ("confident", 300.0), ("ties", 500.0), ("flat", 250.0)] {
+            native.insert(format!("core/top_p0.9/{shape}/50257"), core);
+            native.insert(format!("floor/max_sum_exp/{shape}/50257"), 100.0);
+            native.insert(format!("candle/top_p0.9/{shape}/50257"), 10.0 * core);
+            native.insert(format!("llm-samplers/top_p0.9/{shape}/50257"), 4.0 * core);
+        }
+        native.insert("llm-samplers/top_p0.9/ties/50257".into(), 1500.0);
+        let table = shape_table(&native);
+        let row = table.lines().find(|l| l.starts_with("| top-p 0.9 | 50257 |")).unwrap_or_default();
+        assert!(row.contains("| 0.20 µs (2.0×) | 0.30 µs (3.0×) | 0.50 µs (5.0×) | 0.25 µs (2.5×) |"), "{table}");
+        assert!(row.ends_with("| 2.5× | 3.0× |"), "{row}");
+        let empty = table.lines().find(|l| l.starts_with("| top-p 0.9 | 151936 |")).unwrap_or_default();
+        assert!(empty.ends_with("| – (–) | – | – |"), "{empty}");
     }
 }
