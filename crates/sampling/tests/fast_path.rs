@@ -201,14 +201,18 @@ fn a_tie_at_top_k_boundary_from_low_precision_logits_ranks_every_token_that_reac
     for id in [60, 61, 200, 250] {
         values[id] = 1.0;
     }
-    let logits = Logits::new(values).unwrap();
-    for (tau, k, p) in [(3.0, 2, 1.0), (3.0, 3, 1.0), (0.7, 2, 1.0), (3.0, 4, 0.999), (1.0, 2, 1.0)] {
-        let sampler = Sampler::new(Temperature::new(tau).unwrap(), TopK::new(k), TopP::new(p).unwrap());
-        let (fast, textbook) = (sampler.distribution(&logits), reference::distribution(&sampler, &logits));
-        let kept = |d: &sampling::Distribution| (0..300).filter(|&i| d.probs()[i] > 0.0).collect::<Vec<_>>();
-        assert_eq!(kept(&fast), kept(&textbook), "τ {tau}, k {k}");
-        if tau == 3.0 && k == 2 {
-            assert_eq!(kept(&fast), vec![5, 40]);
+    // The same below zero: the margin under a negative k-th logit is below it, not above.
+    let negative: Vec<f64> = values.iter().map(|v| v - 2.5).collect();
+    let kept = |d: &sampling::Distribution| (0..300).filter(|&i| d.probs()[i] > 0.0).collect::<Vec<_>>();
+    for (values, sign) in [(values, "positive"), (negative, "negative")] {
+        let logits = Logits::new(values).unwrap();
+        for (tau, k, p) in [(3.0, 2, 1.0), (3.0, 3, 1.0), (0.7, 2, 1.0), (3.0, 4, 0.999), (1.0, 2, 1.0)] {
+            let sampler = Sampler::new(Temperature::new(tau).unwrap(), TopK::new(k), TopP::new(p).unwrap());
+            let (fast, textbook) = (sampler.distribution(&logits), reference::distribution(&sampler, &logits));
+            assert_eq!(kept(&fast), kept(&textbook), "{sign}: τ {tau}, k {k}");
+            if tau == 0.7 && k == 2 {
+                assert_eq!(kept(&fast), vec![5, 40], "{sign}");
+            }
         }
     }
 }
