@@ -7,9 +7,9 @@
 //!   compares eight values at a time against the threshold, and a selection in the buffer whenever it
 //!   fills. Temperature is applied to the candidates only (dividing by τ > 0 keeps the order).
 //! * **Top-p without top-k** needs every exponential once (that is the floor for an exact nucleus): one
-//!   pass computes them, four at a time. A small sorted sample guesses where the nucleus ends; one pass
-//!   sums the mass above seven thresholds around the guess, which brackets the exact end; only the
-//!   weights inside the bracket are ranked, by a weighted quickselect.
+//!   pass computes them, four at a time. The 64 heaviest tokens (found exactly) and a sample of the rest
+//!   estimate where the nucleus ends; the pass also sums the mass above five thresholds around the
+//!   estimate, which brackets the exact end; only the weights inside are ranked, by a weighted quickselect.
 //! * **The draw** walks the survivors in id order, the same inverse transform as
 //!   [`crate::Distribution::pick`].
 //!
