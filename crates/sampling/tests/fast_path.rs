@@ -216,3 +216,23 @@ fn a_tie_at_top_k_boundary_from_low_precision_logits_ranks_every_token_that_reac
         }
     }
 }
+
+#[test]
+fn top_p_over_many_huge_logits_matches_the_textbook() {
+    // Near 10¹² a unit in the last place of a logit is about 10⁻⁴, far above the margin that widens the
+    // bracket's screen: the screen must then let every logit through to the exact test. Also a τ outside
+    // the screen's range, and logits that overflow when divided (a shift).
+    let base: Vec<f64> = reference::model_like_logits(5_000, 9).iter().map(|&v| f64::from(v)).collect();
+    for (offset, scale, tau) in
+        [(1e12, 1.0, 1.0), (-1e12, 1.0, 2.0), (1e7, 1.0, 1.0), (0.0, 1.0, 5e3), (0.0, 1e305, 0.5)]
+    {
+        let logits = Logits::new(base.iter().map(|v| v * scale + offset).collect()).unwrap();
+        for p in [0.5, 0.9, 0.99] {
+            let sampler = Sampler::new(Temperature::new(tau).unwrap(), TopK::OFF, TopP::new(p).unwrap());
+            let (fast, textbook) = (sampler.distribution(&logits), reference::distribution(&sampler, &logits));
+            for (id, (a, b)) in fast.probs().iter().zip(textbook.probs()).enumerate() {
+                assert_eq!(*a > 0.0, *b > 0.0, "offset {offset}, scale {scale}, τ {tau}, p {p}: token {id}");
+            }
+        }
+    }
+}
