@@ -97,3 +97,59 @@ pub(super) fn by_weight(
 ) -> impl Fn(&(f64, TokenId), &(f64, TokenId)) -> std::cmp::Ordering {
     move |a, b| b.0.total_cmp(&a.0).then_with(|| scaled(b.1).total_cmp(&scaled(a.1))).then(a.1.cmp(&b.1))
 }
+
+#[cfg(test)]
+mod tests {
+    use rand::{RngExt, SeedableRng};
+    use rand_chacha::ChaCha8Rng;
+
+    use super::Weight;
+    use crate::Temperature;
+    use crate::temperature::Scale;
+
+    /// The screen's two promises. Containment, always: a logit whose weight lies in (low, high] is inside
+    /// [from, to]. Narrowness, wherever the inverse is computed: a logit weighing under half of `low` is
+    /// below `from`, and one weighing over twice `high` above `to`. Brackets end at tokens' own weights,
+    /// and each logit has a twin a hair above it, so an end moved inward by the margin loses a token.
+    #[test]
+    fn the_screen_holds_what_weighs_inside_the_bracket_and_little_else() {
+        let mut rng = ChaCha8Rng::seed_from_u64(11);
+        // (spread of the logits, τ): ordinary; τ at both ends of the computed range and outside it; large
+        // logits (|top| below and above the bound); huge ones, which need a shift.
+        let cases =
+            [(3.0, 1.0), (3.0, 0.7), (0.05, 1e-3), (300.0, 1e3), (3.0, 1e-4), (3.0, 1e4), (1e5, 1.0), (1e12, 0.9)];
+        for (spread, tau) in cases.into_iter().chain([(1e306, 1e-3)]) {
+            let mut values: Vec<f64> = (0..300).map(|_| spread * rng.random_range(-1.0..1.0)).collect();
+            let twins: Vec<f64> = values.iter().map(|v| v + 1e-9 * v.abs().max(1.0)).collect();
+            values.extend(twins);
+            if spread > 1e300 {
+                values.extend([1.5e306; 3]);
+            }
+            let max = crate::kernels::max(&values);
+            let weight = Weight::new(Scale::new(Temperature::new(tau).unwrap(), max), max);
+            assert_eq!(weight.scale.shift() != 0.0, spread > 1e300, "only the huge logits are shifted");
+            let weights = weight.all(&values);
+            let tame = weight.scale.shift() == 0.0 && weight.top.abs() < 1e6 && (1e-3..=1e3).contains(&tau);
+            let mut ends: Vec<f64> = weights.iter().step_by(23).copied().chain([0.0, 1.0, f64::INFINITY]).collect();
+            ends.sort_by(f64::total_cmp);
+            ends.dedup();
+            for (i, &low) in ends.iter().enumerate() {
+                for &high in &ends[i + 1..] {
+                    let (from, to) = weight.logits_between(low, high);
+                    for (&v, &w) in values.iter().zip(&weights) {
+                        let at = format!("τ {tau}, logit {v} of weight {w}, bracket ({low}, {high}] → [{from}, {to}]");
+                        if w > low && w <= high {
+                            assert!(from <= v && v <= to, "left out: {at}");
+                        }
+                        if tame && w < low / 2.0 {
+                            assert!(v < from, "let in from below: {at}");
+                        }
+                        if tame && w > 2.0 * high {
+                            assert!(v > to, "let in from above: {at}");
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
