@@ -283,7 +283,7 @@ pub(super) fn bracketed(
 
 #[cfg(test)]
 mod tests {
-    use super::{STEPS, heaviest, need, weigh};
+    use super::{BLOCK, STEPS, bracketed, heaviest, need, weigh, weighted_cut};
     use crate::fast::weight::Weight;
     use crate::reference::{Shape, bench_shape_settings};
     use crate::temperature::Scale;
@@ -330,5 +330,79 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// When rounding leaves the whole sum short of `need`, the cut is the last item in the ranking (the
+    /// lightest, the lowest scaled logit among equal weights, then the highest id) and the mass is
+    /// everything: on the bucketed path (more than 32 items), with weights spread over many buckets and a
+    /// tie at the bottom.
+    #[test]
+    fn a_sum_short_of_the_need_cuts_at_the_last_item_with_all_the_mass() {
+        let mut items: Vec<(f64, crate::TokenId)> = (0..200).map(|i| (1.0 / f64::from(i + 1), i as usize)).collect();
+        items.push((1.0 / 200.0, 500));
+        let sum: f64 = items.iter().map(|x| x.0).sum();
+        let scaled = |id: crate::TokenId| -(id as f64);
+        let (cut, mass) = weighted_cut(&mut items.clone(), 0.0, sum * (1.0 + 1e-9), scaled);
+        let cut = cut.expect("a cut");
+        assert_eq!((cut.weight, cut.id), (1.0 / 200.0, 500), "the tie goes to the lower scaled logit");
+        assert!((mass - sum).abs() <= 1e-12 * sum, "{mass} against {sum}");
+        // Reached exactly at the second item: the cut is there, with the mass of the first two.
+        let (cut, mass) = weighted_cut(&mut items, 0.0, 1.5, scaled);
+        assert_eq!(cut.map(|c| c.id), Some(1));
+        assert_eq!(mass, 1.5);
+    }
+
+    /// The bracket's answer is the answer of ranking every weight: the same cut, the same kept mass, the
+    /// same kept mass per block, on every shape, both where the nucleus ends (p) and at the very bottom
+    /// of the ranking (a need a hair below the total, which only the last bracket, down to 0, holds).
+    #[test]
+    fn the_bracket_finds_the_cut_that_ranking_everything_finds() {
+        let vocab = 50_257;
+        let mut in_the_last_bracket = 0;
+        for shape in Shape::ALL {
+            let logits = Logits::from_f32(&shape.logits(vocab, 42)).unwrap();
+            let values = logits.as_slice();
+            for case in bench_shape_settings() {
+                let Strategy::Sample(sampler) = case.run else { continue };
+                if sampler.top_k.get().is_some() {
+                    continue;
+                }
+                let heavy = heaviest(values, sampler.top_p).expect("top-p over many tokens is bracketed");
+                let max = crate::kernels::max(values);
+                let weight = Weight::new(Scale::new(sampler.temperature, max), max);
+                let weighed = weigh(values, weight, sampler.top_p, Some(&heavy), |v| weight.exponent(v));
+                let brackets = weighed.brackets.as_ref().expect("thresholds");
+                let scaled = weight.scaled(values);
+                let weights = weight.all(values);
+                let at = format!("{shape:?} {}", case.id);
+                assert!(bracketed(values, weight, 0.0, weighed.total, brackets).is_none(), "{at}: no need, no bracket");
+                let lowest: f64 = brackets.by_block.iter().map(|b| b[STEPS.len() - 1]).sum();
+                for need in [need(sampler.top_p, weighed.total), weighed.total * (1.0 - 1e-12)] {
+                    in_the_last_bracket += usize::from(lowest < need);
+                    let (cut, mass, blocks) =
+                        bracketed(values, weight, need, weighed.total, brackets).expect("a bracket holds the end");
+                    let mut items: Vec<(f64, crate::TokenId)> =
+                        weights.iter().enumerate().filter(|&(_, &w)| w > 0.0).map(|(i, &w)| (w, i)).collect();
+                    let (all_cut, all_mass) = weighted_cut(&mut items, 0.0, need, scaled);
+                    let (cut, all_cut) = (cut.expect("a cut"), all_cut.expect("a cut"));
+                    assert_eq!((cut.id, cut.weight), (all_cut.id, all_cut.weight), "{at}, need {need}");
+                    assert!((mass - all_mass).abs() <= 1e-12 * weighed.total, "{at}: mass {mass} against {all_mass}");
+                    assert_eq!(blocks.len(), vocab.div_ceil(BLOCK));
+                    for (b, (&kept, block)) in blocks.iter().zip(weights.chunks(BLOCK)).enumerate() {
+                        let expected: f64 = block
+                            .iter()
+                            .enumerate()
+                            .filter(|&(j, &w)| cut.keeps(w, b * BLOCK + j, scaled))
+                            .map(|(_, w)| w)
+                            .sum();
+                        assert!(
+                            (kept - expected).abs() <= 1e-12 * weighed.total,
+                            "{at}: block {b}: {kept} against {expected}"
+                        );
+                    }
+                }
+            }
+        }
+        assert!(in_the_last_bracket >= 4, "the last bracket was reached {in_the_last_bracket} times");
     }
 }
