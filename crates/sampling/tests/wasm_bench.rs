@@ -1,6 +1,7 @@
 //! The core benchmarks of `crates/peers`, compiled to WebAssembly and timed in Chromium with
 //! `performance.now()`. A benchmark, not a test: it is ignored by the test run, and `cargo xtask bench`
-//! runs it and reads its lines `bench <id> <nanoseconds per call>`.
+//! runs it and reads its lines `bench <id> <nanoseconds per call>`, under the ids criterion gives the same
+//! benchmarks natively.
 #![cfg(target_arch = "wasm32")]
 
 use std::hint::black_box;
@@ -66,6 +67,31 @@ fn core_benchmarks_in_chromium() {
                 black_box(floor.run(black_box(logits.as_slice())));
             });
             console_log!("bench floor/{}/{vocab} {ns:.1}", floor.id());
+        }
+    }
+}
+
+/// The core and the floors on every shape of logits (`reference::Shape`), as the native `shapes` group.
+#[wasm_bindgen_test]
+#[ignore = "a benchmark: run it with `cargo xtask bench`"]
+fn shape_benchmarks_in_chromium() {
+    for vocab in reference::BENCH_CHAIN_VOCABS {
+        for shape in reference::Shape::ALL {
+            let logits = Logits::from_f32(&shape.logits(vocab, 42)).expect("finite logits");
+            let at = |who: &str, what: &str| format!("{who}/{what}/{}/{vocab}", shape.id());
+            for reference::BenchCase { id: name, run: strategy, .. } in reference::bench_shape_settings() {
+                let mut rng = seeded_rng(1);
+                let ns = median_ns(|| {
+                    black_box(strategy.choose(black_box(&logits), &mut rng));
+                });
+                console_log!("bench {} {ns:.1}", at("core", name));
+            }
+            for floor in reference::Floor::ALL {
+                let ns = median_ns(|| {
+                    black_box(floor.run(black_box(logits.as_slice())));
+                });
+                console_log!("bench {} {ns:.1}", at("floor", floor.id()));
+            }
         }
     }
 }

@@ -41,8 +41,8 @@ pub fn bench(args: &[String]) -> Result {
     step("release bundle (trunk build --release)", || release_bundle(&tools))?;
     let page = step("widget benchmark in Chromium (performance measures)", || browser_figures(&tools))?;
     let audit = step("Lighthouse (npm), mobile profile", || lighthouse_table(&tools))?;
-    let table =
-        [machine(), sampler_table(&native, &wasm), shape_table(&shapes), bundle_table()?, page, audit].join("\n");
+    let table = [machine(), sampler_table(&native, &wasm), shape_table(&shapes, &wasm), bundle_table()?, page, audit]
+        .join("\n");
     let out = root().join("bench/latest.md");
     std::fs::create_dir_all(root().join("bench")).map_err(|e| format!("cannot create bench/: {e}"))?;
     std::fs::write(&out, &table).map_err(|e| format!("cannot write {}: {e}", out.display()))?;
@@ -245,30 +245,42 @@ fn sampler_table(native: &BTreeMap<String, f64>, wasm: &BTreeMap<String, f64>) -
 }
 
 /// Every sampling setting on every shape of logits (`reference::Shape`): the core's time and its ratio to
-/// the floor on each shape, the worst shape against the model-like one, and how far behind the core the
-/// nearest other library stays on its best shape for it.
-fn shape_table(native: &BTreeMap<String, f64>) -> String {
-    let shapes = reference::Shape::ALL;
+/// the floor on each shape, the worst shape against the model-like one, and (natively) how far behind the
+/// core the nearest other library stays on its best shape for it. Then the same in Chromium, where the
+/// core and the floors run as wasm32 and the other libraries are not built.
+fn shape_table(native: &BTreeMap<String, f64>, wasm: &BTreeMap<String, f64>) -> String {
     let mut t = String::from(
-        "\n### The sampler on every shape of logits (median per call, natively)\n\n\
+        "\n### The sampler on every shape of logits (median per call)\n\n\
          Each cell: the core, and its ratio to the floor on the same logits. Shapes: model-like (the table \
          above), a confident step (five tokens 14 to 16 above a flat sea), bfloat16 ties, flat (every logit \
          within half a unit). \"Nearest peer ÷ core\": candle's or llm-samplers' time over the core's, \
-         the smallest over every shape (above 1: the core ahead on every shape).\n\n| setting | V |",
+         the smallest over every shape (above 1: the core ahead on every shape).\n\n#### Natively\n\n",
     );
+    t += &shape_rows(native, true);
+    t += "\n#### In Chromium (wasm32)\n\n";
+    t += &shape_rows(wasm, false);
+    t
+}
+
+fn shape_rows(figures: &BTreeMap<String, f64>, with_peers: bool) -> String {
+    let shapes = reference::Shape::ALL;
+    let mut t = String::from("| setting | V |");
     for shape in shapes {
         t += &format!(" {} |", shape.id().replace('_', "-"));
     }
-    t += " worst ÷ model-like | nearest peer ÷ core |\n|---|---:|";
-    t += &"---:|".repeat(shapes.len() + 2);
+    t += " worst ÷ model-like |";
+    t += if with_peers { " nearest peer ÷ core |" } else { "" };
+    t += "\n|---|---:|";
+    t += &"---:|".repeat(shapes.len() + 1 + usize::from(with_peers));
     t += "\n";
     for case in reference::bench_shape_settings() {
         for v in BENCH_CHAIN_VOCABS {
             let get = |who: &str, shape: reference::Shape| {
-                native.get(&format!("{who}/{}/{}/{v}", case.id, shape.id())).copied()
+                figures.get(&format!("{who}/{}/{}/{v}", case.id, shape.id())).copied()
             };
-            let floor =
-                |shape: reference::Shape| native.get(&format!("floor/{}/{}/{v}", case.floor.id(), shape.id())).copied();
+            let floor = |shape: reference::Shape| {
+                figures.get(&format!("floor/{}/{}/{v}", case.floor.id(), shape.id())).copied()
+            };
             t += &format!("| {} | {v} |", case.label);
             for shape in shapes {
                 let core = get("core", shape);
@@ -276,12 +288,16 @@ fn shape_table(native: &BTreeMap<String, f64>) -> String {
             }
             let cores: Vec<Option<f64>> = shapes.map(|s| get("core", s)).to_vec();
             let worst = cores.iter().copied().flatten().reduce(f64::max);
-            let peers = shapes.iter().flat_map(|&s| {
-                let core = get("core", s);
-                ["candle", "llm-samplers"].map(|who| get(who, s).zip(core).map(|(p, c)| p / c))
-            });
-            let nearest = peers.flatten().reduce(f64::min);
-            t += &format!(" {} | {} |\n", ratio(worst, cores[0]), nearest.map_or("–".into(), |r| format!("{r:.1}×")));
+            t += &format!(" {} |", ratio(worst, cores[0]));
+            if with_peers {
+                let peers = shapes.iter().flat_map(|&s| {
+                    let core = get("core", s);
+                    ["candle", "llm-samplers"].map(|who| get(who, s).zip(core).map(|(p, c)| p / c))
+                });
+                let nearest = peers.flatten().reduce(f64::min);
+                t += &format!(" {} |", nearest.map_or("–".into(), |r| format!("{r:.1}×")));
+            }
+            t += "\n";
         }
     }
     t
@@ -336,11 +352,19 @@ mod tests {
             native.insert(format!("llm-samplers/top_p0.9/{shape}/50257"), 4.0 * core);
         }
         native.insert("llm-samplers/top_p0.9/ties/50257".into(), 1500.0);
-        let table = shape_table(&native);
-        let row = table.lines().find(|l| l.starts_with("| top-p 0.9 | 50257 |")).unwrap_or_default();
+        let wasm = BTreeMap::from([
+            ("core/top_p0.9/flat/50257".to_string(), 600.0),
+            ("floor/max_sum_exp/flat/50257".to_string(), 300.0),
+        ]);
+        let table = shape_table(&native, &wasm);
+        let (native_part, wasm_part) = table.split_once("In Chromium").expect("two parts");
+        let row = native_part.lines().find(|l| l.starts_with("| top-p 0.9 | 50257 |")).unwrap_or_default();
         assert!(row.contains("| 0.20 µs (2.0×) | 0.30 µs (3.0×) | 0.50 µs (5.0×) | 0.25 µs (2.5×) |"), "{table}");
         assert!(row.ends_with("| 2.5× | 3.0× |"), "{row}");
-        let empty = table.lines().find(|l| l.starts_with("| top-p 0.9 | 151936 |")).unwrap_or_default();
+        let empty = native_part.lines().find(|l| l.starts_with("| top-p 0.9 | 151936 |")).unwrap_or_default();
         assert!(empty.ends_with("| – (–) | – | – |"), "{empty}");
+        // In Chromium: the core and the floors only, no peer column.
+        let row = wasm_part.lines().find(|l| l.starts_with("| top-p 0.9 | 50257 |")).unwrap_or_default();
+        assert!(row.ends_with("| – (–) | – (–) | – (–) | 0.60 µs (2.0×) | – |"), "{row}");
     }
 }
