@@ -149,6 +149,14 @@ impl Page {
         self.client.execute(script, vec![]).await.unwrap_or_else(|e| panic!("the script fails: {e}\n{script}"))
     }
 
+    /// Runs a script with `arguments` and returns its result as JSON.
+    pub async fn eval_with(&self, arguments: &[serde_json::Value], script: &str) -> serde_json::Value {
+        self.client
+            .execute(script, arguments.to_vec())
+            .await
+            .unwrap_or_else(|e| panic!("the script fails: {e}\n{script}"))
+    }
+
     /// Waits until the app has mounted on the page already loading and every widget is alive (the words
     /// arrive with the HTML; the widgets come alive one by one after the WebAssembly).
     pub async fn open_here(&self) {

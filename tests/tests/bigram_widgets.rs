@@ -46,13 +46,62 @@ fn core_p_argmax(context: usize, tau: f64, k: TopK) -> String {
     format!("{:.3}", dist.probs()[dist.argmax()])
 }
 
+/// The top value of the bars' probability axis.
+async fn scale_top(page: &Page) -> f64 {
+    page.number(
+        "const labels = [...document.querySelectorAll('svg.bars .axes .tick-label')].map(t => parseFloat(t.textContent)); \
+         return Math.max(...labels);",
+    )
+    .await
+}
+
+/// The probability axis fits the row, holds still while a bar is dragged past its top, grows when it is
+/// let go, and fits again when the context changes.
+#[tokio::test]
+async fn the_scale_fits_the_row_and_makes_room_when_a_bar_is_let_go_at_the_top() {
+    with_page(|page| async move {
+        page.open().await;
+        let fitted = scale_top(&page).await;
+        let tallest = bars(&page).await.iter().map(|b| b.after.max(b.before)).fold(0.0, f64::max);
+        assert!(fitted < 1.0 && fitted >= 1.1 * tallest - 1e-3, "fitted to {fitted} over a tallest bar of {tallest}");
+        let bar = page.by_role("slider", "P(e)").await;
+        let height = page
+            .eval_with(&[serde_json::to_value(&bar).unwrap()], "return arguments[0].getBoundingClientRect().height;")
+            .await;
+        let height = height.as_f64().expect("a height");
+        // Press in the middle, go past the top, and hold: the scale stays.
+        let path = [-0.3 * height, -0.7 * height, -0.7 * height];
+        page.drag_along(&bar, 0.0, &path, std::time::Duration::from_millis(30), Pointer::Mouse).await;
+        page.wait_for("the scale to grow once let go", || async { scale_top(&page).await > fitted }).await;
+        let grown = scale_top(&page).await;
+        let value: f64 = page.attr(&bar, "aria-valuenow").await.parse().unwrap();
+        assert!((value - fitted).abs() < 0.01, "the drag stopped at the old top {fitted}: {value}");
+        assert!(grown >= 1.1 * value - 1e-3, "grown to {grown} above {value}");
+        // Another context: fitted to its row again.
+        let other = (context(&page).await + 1) % 27;
+        page.by_role("combobox", "Context").await.select_by_value(&other.to_string()).await.unwrap();
+        page.wait_for("the other context", || async { context(&page).await == other }).await;
+        page.wait_for("a scale fitted to the new row", || async {
+            let tallest = bars(&page).await.iter().map(|b| b.after.max(b.before)).fold(0.0, f64::max);
+            scale_top(&page).await == web::state::bars::scale_top_for(tallest)
+        })
+        .await;
+    })
+    .await;
+}
+
 #[tokio::test]
 async fn dragging_a_bar_sets_it_and_renormalizes_the_rest() {
     with_page(|page| async move {
         page.open().await;
         let before = bars(&page).await;
         let bar = page.by_role("slider", "P(e)").await;
-        page.drag(&bar, 0.0, -30.0, Pointer::Mouse).await;
+        // From the middle of its column to near the top of the fitted scale.
+        let height = page
+            .eval_with(&[serde_json::to_value(&bar).unwrap()], "return arguments[0].getBoundingClientRect().height;")
+            .await;
+        let near_top = -0.45 * height.as_f64().expect("a height");
+        page.drag(&bar, 0.0, near_top, Pointer::Mouse).await;
         page.wait_for("the drag to land", || async { bars(&page).await[5].before != before[5].before }).await;
         let after = bars(&page).await;
         assert!(after[5].before > before[5].before + 0.05, "{:?} -> {:?}", before[5], after[5]);
@@ -69,7 +118,7 @@ async fn dragging_a_bar_sets_it_and_renormalizes_the_rest() {
         page.by_role("button", "Reset row").await.click().await.unwrap();
         page.wait_for("the reset", || async { (bars(&page).await[5].before - before[5].before).abs() < 1e-9 }).await;
         // A finger does the same.
-        page.drag(&bar, 0.0, -30.0, Pointer::Touch).await;
+        page.drag(&bar, 0.0, near_top, Pointer::Touch).await;
         page.wait_for("the touch drag", || async { bars(&page).await[5].before > before[5].before + 0.05 }).await;
     })
     .await;

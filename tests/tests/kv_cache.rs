@@ -96,9 +96,23 @@ async fn both_paths_are_measured_and_agree() {
         page.open().await;
         page.by_role("radio", "about the FLOP ratio (within 15 %)").await.click().await.unwrap();
         assert_eq!(page.text("[data-testid=kv-reveal]").await, "", "nothing is revealed before the measurement");
+        // Every notice the status line shows while the measurement runs, as it shows them.
+        page.eval(
+            "window.shownProgress = []; const status = document.querySelector('[data-testid=kv-progress]'); \
+             new MutationObserver(() => { const t = status.textContent.trim(); \
+               if (t) window.shownProgress.push(t); }).observe(status, { childList: true, subtree: true, characterData: true });",
+        )
+        .await;
         page.by_role("button", "Measure both paths").await.click().await.unwrap();
         page.wait_for("the measurement", || async { page.text("[data-testid=kv-measured]").await.contains("speedup") })
             .await;
+        let shown = page.eval("return window.shownProgress").await;
+        let shown: Vec<&str> = shown.as_array().unwrap().iter().filter_map(|v| v.as_str()).collect();
+        assert_eq!(shown.len(), 3, "one notice per part: {shown:?}");
+        for (notice, part) in shown.iter().zip(["(1 of 3)", "(2 of 3)", "(3 of 3)"]) {
+            assert!(notice.starts_with("Measuring: ") && notice.ends_with(&format!("{part}…")), "{shown:?}");
+        }
+        assert_eq!(page.text("[data-testid=kv-progress]").await, "", "the notice goes when the figures come");
         let text = page.text("[data-testid=kv-measured]").await;
         let difference: f64 = text.rsplit(": ").next().unwrap().trim_end_matches('.').parse().unwrap();
         assert!(difference < 1e-4, "{text}");

@@ -17,3 +17,10 @@ pub fn after_redraw(f: impl FnOnce() + 'static) {
         leptos::prelude::request_animation_frame(f);
     }
 }
+
+/// Runs `f` once the browser has painted what the page shows now: a long computation started here
+/// leaves its "working" notice on screen. Never when rendering natively.
+pub fn after_paint(f: impl FnOnce() + 'static) {
+    // An animation frame runs just before a paint; a task queued from it runs after that paint.
+    after_redraw(move || leptos::prelude::set_timeout(f, std::time::Duration::ZERO));
+}

@@ -49,6 +49,18 @@ pub struct Bars {
     /// The distribution after the last stage: what the samples are drawn from.
     shown: Distribution,
     samples: Samples,
+    /// The top of the chart's probability axis; see [`Bars::scale_top`].
+    scale_top: f64,
+    /// Whether a bar is being dragged: the scale holds still until it is let go.
+    holding: bool,
+}
+
+/// The tops the chart's probability axis can take: round values, so its ticks read easily.
+pub const SCALE_TOPS: [f64; 8] = [0.05, 0.1, 0.2, 0.25, 0.4, 0.5, 0.75, 1.0];
+
+/// The smallest of [`SCALE_TOPS`] that leaves a tenth of headroom above `tallest` (1 at most).
+pub fn scale_top_for(tallest: f64) -> f64 {
+    SCALE_TOPS.into_iter().find(|&top| top >= 1.1 * tallest).unwrap_or(1.0)
 }
 
 /// The order the bars start with, and the lesson's: temperature, top-k, top-p.
@@ -87,8 +99,11 @@ impl Bars {
             trace: vec![],
             shown,
             samples,
+            scale_top: 1.0,
+            holding: false,
         };
         bars.refresh();
+        bars.fit_scale();
         bars
     }
 
@@ -102,6 +117,36 @@ impl Bars {
         // every drag update).
         self.shown = self.trace.last().map_or_else(|| softmax(&logits), Traced::probs);
         self.samples = Samples::new(self.shown.clone());
+        self.grow_scale();
+    }
+
+    /// The top of the chart's probability axis. It fits the row (with a tenth of headroom) when the
+    /// context, the model or the order of the stages changes, or the row is reset; it grows when a bar
+    /// reaches it, and never moves while a bar is being dragged: drag a bar to the top and let go, and
+    /// the scale makes room above it.
+    pub fn scale_top(&self) -> f64 {
+        self.scale_top
+    }
+
+    /// Holds the scale still while a bar is dragged (`true`), and lets it grow again when let go.
+    pub fn hold_scale(&mut self, holding: bool) {
+        self.holding = holding;
+        self.grow_scale();
+    }
+
+    /// The tallest bar drawn, before or after the transforms.
+    fn tallest(&self) -> f64 {
+        self.base.probs().iter().chain(self.shown.probs()).copied().fold(0.0, f64::max)
+    }
+
+    fn fit_scale(&mut self) {
+        self.scale_top = scale_top_for(self.tallest());
+    }
+
+    fn grow_scale(&mut self) {
+        if !self.holding && self.tallest() >= self.scale_top {
+            self.scale_top = scale_top_for(self.tallest()).max(self.scale_top);
+        }
     }
 
     /// The tokens the penalties read: the bigram's context symbol, or the transformer's prompt after `·`.
@@ -128,12 +173,14 @@ impl Bars {
     pub fn set_engine(&mut self, engine: Engine) {
         self.order = engine.order().to_vec();
         self.refresh();
+        self.fit_scale();
     }
 
     /// Puts the lesson's order back.
     pub fn set_lesson_order(&mut self) {
         self.order = LESSON_ORDER.to_vec();
         self.refresh();
+        self.fit_scale();
     }
 
     /// Appends a stage of `kind` (a kind already in the order is not added twice).
@@ -220,6 +267,7 @@ impl Bars {
         self.base = softmax(&self.row);
         self.edited = false;
         self.refresh();
+        self.fit_scale();
     }
 
     /// Whether the learner has dragged a bar since the last reset.
@@ -380,6 +428,40 @@ mod tests {
 
     fn sum(d: &Distribution) -> f64 {
         d.probs().iter().sum()
+    }
+
+    fn tallest(d: &Distribution) -> f64 {
+        d.probs().iter().copied().fold(0.0, f64::max)
+    }
+
+    /// The scale fits the row, holds still through a drag, grows when a bar reaches it, and fits again
+    /// (down as well as up) when the context changes.
+    #[test]
+    fn the_scale_fits_the_row_and_holds_still_while_a_bar_is_dragged() {
+        let mut bars = Bars::new(table(), 1);
+        let fitted = bars.scale_top();
+        assert!(fitted < 1.0 && fitted >= 1.1 * tallest(bars.base()), "{fitted}");
+        assert!(SCALE_TOPS.iter().all(|&t| t >= 1.1 * tallest(bars.base()) || t < fitted), "the smallest that fits");
+        // A drag past the top: the scale holds, the bar is drawn clipped at the top until let go.
+        bars.hold_scale(true);
+        bars.set_prob(3, 0.9);
+        assert_eq!(bars.scale_top(), fitted);
+        bars.hold_scale(false);
+        assert_eq!(bars.scale_top(), 1.0);
+        // Lowering the bar again does not shrink it...
+        bars.set_prob(3, 0.01);
+        assert_eq!(bars.scale_top(), 1.0);
+        // ...but another context fits the new row.
+        bars.set_context(2);
+        assert!(bars.scale_top() < 1.0 && bars.scale_top() >= 1.1 * tallest(bars.base()));
+        // A key press is no drag: a bar set to its maximum grows the scale at once.
+        bars.set_prob(0, 1.0);
+        assert_eq!(bars.scale_top(), 1.0);
+        bars.reset();
+        assert!(bars.scale_top() < 1.0);
+        assert_eq!(scale_top_for(0.0), 0.05);
+        assert_eq!(scale_top_for(0.2), 0.25);
+        assert_eq!(scale_top_for(0.95), 1.0);
     }
 
     #[test]

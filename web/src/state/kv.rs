@@ -4,6 +4,8 @@
 use model::{Cache, Gpt, GptConfig, ModelError, START, StepFlops, Vocab, generate_with_cache};
 use sampling::{Sampler, SeededRng, Strategy, Temperature, TokenId, TopK, TopP, seeded_rng};
 
+use crate::state::axes::{Axis, Spacing};
+
 /// How many tokens the demonstration generates.
 pub const STEPS: usize = 12;
 /// The seed of the demonstration's draws.
@@ -263,18 +265,21 @@ pub fn format_flops(n: u64) -> String {
     }
 }
 
-/// Points of the cumulative-work plot for T = 1 ..= window, both ways, in a `width` × `height` box
-/// scaled to the cache-off maximum: (cache on, cache off).
-pub fn work_plot(config: &GptConfig, width: f64, height: f64) -> (String, String) {
+/// The axes of the cumulative-work plot inside a `width` × `height` view: tokens generated T = 1 ..=
+/// window across, cumulative FLOPs from 0 to the cache-off total up (room left for the labels).
+pub fn work_axes(config: &GptConfig, width: f64, height: f64) -> (Axis, Axis) {
     let window = config.context;
     let max = config.cumulative_flops(window, Cache::Off).max(1) as f64;
+    let x = Axis { min: 1.0, max: window.max(2) as f64, start: 56.0, end: width - 10.0, spacing: Spacing::Linear };
+    let y = Axis { min: 0.0, max, start: height - 40.0, end: 8.0, spacing: Spacing::Linear };
+    (x, y)
+}
+
+/// Points of the cumulative-work plot for T = 1 ..= window on `axes`: (cache on, cache off).
+pub fn work_plot(config: &GptConfig, (x, y): (Axis, Axis)) -> (String, String) {
     let line = |cache| {
-        (1..=window)
-            .map(|t| {
-                let x = (t - 1) as f64 / (window - 1).max(1) as f64 * width;
-                let y = height - config.cumulative_flops(t, cache) as f64 / max * height;
-                format!("{x:.1},{y:.1}")
-            })
+        (1..=config.context)
+            .map(|t| format!("{:.1},{:.1}", x.at(t as f64), y.at(config.cumulative_flops(t, cache) as f64)))
             .collect::<Vec<_>>()
             .join(" ")
     };
@@ -406,8 +411,13 @@ mod tests {
     #[test]
     fn the_plot_ends_at_the_top_right_for_cache_off() {
         let config = GptConfig::new();
-        let (on, off) = work_plot(&config, 100.0, 50.0);
-        assert!(off.ends_with("100.0,0.0"), "{off}");
-        assert!(on.starts_with("0.0,") && on.split(' ').count() == config.context);
+        let axes = work_axes(&config, 300.0, 200.0);
+        let (on, off) = work_plot(&config, axes);
+        assert!(off.ends_with("290.0,8.0"), "{off}");
+        assert!(on.starts_with("56.0,") && on.split(' ').count() == config.context);
+        // The y axis reads FLOPs in round steps, up to the cache-off total.
+        let ticks = axes.1.ticks(5);
+        assert_eq!(ticks[0].label, "0");
+        assert!(ticks.len() >= 3 && ticks.last().unwrap().value <= axes.1.max, "{ticks:?}");
     }
 }

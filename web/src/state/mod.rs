@@ -1,5 +1,6 @@
 //! Plain state behind the widgets: no Leptos, no DOM, tested natively.
 
+pub mod axes;
 pub mod bars;
 pub mod beam;
 pub mod beyond;

@@ -1,51 +1,6 @@
-//! Data ↔ SVG: where a value is drawn, and which value a pointer position means.
+//! Data ↔ SVG: where a bar is drawn, and which value a pointer position means.
 
-/// How values are spaced along the vertical axis.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Scale {
-    /// Equal steps of value are equal steps on screen.
-    Linear,
-    /// Height grows with the square root of the value: small probabilities stay visible next to a
-    /// dominant one, and the scale never has to change while a bar is dragged.
-    Sqrt,
-}
-
-/// Maps values in `[0, max]` to heights between a bottom and a top y (SVG y grows downward).
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct VerticalProjection {
-    /// The largest value, drawn at `top`.
-    pub max: f64,
-    /// y of the value 0.
-    pub bottom: f64,
-    /// y of the value `max`.
-    pub top: f64,
-    /// The spacing.
-    pub scale: Scale,
-}
-
-impl VerticalProjection {
-    /// The y at which `value` is drawn; values outside `[0, max]` are clamped.
-    pub fn to_y(&self, value: f64) -> f64 {
-        let fraction = (value / self.max).clamp(0.0, 1.0);
-        let fraction = if fraction.is_nan() { 0.0 } else { fraction };
-        let height = match self.scale {
-            Scale::Linear => fraction,
-            Scale::Sqrt => fraction.sqrt(),
-        };
-        self.bottom - height * (self.bottom - self.top)
-    }
-
-    /// The value drawn at `y`: the inverse of [`VerticalProjection::to_y`], clamped to `[0, max]`.
-    pub fn from_y(&self, y: f64) -> f64 {
-        let height = ((self.bottom - y) / (self.bottom - self.top)).clamp(0.0, 1.0);
-        let height = if height.is_nan() { 0.0 } else { height };
-        let fraction = match self.scale {
-            Scale::Linear => height,
-            Scale::Sqrt => height * height,
-        };
-        fraction * self.max
-    }
-}
+use crate::state::axes::Axis;
 
 /// `n` equal slots side by side between `left` and `right`, each with a bar in its middle.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -95,48 +50,6 @@ pub fn client_to_svg(client: (f64, f64), rect: (f64, f64, f64, f64), view: (f64,
 mod tests {
     use super::*;
 
-    fn projections() -> [VerticalProjection; 2] {
-        [Scale::Linear, Scale::Sqrt].map(|scale| VerticalProjection { max: 1.0, bottom: 200.0, top: 10.0, scale })
-    }
-
-    #[test]
-    fn ends_map_to_ends() {
-        for p in projections() {
-            assert_eq!(p.to_y(0.0), 200.0);
-            assert_eq!(p.to_y(1.0), 10.0);
-            assert_eq!(p.from_y(200.0), 0.0);
-            assert_eq!(p.from_y(10.0), 1.0);
-        }
-    }
-
-    #[test]
-    fn from_y_inverts_to_y() {
-        for p in projections() {
-            for i in 0..=100 {
-                let v = f64::from(i) / 100.0;
-                assert!((p.from_y(p.to_y(v)) - v).abs() < 1e-12, "{:?} at {v}", p.scale);
-            }
-        }
-    }
-
-    #[test]
-    fn out_of_range_is_clamped() {
-        for p in projections() {
-            assert_eq!(p.to_y(-3.0), 200.0);
-            assert_eq!(p.to_y(7.0), 10.0);
-            assert_eq!(p.to_y(f64::NAN), 200.0);
-            assert_eq!(p.from_y(500.0), 0.0);
-            assert_eq!(p.from_y(-50.0), 1.0);
-        }
-    }
-
-    #[test]
-    fn sqrt_lifts_small_values() {
-        let [linear, sqrt] = projections();
-        assert!(sqrt.to_y(0.04) < linear.to_y(0.04));
-        assert!((sqrt.to_y(0.25) - (200.0 - 0.5 * 190.0)).abs() < 1e-9);
-    }
-
     #[test]
     fn bands_tile_the_width() {
         let layout = BandLayout { n: 27, left: 30.0, right: 570.0, fill: 0.7 };
@@ -172,24 +85,24 @@ pub struct Rect {
 pub struct BarChart {
     /// The horizontal slots.
     pub bands: BandLayout,
-    /// The vertical scale.
-    pub values: VerticalProjection,
+    /// The vertical scale: its `start` is the baseline.
+    pub values: Axis,
 }
 
 impl BarChart {
     /// The bar of slot `i` for `value`, standing on the baseline.
     pub fn bar(&self, i: usize, value: f64) -> Rect {
-        let y = self.values.to_y(value);
-        Rect { x: self.bands.bar_x(i), y, width: self.bands.bar_width(), height: self.values.bottom - y }
+        let y = self.values.at(value);
+        Rect { x: self.bands.bar_x(i), y, width: self.bands.bar_width(), height: self.values.start - y }
     }
 
     /// The whole column of slot `i`, for hit-testing a drag.
     pub fn column(&self, i: usize) -> Rect {
         Rect {
             x: self.bands.left + self.bands.slot() * i as f64,
-            y: self.values.top,
+            y: self.values.end,
             width: self.bands.slot(),
-            height: self.values.bottom - self.values.top,
+            height: self.values.start - self.values.end,
         }
     }
 
@@ -204,7 +117,7 @@ impl BarChart {
         values
             .iter()
             .enumerate()
-            .map(|(i, &v)| format!("{:.1},{:.1}", self.bands.center(i), self.values.to_y(v)))
+            .map(|(i, &v)| format!("{:.1},{:.1}", self.bands.center(i), self.values.at(v)))
             .collect::<Vec<_>>()
             .join(" ")
     }
@@ -213,10 +126,11 @@ impl BarChart {
 #[cfg(test)]
 mod chart_tests {
     use super::*;
+    use crate::state::axes::Spacing;
 
     const CHART: BarChart = BarChart {
         bands: BandLayout { n: 4, left: 0.0, right: 400.0, fill: 0.5 },
-        values: VerticalProjection { max: 1.0, bottom: 100.0, top: 0.0, scale: Scale::Linear },
+        values: Axis { min: 0.0, max: 1.0, start: 100.0, end: 0.0, spacing: Spacing::Linear },
     };
 
     #[test]

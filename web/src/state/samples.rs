@@ -3,6 +3,8 @@
 
 use sampling::{Categorical, Distribution, SeededRng, TokenId, seeded_rng, uniform};
 
+use crate::state::axes::Axis;
+
 /// The seed every restart of the sampler begins from, so a replay draws the same tokens.
 pub const SAMPLE_SEED: u64 = 14;
 
@@ -88,6 +90,14 @@ impl Samples {
         0.5 * self.counts.iter().zip(self.target.probs()).map(|(&c, p)| (c as f64 / n - p).abs()).sum::<f64>()
     }
 
+    /// c in the distance expected after n draws, c / √n, for large n: each share's error is about
+    /// normal with deviation √(pᵢ(1 − pᵢ)/n), whose mean absolute value is √(2/π) times that, so
+    /// E[TV] ≈ ½ Σ √(2 pᵢ(1 − pᵢ)/π) / √n. Below a few draws per token it overstates the distance.
+    pub fn expected_distance_coefficient(&self) -> f64 {
+        let two_over_pi = 2.0 / std::f64::consts::PI;
+        0.5 * self.target.probs().iter().map(|&p| (two_over_pi * p * (1.0 - p)).sqrt()).sum::<f64>()
+    }
+
     /// The recorded (n, distance) points, n increasing.
     pub fn history(&self) -> &[(u64, f64)] {
         &self.history
@@ -153,27 +163,88 @@ mod tests {
     }
 }
 
-/// The points of a log–log plot of the distance history in a `width` × `height` box: n from 1 to
-/// 10⁵ across, distance from 1 down to 10⁻³ (clamped) from top to bottom.
-pub fn tv_plot(history: &[(u64, f64)], width: f64, height: f64) -> String {
-    history
-        .iter()
-        .map(|&(n, d)| {
-            let x = ((n.max(1) as f64).log10() / 5.0).clamp(0.0, 1.0) * width;
-            let y = (-d.max(1e-3).log10() / 3.0).clamp(0.0, 1.0) * height + 0.0; // + 0 turns −0 into 0
-            format!("{x:.1},{y:.1}")
-        })
-        .collect::<Vec<_>>()
-        .join(" ")
+/// The draws axis of the distance plot: 1 to 10⁶, each decade the same width.
+pub const DRAWS_MAX: f64 = 1e6;
+/// The distance axis: 10⁻⁴ to 1.
+pub const DISTANCE_MIN: f64 = 1e-4;
+
+/// SVG points through (n, distance) pairs on the plot's axes.
+pub fn plot_points(points: impl IntoIterator<Item = (f64, f64)>, x: &Axis, y: &Axis) -> String {
+    points.into_iter().map(|(n, d)| format!("{:.1},{:.1}", x.at(n), y.at(d))).collect::<Vec<_>>().join(" ")
+}
+
+/// The guide c / √n at every tenth of a decade of the draws axis `x`, where it lies inside the distance
+/// axis `y` (it enters at n = c² when c is above the top).
+pub fn guide(coefficient: f64, x: &Axis, y: &Axis) -> Vec<(f64, f64)> {
+    let decades = x.max.log10() - x.min.log10();
+    let steps = (decades * 10.0).round() as i32;
+    let grid = (0..=steps).map(|i| x.min * 10f64.powf(f64::from(i) / 10.0));
+    let entry = (coefficient > y.max).then(|| (coefficient / y.max).powi(2));
+    let ns = entry.into_iter().chain(grid.filter(|&n| entry.is_none_or(|e| n > e)));
+    ns.map(|n| (n, coefficient / n.sqrt())).filter(|&(_, d)| d >= y.min && d <= y.max).collect()
 }
 
 #[cfg(test)]
 mod plot_tests {
+    use super::*;
+    use crate::state::axes::Spacing;
+
+    const X: Axis = Axis { min: 1.0, max: DRAWS_MAX, start: 0.0, end: 60.0, spacing: Spacing::Log10 };
+    const Y: Axis = Axis { min: DISTANCE_MIN, max: 1.0, start: 40.0, end: 0.0, spacing: Spacing::Log10 };
+
     #[test]
     fn the_plot_is_log_log() {
-        assert_eq!(
-            super::tv_plot(&[(1, 1.0), (1000, 0.01), (100_000, 1e-6)], 100.0, 30.0),
-            "0.0,0.0 60.0,20.0 100.0,30.0"
-        );
+        assert_eq!(plot_points([(1.0, 1.0), (1000.0, 0.01), (1e6, 1e-6)], &X, &Y), "0.0,0.0 30.0,20.0 60.0,40.0");
+    }
+
+    /// The guide is a straight line of slope −½ on the log–log plot: 1 decade across, half a decade down.
+    #[test]
+    fn the_guide_falls_as_one_over_root_n() {
+        let line = guide(0.3, &X, &Y);
+        assert_eq!(line.len(), 61);
+        assert_eq!(line[0], (1.0, 0.3));
+        let slope = |(n1, d1): (f64, f64), (n2, d2): (f64, f64)| (d2.log10() - d1.log10()) / (n2.log10() - n1.log10());
+        assert!(line.windows(2).all(|w| (slope(w[0], w[1]) + 0.5).abs() < 1e-9));
+        assert!((line[60].0 - DRAWS_MAX).abs() < 1e-6);
+        // Above the top at n = 1: it enters at n = c², at the top.
+        let steep = guide(2.0, &X, &Y);
+        assert_eq!(steep[0], (4.0, 1.0));
+        assert!(steep[1].0 > 4.0 && steep.iter().all(|&(_, d)| d <= 1.0));
+        // Below the bottom at n = 10⁶: it leaves there.
+        let shallow = guide(0.01, &X, &Y);
+        assert!(shallow.last().unwrap().1 >= DISTANCE_MIN && shallow.last().unwrap().0 < DRAWS_MAX);
+    }
+
+    /// The mean distance after `n` draws over `seeds` seeds, and c / √n.
+    fn mean_and_expected_distance(target: &Distribution, n: u64, seeds: u64) -> (f64, f64) {
+        let distance = |seed| {
+            let mut samples = Samples::new(target.clone());
+            samples.rng = seeded_rng(seed);
+            samples.draw(n);
+            samples.tv_distance()
+        };
+        let mean = (0..seeds).map(distance).sum::<f64>() / seeds as f64;
+        (mean, Samples::new(target.clone()).expected_distance_coefficient() / (n as f64).sqrt())
+    }
+
+    /// The coefficient predicts the measured distance: averaged over 200 seeds at n = 5,000, the mean
+    /// distance is within 5 % of c / √n (the approximation holds once every token has many draws).
+    #[test]
+    fn the_expected_distance_matches_the_mean_over_many_seeds() {
+        let target = Distribution::from_probs(vec![0.4, 0.25, 0.15, 0.1, 0.06, 0.04]).unwrap();
+        let (mean, expected) = mean_and_expected_distance(&target, 5_000, 200);
+        assert!((mean / expected - 1.0).abs() < 0.05, "mean {mean} against expected {expected}");
+    }
+
+    /// What the caption says of the page's own rows: after the "Draw 10,000" button, the distance runs
+    /// along the dashed line. For every row of the shipped bigram, the mean over 40 seeds at n = 10,000 is
+    /// within 10 % of c / √n.
+    #[test]
+    fn on_every_bigram_row_the_distance_follows_the_guide() {
+        let bigram = model::Bigram::shipped(&model::device()).unwrap();
+        for (context, row) in bigram.table().unwrap().iter().enumerate() {
+            let (mean, expected) = mean_and_expected_distance(&sampling::softmax(row), 10_000, 40);
+            assert!((mean / expected - 1.0).abs() < 0.1, "row {context}: mean {mean} against expected {expected}");
+        }
     }
 }

@@ -11,15 +11,16 @@ use crate::perf::measure;
 use crate::state::bars::symbol;
 use crate::state::kv::{
     KvDemo, Row, SEED, STEPS, cell_color, comparison_length, comparison_tokens, format_flops, largest_difference,
-    logits_along, parts, sampler, work_plot,
+    logits_along, parts, sampler, work_axes, work_plot,
 };
 use crate::state::predict::speedup;
+use crate::widgets::axes::Axes;
 use crate::widgets::predict::PredictView;
 
 /// Time between steps while playing.
 const PLAY_STEP: Duration = Duration::from_millis(700);
 /// The size of the work plot.
-const PLOT: (f64, f64) = (260.0, 90.0);
+const PLOT: (f64, f64) = (360.0, 200.0);
 
 /// A cache grid: one row per cached token, one cell per head.
 #[component]
@@ -88,23 +89,51 @@ fn now() -> f64 {
     crate::browser::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
 }
 
-/// Runs both paths over two windows' worth of tokens and times them.
-fn compare(model: &Gpt, demo: &KvDemo) -> Result<Measured, String> {
-    let n = comparison_length(demo.config());
-    let tokens = comparison_tokens(model, n).map_err(|e| e.to_string())?;
-    let t0 = now();
-    let on = measure("kv-cache-on", || logits_along(model, &tokens, Cache::On)).map_err(|e| e.to_string())?;
-    let t1 = now();
-    let off = measure("kv-cache-off", || logits_along(model, &tokens, Cache::Off)).map_err(|e| e.to_string())?;
-    let t2 = now();
-    let config = demo.config();
-    Ok(Measured {
-        tokens: n,
-        on_ms: (t1 - t0) / n as f64,
-        off_ms: (t2 - t1) / n as f64,
-        flop_ratio: config.cumulative_flops(n, Cache::Off) as f64 / config.cumulative_flops(n, Cache::On) as f64,
-        difference: largest_difference(&on, &off),
-    })
+/// Measures both paths in three parts, each after the page has painted its progress, so the notice
+/// stays on screen and the page answers between them: the tokens to feed, the cached path, the
+/// uncached one. Each path's time is its own part's alone.
+fn compare_in_parts(
+    model: Rc<Gpt>,
+    config: model::GptConfig,
+    working: RwSignal<Option<&'static str>>,
+    measured: RwSignal<Option<Result<Measured, String>>>,
+) {
+    let finish = move |result: Result<Measured, String>| {
+        measured.set(Some(result));
+        working.set(None);
+    };
+    working.set(Some("Measuring: choosing the tokens to feed (1 of 3)…"));
+    crate::browser::after_paint(move || {
+        let n = comparison_length(&config);
+        let tokens = match comparison_tokens(&model, n) {
+            Ok(tokens) => tokens,
+            Err(e) => return finish(Err(e.to_string())),
+        };
+        working.set(Some("Measuring: the path with the cache (2 of 3)…"));
+        crate::browser::after_paint(move || {
+            let t0 = now();
+            let on = measure("kv-cache-on", || logits_along(&model, &tokens, Cache::On));
+            let on_ms = (now() - t0) / n as f64;
+            let on = match on {
+                Ok(on) => on,
+                Err(e) => return finish(Err(e.to_string())),
+            };
+            working.set(Some("Measuring: the path without it (3 of 3)…"));
+            crate::browser::after_paint(move || {
+                let t1 = now();
+                let off = measure("kv-cache-off", || logits_along(&model, &tokens, Cache::Off));
+                let off_ms = (now() - t1) / n as f64;
+                finish(off.map_err(|e| e.to_string()).map(|off| Measured {
+                    tokens: n,
+                    on_ms,
+                    off_ms,
+                    flop_ratio: config.cumulative_flops(n, Cache::Off) as f64
+                        / config.cumulative_flops(n, Cache::On) as f64,
+                    difference: largest_difference(&on, &off),
+                }));
+            });
+        });
+    });
 }
 
 /// The KV-cache widget.
@@ -117,7 +146,8 @@ pub fn KvCacheWidget(
 ) -> impl IntoView {
     let playing = RwSignal::new(false);
     let measured = RwSignal::new(None::<Result<Measured, String>>);
-    let (plot_on, plot_off) = demo.with_untracked(|d| work_plot(d.config(), PLOT.0, PLOT.1));
+    let axes = demo.with_untracked(|d| work_axes(d.config(), PLOT.0, PLOT.1));
+    let (plot_on, plot_off) = demo.with_untracked(|d| work_plot(d.config(), axes));
     let (tokens, flop_ratio) = demo.with_untracked(|d| {
         let n = comparison_length(d.config());
         (n, d.config().cumulative_flops(n, Cache::Off) as f64 / d.config().cumulative_flops(n, Cache::On) as f64)
@@ -153,11 +183,14 @@ pub fn KvCacheWidget(
         }
     };
     let cache_on = move || demo.with(|d| d.cache() == Cache::On);
+    let working = RwSignal::new(None::<&'static str>);
     let run_comparison = {
         let model = Rc::clone(&model);
         move |_| {
-            let result = demo.with_untracked(|d| compare(&model, d));
-            measured.set(Some(result));
+            if working.get_untracked().is_none() {
+                measured.set(None);
+                compare_in_parts(Rc::clone(&model), demo.with_untracked(|d| d.config().clone()), working, measured);
+            }
         }
     };
 
@@ -220,7 +253,7 @@ pub fn KvCacheWidget(
             <div class="kv-plot">
                 <svg viewBox=format!("0 0 {} {}", PLOT.0, PLOT.1) role="img"
                     aria-label=format!("Cumulative work against the number of tokens, up to the window of {window}: it grows in a straight-ish line with the cache and as a parabola without")>
-                    <rect class="frame" x="0" y="0" width=PLOT.0 height=PLOT.1 />
+                    <Axes x=axes.0 y=axes.1 x_title="tokens generated (T)" y_title="cumulative work (flops)" x_ticks=8 />
                     <polyline class="off" points=plot_off />
                     <polyline class="on" points=plot_on />
                 </svg>
@@ -230,7 +263,8 @@ pub fn KvCacheWidget(
                 <PredictView prediction
                     question=format!("Before you press Measure: counted in FLOPs, the cache saves {flop_ratio:.2}× over these {tokens} tokens. What speedup do you expect to measure in this browser?")
                     name="kv-speedup" />
-                <button type="button" on:click=run_comparison>"Measure both paths"</button>
+                <button type="button" on:click=run_comparison aria-disabled=move || working.get().is_some().to_string()>"Measure both paths"</button>
+                <p class="progress" role="status" data-testid="kv-progress">{move || working.get()}</p>
                 <p class="reveal" data-testid="kv-reveal" aria-live="polite">
                     {move || match measured.get() {
                         Some(Ok(m)) => prediction.with(|p| p.reveal(m.speedup(), &format!("{:.2}×", m.speedup()))).map(|text| format!(
@@ -241,6 +275,7 @@ pub fn KvCacheWidget(
                 </p>
                 <p data-testid="kv-measured" aria-live="polite">
                     {move || match measured.get() {
+                        None if working.get().is_some() => String::new(),
                         None => "Generates two windows' worth of tokens both ways in this browser and times it: past the window the cache must be rebuilt, because every kept token moves one position.".to_string(),
                         Some(Ok(m)) => format!(
                             "{} tokens: cache on {:.2} ms per token, cache off {:.2} ms per token: measured speedup {:.1}× (FLOP ratio {:.1}×). Largest difference between the two paths' logits: {:.1e}.",

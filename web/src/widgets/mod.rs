@@ -1,5 +1,6 @@
 //! The page's widgets: thin views over the structs in [`crate::state`].
 
+pub mod axes;
 pub mod bars;
 pub mod beam;
 pub mod beyond;

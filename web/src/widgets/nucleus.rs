@@ -5,15 +5,17 @@ use sampling::{Distribution, TopP};
 
 use crate::lesson::Progress;
 use crate::perf::measure_until_rendered;
+use crate::state::axes::{Axis, Spacing};
 use crate::state::bars::{Bars, symbol};
 use crate::state::nucleus::{MIN_P, NucleusWidget, P_PAGE, P_STEP, Preset};
-use crate::state::projection::{BandLayout, BarChart, Scale, VerticalProjection};
+use crate::state::projection::{BandLayout, BarChart};
+use crate::widgets::axes::Axes;
 use crate::widgets::drag::{Drag, KeyMove, key_move};
 
-const VIEW: (f64, f64) = (600.0, 280.0);
-const LEFT: f64 = 40.0;
+const VIEW: (f64, f64) = (600.0, 296.0);
+const LEFT: f64 = 80.0;
 const RIGHT: f64 = 560.0;
-const VALUES: VerticalProjection = VerticalProjection { max: 1.0, bottom: 250.0, top: 10.0, scale: Scale::Linear };
+const VALUES: Axis = Axis { min: 0.0, max: 1.0, start: 250.0, end: 10.0, spacing: Spacing::Linear };
 
 /// The chart for `n` sorted bars.
 fn chart(n: usize) -> BarChart {
@@ -46,7 +48,7 @@ pub fn NucleusView(
         }
     });
     let drag = Drag::new(VIEW, move |_x, y| {
-        measure_until_rendered("p-line-update", || state.update(|s| s.set_p(VALUES.from_y(y))))
+        measure_until_rendered("p-line-update", || state.update(|s| s.set_p(VALUES.value_at(y))))
     });
     let on_key = move |ev: leptos::ev::KeyboardEvent| {
         if let Some(m) = key_move(&ev.key(), P_STEP, P_PAGE) {
@@ -59,7 +61,7 @@ pub fn NucleusView(
         }
     };
     let p = move || state.with(NucleusWidget::p);
-    let p_y = move || VALUES.to_y(p());
+    let p_y = move || VALUES.at(p());
     let n = move || state.with(|s| s.nucleus().total());
 
     view! {
@@ -106,16 +108,8 @@ pub fn NucleusView(
                 on:pointerup=drag.up()
                 on:pointercancel=drag.up()
             >
-                {[0.25, 0.5, 0.75, 1.0]
-                    .iter()
-                    .map(|&g| {
-                        let y = VALUES.to_y(g);
-                        view! {
-                            <line class="grid" x1=LEFT x2=RIGHT y1=y y2=y />
-                            <text class="axis" x=LEFT - 4.0 y=y + 3.0 text-anchor="end">{format!("{g:.2}")}</text>
-                        }
-                    })
-                    .collect_view()}
+                <Axes x=Axis { min: 0.0, max: 1.0, start: LEFT, end: RIGHT, spacing: Spacing::Linear }
+                    y=VALUES x_title="tokens, most probable first" y_title="probability" x_ticks=0 y_ticks=6 x_title_gap=40.0 />
                 {move || {
                     state.with(|s| {
                         let c = chart(s.nucleus().total());

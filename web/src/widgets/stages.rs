@@ -4,15 +4,18 @@ use leptos::prelude::*;
 use model::VOCAB_SIZE;
 use sampling::{Engine, Knobs, MinP, Penalties, StageKind, TopNSigma, TopP, Typical};
 
+use crate::state::axes::{Axis, Spacing};
 use crate::state::bars::{Bars, LESSON_ORDER, Move, symbol};
-use crate::state::projection::{BandLayout, BarChart, Scale, VerticalProjection};
+use crate::state::projection::{BandLayout, BarChart};
 use crate::state::sliders;
+use crate::widgets::axes::Axes;
 use crate::widgets::slider::Slider;
 
-const VIEW: (f64, f64) = (300.0, 120.0);
+const VIEW: (f64, f64) = (300.0, 138.0);
+/// The same square-root scale from 0 to 1 in every stage, so bars compare by height across stages.
 const CHART: BarChart = BarChart {
-    bands: BandLayout { n: VOCAB_SIZE, left: 4.0, right: 296.0, fill: 0.75 },
-    values: VerticalProjection { max: 1.0, bottom: 104.0, top: 4.0, scale: Scale::Sqrt },
+    bands: BandLayout { n: VOCAB_SIZE, left: 52.0, right: 296.0, fill: 0.75 },
+    values: Axis { min: 0.0, max: 1.0, start: 104.0, end: 6.0, spacing: Spacing::Sqrt },
 };
 
 /// One small chart: a title, 27 bars, and which of them are masked.
@@ -31,6 +34,8 @@ fn StageChart(
             <h3>{title}" "<span class="kept" data-testid=testid>{move || data.with(|(_, alive)| alive.iter().filter(|a| **a).count())}</span>" kept"</h3>
             <svg class="chart mini" viewBox=format!("0 0 {} {}", VIEW.0, VIEW.1) role="img"
                 aria-label=move || format!("{label}: {}", data.with(|(p, _)| describe(p)))>
+                <Axes x=Axis { min: 0.0, max: 1.0, start: CHART.bands.left, end: CHART.bands.right, spacing: Spacing::Linear }
+                    y=CHART.values x_title="symbol" y_title="probability" x_ticks=0 y_ticks=4 x_title_gap=30.0 />
                 {(0..VOCAB_SIZE)
                     .map(|i| {
                         let bar = move || data.with(|(p, _)| CHART.bar(i, p[i]));
