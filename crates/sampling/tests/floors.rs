@@ -62,6 +62,18 @@ fn every_shape_is_seeded_and_has_the_shape_its_name_says() {
     let sea: Vec<f32> = (0..V).filter(|i| !high.contains(i)).map(|i| confident[i]).collect();
     let (low, top) = range(&sea);
     assert!(low >= 0.0 && top < 1.0, "a flat sea: {low}..{top}");
+    // Spread over the vocabulary, one near each of the first five sevenths of it (not bunched where a
+    // block scan starts), at every size; and their heights use the range 14 to 16, over a few seeds.
+    for vocab in [1_000, V, 151_936] {
+        let logits = Shape::Confident.logits(vocab, 42);
+        let mut sevenths: Vec<usize> =
+            (0..vocab).filter(|&i| logits[i] >= 14.0).map(|i| (i * 7 + vocab / 2) / vocab).collect();
+        sevenths.dedup();
+        assert_eq!(sevenths, [1, 2, 3, 4, 5], "V = {vocab}");
+    }
+    let heights: Vec<f32> = (0..10).flat_map(|seed| Shape::Confident.logits(V, seed)).filter(|&x| x >= 14.0).collect();
+    let (low, top) = range(&heights);
+    assert!(low >= 14.0 && top < 16.0 && top - low > 1.5, "heights {low}..{top}");
 
     // bfloat16 keeps 8 bits of mantissa: far fewer distinct values than tokens, and each is a bfloat16.
     let ties = Shape::Ties.logits(V, 42);
