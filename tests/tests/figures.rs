@@ -85,14 +85,17 @@ fn artifacts(view: &str) -> PathBuf {
     dir
 }
 
-/// Photographs every widget into `artifacts(view)`, named by its order and class.
+/// Photographs every widget and every formula into `artifacts(view)`, named by their order and class.
 async fn photograph(page: &Page, view: &str) {
     let dir = artifacts(view);
     let widgets = page.client.find_all(Locator::Css(".widget")).await.expect("the widgets");
     assert!(widgets.len() >= 8, "only {} widgets", widgets.len());
-    for (i, widget) in widgets.iter().enumerate() {
+    let formulas = page.client.find_all(Locator::Css("math[display=block]")).await.expect("the formulas");
+    assert!(formulas.len() >= 5, "only {} formulas", formulas.len());
+    let named = widgets.iter().map(|w| (w, "widget")).chain(formulas.iter().map(|f| (f, "formula")));
+    for (i, (widget, kind)) in named.enumerate() {
         let class = widget.attr("class").await.ok().flatten().unwrap_or_default();
-        let name = class.split_whitespace().find(|c| *c != "widget").unwrap_or("widget").to_string();
+        let name = class.split_whitespace().find(|c| *c != "widget").unwrap_or(kind).to_string();
         page.eval_with(
             &[serde_json::to_value(widget).expect("an element")],
             "arguments[0].scrollIntoView({block: 'center'});",

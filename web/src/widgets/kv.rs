@@ -32,7 +32,10 @@ fn Grid(
 ) -> impl IntoView {
     view! {
         <table class="kv-grid" aria-label=format!("{name}-cache, one row per token")>
-            <caption>{format!("{name}-cache")}</caption>
+            <caption>
+                {format!("{name}-cache")}
+                <span class="empty">{move || demo.with(|d| d.rows().is_empty().then_some(": empty until the first step"))}</span>
+            </caption>
             <tbody data-testid=testid>
                 // Re-rendered at every step, so the rows computed at this step flash again.
                 {move || {
