@@ -99,6 +99,8 @@ fn wasm_medians(tools: &Tools) -> Result<BTreeMap<String, f64>> {
     let mut c = cmd("cargo", &["test", "--release", "--target", WASM, "-p", "sampling", "--test", "wasm_bench"]);
     c.args(["--", "--include-ignored", "--nocapture"]);
     c.env("PATH", &tools.path).env("CHROMEDRIVER", &tools.chromedriver);
+    // The runner gives a whole run 20 s by default; every case and shape takes about a minute.
+    c.env("WASM_BINDGEN_TEST_TIMEOUT", "900");
     let out = output(c).ok_or("the wasm benchmark failed")?;
     Ok(out
         .lines()

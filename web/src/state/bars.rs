@@ -144,7 +144,8 @@ impl Bars {
     }
 
     fn grow_scale(&mut self) {
-        if !self.holding && self.tallest() >= self.scale_top {
+        // A bar dragged to the top is set to the top's value, which renormalizing may round a hair below.
+        if !self.holding && self.tallest() >= self.scale_top * (1.0 - 1e-9) {
             self.scale_top = scale_top_for(self.tallest()).max(self.scale_top);
         }
     }
@@ -442,6 +443,16 @@ mod tests {
         let fitted = bars.scale_top();
         assert!(fitted < 1.0 && fitted >= 1.1 * tallest(bars.base()), "{fitted}");
         assert!(SCALE_TOPS.iter().all(|&t| t >= 1.1 * tallest(bars.base()) || t < fitted), "the smallest that fits");
+        // A drag to exactly the top, the value a pointer at or above it gives: let go, the scale grows.
+        for token in 0..VOCAB_SIZE {
+            bars.hold_scale(true);
+            bars.set_prob(token, fitted);
+            assert_eq!(bars.scale_top(), fitted);
+            bars.hold_scale(false);
+            assert!(bars.scale_top() > fitted, "bar {token} at the top makes room");
+            bars.reset();
+            assert_eq!(bars.scale_top(), fitted);
+        }
         // A drag past the top: the scale holds, the bar is drawn clipped at the top until let go.
         bars.hold_scale(true);
         bars.set_prob(3, 0.9);

@@ -50,9 +50,12 @@ pub fn DrawStrip(
                         })}
                     }
                 }).collect_view()}
+                // The axis of u: its two ends, kept clear of the label of u.
+                <text class="u-end" x="1" y="43" text-anchor="start">"0"</text>
+                <text class="u-end" x=w - 1.0 y="43" text-anchor="end">"1"</text>
                 {move || draw.get().map(|(u, _)| view! {
                     <line class="u-mark" x1=u * w x2=u * w y1="0" y2="32" data-u=u.to_string() />
-                    <text class="u-label" x=(u * w).clamp(30.0, w - 30.0) y="43" text-anchor="middle">{format!("u = {u:.3}")}</text>
+                    <text class="u-label" x=(u * w).clamp(45.0, w - 45.0) y="43" text-anchor="middle">{format!("u = {u:.3}")}</text>
                 })}
             </svg>
             <p class="strip-text" aria-live="polite">{explained}</p>
