@@ -44,26 +44,73 @@ pub(crate) fn sum_exp(values: &[f64], max: f64) -> f64 {
     rest.iter().fold(sums.reduce_add(), |sum, &v| sum + (f64x4::splat(v - max)).exp().to_array()[0])
 }
 
-/// The positions (ascending) of the values for which `keep` holds, reading each run of [`LANES`] values
-/// further only when `maybe` holds for one of them: a cheap comparison screens, the exact test decides.
-/// `keep` must imply `maybe`.
-pub(crate) fn positions(values: &[f64], maybe: impl Fn(f64) -> bool, keep: impl Fn(usize, f64) -> bool) -> Vec<usize> {
+/// The positions (ascending) of the values for which `keep` holds, among those in [`from`, `to`]: a
+/// comparison of four values at a time screens, the exact test decides. `keep` is asked only of values in
+/// the range.
+///
+/// The screen makes one mask of 64 bits for each run of 64 values and visits its set bits only: a branch
+/// per run of values that may or may not hold one would be mispredicted whenever a few percent of them
+/// pass, which cost more than all the comparisons (measured: the screen of top-p's bracket, 68 µs a
+/// branch per eight values, 31 µs with masks, over 151,936 logits of which about 6,000 pass).
+pub(crate) fn positions(values: &[f64], from: f64, to: f64, keep: impl Fn(usize, f64) -> bool) -> Vec<usize> {
+    const RUN: usize = 64;
+    let (low, high) = (f64x4::splat(from), f64x4::splat(to));
     let mut out = Vec::new();
-    let (chunks, rest) = values.as_chunks::<LANES>();
-    for (c, chunk) in chunks.iter().enumerate() {
-        if chunk.iter().fold(false, |any, &v| any | maybe(v)) {
-            // Without a branch per value: write every position, advance past the kept ones only.
-            let at = c * LANES;
-            let mut kept = [0; LANES];
-            let mut n = 0;
-            for (j, &v) in chunk.iter().enumerate() {
-                kept[n % LANES] = at + j;
-                n += usize::from(keep(at + j, v));
+    let mut visit = |at: usize, run: &[f64], mut mask: u64| {
+        while mask != 0 {
+            let j = mask.trailing_zeros() as usize;
+            mask &= mask - 1;
+            if keep(at + j, run[j]) {
+                out.push(at + j);
             }
-            out.extend_from_slice(&kept[..n]);
+        }
+    };
+    let (runs, rest) = values.as_chunks::<RUN>();
+    for (r, run) in runs.iter().enumerate() {
+        let (quads, _) = run.as_chunks::<4>();
+        let mut mask = 0u64;
+        for (q, &quad) in quads.iter().enumerate() {
+            let v = f64x4::from(quad);
+            mask |= u64::from((v.simd_ge(low) & v.simd_le(high)).to_bitmask()) << (4 * q);
+        }
+        visit(r * RUN, run, mask);
+    }
+    let mask = rest.iter().enumerate().fold(0u64, |m, (j, &v)| m | (u64::from(v >= from && v <= to) << j));
+    visit(values.len() - rest.len(), rest, mask);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use rand::{RngExt, SeedableRng};
+    use rand_chacha::ChaCha8Rng;
+
+    use super::positions;
+
+    /// The screen finds what a plain filter finds: both ends of the range included, −∞ and +∞ as values
+    /// and as ends, at lengths around the runs of 64 (whole runs, a remainder, none), and `keep` asked
+    /// only inside the range.
+    #[test]
+    fn positions_are_those_a_plain_filter_finds() {
+        let mut rng = ChaCha8Rng::seed_from_u64(5);
+        for len in [0, 1, 3, 63, 64, 65, 127, 128, 200, 1000] {
+            let values: Vec<f64> = (0..len)
+                .map(|_| match rng.random_range(0..10) {
+                    0 => f64::NEG_INFINITY,
+                    1 => 1.0,
+                    2 => 2.0,
+                    _ => rng.random_range(-1.0..4.0_f64).round() / 2.0,
+                })
+                .collect();
+            for (from, to) in [(1.0, 2.0), (f64::NEG_INFINITY, 0.5), (1.5, f64::INFINITY), (3.0, 1.0)] {
+                let even = |id: usize, v: f64| {
+                    assert!(v >= from && v <= to, "asked of {v} outside [{from}, {to}]");
+                    id.is_multiple_of(2)
+                };
+                let expected: Vec<usize> =
+                    (0..len).filter(|&i| values[i] >= from && values[i] <= to && i.is_multiple_of(2)).collect();
+                assert_eq!(positions(&values, from, to, even), expected, "length {len}, [{from}, {to}]");
+            }
         }
     }
-    let at = values.len() - rest.len();
-    out.extend(rest.iter().enumerate().filter(|&(j, &v)| keep(at + j, v)).map(|(j, _)| at + j));
-    out
 }

@@ -264,7 +264,7 @@ pub(crate) fn top_p_kept(logits: &Logits, p: TopP) -> Vec<TokenId> {
     };
     let (from, _) = weight.logits_between(cut.weight, f64::INFINITY);
     let scaled = weight.scaled(values);
-    positions(values, |v| v >= from, |id, v| v >= from && v > f64::NEG_INFINITY && cut.keeps(weight.of(v), id, scaled))
+    positions(values, from, f64::INFINITY, |id, v| v > f64::NEG_INFINITY && cut.keeps(weight.of(v), id, scaled))
 }
 
 #[cfg(test)]

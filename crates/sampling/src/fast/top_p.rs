@@ -146,28 +146,37 @@ pub(super) fn heaviest(values: &[f64], p: TopP) -> Option<Vec<(f64, TokenId)>> {
 fn thresholds(values: &[f64], weight: Weight, p: TopP, heavy: &[(f64, TokenId)]) -> [f64; STEPS.len() + 2] {
     let mut ids: Vec<TokenId> = heavy.iter().map(|x| x.1).collect();
     ids.sort_unstable();
-    let others: Vec<u64> = (0..values.len())
+    let picked: Vec<f64> = (0..values.len())
         .step_by(values.len() / SAMPLE)
         .filter(|i| ids.binary_search(i).is_err())
-        .map(|i| weight.of(values[i]).to_bits())
+        .map(|i| values[i])
         .collect();
-    let each = (values.len() - heavy.len()) as f64 / others.len().max(1) as f64;
-    // Weights are never negative, so their bit patterns sort as they do: sort integers, largest first.
-    let mut sample: Vec<(u64, f64)> = heavy.iter().map(|&(v, _)| (weight.of(v).to_bits(), 1.0)).collect();
-    sample.extend(others.into_iter().map(|bits| (bits, each)));
-    sample.sort_unstable_by_key(|x| std::cmp::Reverse(x.0));
-    let mass = |&(bits, count): &(u64, f64)| f64::from_bits(bits) * count;
-    let estimate: f64 = sample.iter().map(mass).sum();
+    let each = (values.len() - heavy.len()) as f64 / picked.len().max(1) as f64;
+    // Weights are never negative, so their bit patterns sort as they do: sort integers, largest first. No
+    // sampled weight exceeds a heavy one (a larger logit never weighs less), so the heavy come first.
+    let descending = |mut bits: Vec<u64>| {
+        bits.sort_unstable_by(|a, b| b.cmp(a));
+        bits
+    };
+    let heavy_bits = descending(heavy.iter().map(|&(v, _)| weight.of(v).to_bits()).collect());
+    let sample: Vec<u64> =
+        heavy_bits.into_iter().chain(descending(weight.all(&picked).into_iter().map(f64::to_bits).collect())).collect();
+    // The estimated mass down to and including each sampled weight: a heavy token counts once, a sampled
+    // one for its share of the others.
+    let mut running = 0.0;
+    let reached: Vec<f64> = sample
+        .iter()
+        .enumerate()
+        .map(|(i, &bits)| {
+            running += f64::from_bits(bits) * if i < heavy.len() { 1.0 } else { each };
+            running
+        })
+        .collect();
+    let estimate = running;
     let mut thresholds = [0.0; STEPS.len() + 2];
     thresholds[0] = f64::INFINITY;
     // The sampled weight at which the running estimate first reaches each step's goal.
-    let reach = |goal: f64| {
-        let mut running = 0.0;
-        sample.iter().position(|x| {
-            running += mass(x);
-            running >= goal
-        })
-    };
+    let reach = |goal: f64| Some(reached.partition_point(|&r| r < goal)).filter(|&i| i < reached.len());
     let end = reach(p.get() * estimate).unwrap_or(sample.len());
     // Each threshold is the weight just below the one reaching its goal, so that the mass above it reaches
     // the goal; each lies at least one sampled weight below the one before, so that no two coincide where
@@ -177,7 +186,7 @@ fn thresholds(values: &[f64], weight: Weight, p: TopP, heavy: &[(f64, TokenId)])
         let goal = (p.get() + step) * estimate;
         let at = reach(goal).unwrap_or(sample.len()).clamp(end.saturating_sub(most), end + most);
         next = (at + 1).max(next + 1);
-        *t = if goal <= 0.0 { f64::INFINITY } else { sample.get(next).map_or(0.0, |x| f64::from_bits(x.0)) };
+        *t = if goal <= 0.0 { f64::INFINITY } else { sample.get(next).map_or(0.0, |&bits| f64::from_bits(bits)) };
     }
     thresholds
 }
@@ -206,7 +215,7 @@ pub(super) fn weigh(
                 let w = exponent(f64x4::from(chunk)).exp();
                 sums += w;
                 for (sum, &t) in above.iter_mut().zip(&inner) {
-                    *sum += w.simd_gt(t).select(w, f64x4::ZERO);
+                    *sum += w & w.simd_gt(t);
                 }
             }
         } else {
@@ -256,20 +265,13 @@ pub(super) fn bracketed(
     }
     let end = (1..above.len()).find(|&i| above[i] >= need)?;
     let (high, low, base) = (thresholds[end - 1], thresholds[end], above[end - 1]);
-    // Logits that may weigh inside (low, high]: a comparison eight at a time, then the exact weight.
+    // Logits that may weigh inside (low, high]: a comparison four at a time, then the exact weight.
     let (from, to) = weight.logits_between(low, high);
-    let maybe = |v: f64| (v >= from) & (v <= to);
-    let maybes = positions(values, maybe, |_, v| maybe(v));
-    // Weigh them four at a time, exactly as the pass did, and keep those inside.
-    let mut items = Vec::with_capacity(maybes.len());
-    for group in maybes.chunks(4) {
-        let mut v = [0.0; 4];
-        for (v, &id) in v.iter_mut().zip(group) {
-            *v = values[id];
-        }
-        let w = weight.of4(f64x4::from(v)).to_array();
-        items.extend(group.iter().zip(w).filter(|&(_, w)| w > low && w <= high).map(|(&id, w)| (w, id)));
-    }
+    let maybes = positions(values, from, to, |_, _| true);
+    // Weigh them together, four at a time exactly as the pass did, and keep those inside.
+    let gathered: Vec<f64> = maybes.iter().map(|&id| values[id]).collect();
+    let mut items: Vec<(f64, TokenId)> =
+        weight.all(&gathered).into_iter().zip(maybes).filter(|&(w, _)| w > low && w <= high).collect();
     let scaled = weight.scaled(values);
     let (cut, mass) = weighted_cut(&mut items, base, need, scaled);
     // Each block keeps its mass above `high` and its kept tokens of the bracket.
