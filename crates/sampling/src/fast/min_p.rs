@@ -29,5 +29,11 @@ mod tests {
         let expected: Vec<usize> = (0..values.len()).filter(|&i| values[i].exp() >= 0.1).collect();
         assert_eq!(expected, vec![0, 1, 4, 5, 7, 8]);
         assert_eq!(min_p_kept(&values, 0.1), expected);
+        // The same far from zero, where the screen's bound on the logit is a sum of large numbers: its
+        // margin must lower it, not raise it.
+        let shifted: Vec<f64> = values.iter().map(|v| v + 1e4).collect();
+        let expected: Vec<usize> = (0..shifted.len()).filter(|&i| (shifted[i] - 1e4).exp() >= 0.1).collect();
+        assert_eq!(expected, vec![0, 1, 4, 5, 7, 8]);
+        assert_eq!(min_p_kept(&shifted, 0.1), expected);
     }
 }
