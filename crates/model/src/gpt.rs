@@ -188,6 +188,24 @@ impl Block {
     }
 }
 
+impl Block {
+    /// The block for several new positions at once, reading and extending the layer's cache: each new
+    /// position attends to everything cached and to the new positions up to itself.
+    ///
+    /// # Shapes
+    /// - `x`: `[1, n, width]` → `[1, n, width]`
+    fn extend(&self, x: Tensor<3>, cache: &mut LayerCache) -> Tensor<3> {
+        let n = x.dims()[1];
+        let [q, k, v] = self.qkv(x.clone()); // 3 × [1, heads, n, head_dim]
+        let (k, v) = cache.append(k, v); // [1, heads, t + n, head_dim]: the cached positions, then the new
+        let cached = k.dims()[2] - n;
+        // New position i (absolute cached + i) must not see key j > cached + i.
+        let future = Tensor::<2, Bool>::tril_mask([n, cached + n], cached as i64, &x.device()); // [n, t + n]
+        let x = x + self.attend(q, k, v, Some(future)); // [1, n, width]
+        self.mlp(x)
+    }
+}
+
 impl Gpt {
     /// The shipped, trained transformer, loaded onto `device`.
     ///
@@ -239,6 +257,36 @@ impl Gpt {
         }
         let logits = self.step_unchecked(token, cache); // [vocab]
         Ok(Logits::from_f32(&to_vec(logits)?)?)
+    }
+
+    /// The next-token logits after each of `tokens`, fed after what `cache` holds: one pass through the
+    /// blocks for all of them when they fit in the window (what speculative sampling's target does with
+    /// the drafted tokens), one [`Gpt::step`] each otherwise. Equal to stepping them one by one, up to
+    /// the rounding of batched arithmetic.
+    ///
+    /// # Errors
+    /// [`ModelError::BadToken`] for an id outside the vocabulary.
+    pub fn extend(&self, tokens: &[TokenId], cache: &mut KvCache) -> Result<Vec<Logits>, ModelError> {
+        if let Some(&bad) = tokens.iter().find(|&&t| t >= VOCAB_SIZE) {
+            return Err(ModelError::BadToken(bad));
+        }
+        if tokens.len() <= 1 || cache.len() + tokens.len() > self.context {
+            return tokens.iter().map(|&t| self.step(t, cache)).collect();
+        }
+        let device = self.head.weight.val().device();
+        let n = tokens.len();
+        let ids: Vec<i64> = tokens.iter().map(|&t| t as i64).collect();
+        let ids = Tensor::<2, Int>::from_data(TensorData::new(ids, [1, n]), &device); // [1, n]
+        let mut x = self.embed(ids, cache.len()); // [1, n, width]
+        for (block, layer) in self.blocks.iter().zip(cache.layers_mut()) {
+            x = block.extend(x, layer); // [1, n, width]
+        }
+        for &t in tokens {
+            cache.push_token(t);
+        }
+        let vocab = self.head.weight.val().dims()[1];
+        let logits = to_vec(self.head.forward(self.norm.forward(x)).reshape([n * vocab]))?; // [n × vocab]
+        logits.chunks(vocab).map(|row| Ok(Logits::from_f32(row)?)).collect()
     }
 
     /// Fills an empty `cache` with `tokens` (at positions 0, 1, …) in one pass per block.

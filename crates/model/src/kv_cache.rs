@@ -43,6 +43,18 @@ impl LayerCache {
         self.values = Some(v);
     }
 
+    /// Keeps the first `len` positions only.
+    pub(crate) fn truncate(&mut self, len: usize) {
+        let keep = |t: Option<Tensor<4>>| {
+            t.and_then(|t| {
+                let [batch, heads, time, head_dim] = t.dims();
+                (len > 0).then(|| if len < time { t.slice([0..batch, 0..heads, 0..len, 0..head_dim]) } else { t }) // [1, heads, len, head_dim]
+            })
+        };
+        self.keys = keep(self.keys.take());
+        self.values = keep(self.values.take());
+    }
+
     /// The cached keys as rows, one per position: `[t][heads × head_dim]`.
     fn rows(tensor: Option<&Tensor<4>>) -> Vec<Vec<f32>> {
         let Some(t) = tensor else { return Vec::new() };
@@ -80,6 +92,17 @@ impl KvCache {
 
     pub(crate) fn push_token(&mut self, token: TokenId) {
         self.tokens.push(token);
+    }
+
+    /// Forgets the last `count` positions (all of them if there are fewer): what speculative sampling
+    /// does with the drafted tokens after a rejection. The cache is then the one the kept tokens alone
+    /// would have built.
+    pub fn forget(&mut self, count: usize) {
+        let len = self.len().saturating_sub(count);
+        for layer in &mut self.layers {
+            layer.truncate(len);
+        }
+        self.tokens.truncate(len);
     }
 
     /// Layer `layer`'s cached keys, one row per position (heads side by side), for drawing.

@@ -26,7 +26,7 @@ pub trait LanguageModel {
 }
 
 /// Token ids as a `[batch, time]` tensor.
-fn ids_tensor(rows: &[&[TokenId]], device: &Device) -> Tensor<2, Int> {
+pub(crate) fn ids_tensor(rows: &[&[TokenId]], device: &Device) -> Tensor<2, Int> {
     let time = rows.first().map_or(0, |r| r.len());
     let flat: Vec<i64> = rows.iter().flat_map(|r| r.iter().map(|&t| t as i64)).collect();
     Tensor::from_data(TensorData::new(flat, [rows.len(), time]), device) // [batch, time]

@@ -82,4 +82,17 @@ pub enum SamplingError {
         /// The vocabulary size.
         vocab: usize,
     },
+    /// Speculative sampling was handed lists that do not line up: it needs one draft distribution per
+    /// drafted token and one target distribution more.
+    #[error(
+        "speculative sampling needs q for each of the {drafted} drafted tokens and p for one more, got {q} q and {p} p"
+    )]
+    DraftMismatch {
+        /// How many tokens were drafted.
+        drafted: usize,
+        /// How many draft distributions came with them.
+        q: usize,
+        /// How many target distributions came with them.
+        p: usize,
+    },
 }

@@ -75,6 +75,7 @@ mod penalties;
 mod pipeline;
 pub mod reference;
 mod rng;
+pub mod speculative;
 mod stage;
 mod temperature;
 mod top_k;

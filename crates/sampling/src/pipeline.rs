@@ -50,6 +50,19 @@ impl Strategy {
             Self::Sample(sampler) => sampler.choose(logits, rng),
         }
     }
+
+    /// The distribution [`Strategy::choose`] draws from: the sampler's, or for greedy all the mass on the
+    /// argmax.
+    pub fn distribution(&self, logits: &Logits) -> Distribution {
+        match self {
+            Self::Greedy => {
+                let mut probs = vec![0.0; logits.len()];
+                probs[logits.argmax()] = 1.0;
+                Distribution::from_checked(probs)
+            }
+            Self::Sample(sampler) => sampler.distribution(logits),
+        }
+    }
 }
 
 impl Default for Strategy {
