@@ -29,6 +29,8 @@ pub use flops::{Cache, StepFlops};
 pub use gpt::{Gpt, GptCard, GptConfig, generate_cached, generate_with_cache};
 pub use kv_cache::KvCache;
 pub use lm::{LanguageModel, generate, mean_nll, next_logits};
-pub use speculative::{Incremental, Prefixes, Recompute, Round, Speculation, Stateless, Tally, generate_speculative};
+pub use speculative::{
+    BigramRows, Incremental, Prefixes, Recompute, Round, Speculation, Stateless, Tally, generate_speculative,
+};
 pub use vocab::{END, START, VOCAB_SIZE, Vocab};
 pub use weights::{dequantized, from_bytes, quantized, to_bytes};

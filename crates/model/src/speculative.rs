@@ -8,7 +8,7 @@
 use sampling::speculative::{Verdict, verify};
 use sampling::{Distribution, Logits, Strategy, TokenId};
 
-use crate::{Gpt, KvCache, LanguageModel, ModelError, next_logits};
+use crate::{Bigram, Gpt, KvCache, LanguageModel, ModelError, next_logits};
 
 /// A model read token by token that keeps what it has read: it scores several new tokens at once and
 /// forgets the last ones on request. What speculative sampling needs of both of its models.
@@ -129,6 +129,31 @@ impl<M: LanguageModel + ?Sized> Stateless for Recompute<'_, M> {
     }
 }
 
+/// The bigram read from its table: the logits after a token are that token's row, so a draft from it
+/// costs a lookup per token and no pass of a model.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BigramRows(Vec<Logits>);
+
+impl BigramRows {
+    /// The rows of `bigram`, read once.
+    ///
+    /// # Errors
+    /// As [`Bigram::table`].
+    pub fn new(bigram: &Bigram) -> Result<Self, ModelError> {
+        Ok(Self(bigram.table()?))
+    }
+}
+
+impl Stateless for BigramRows {
+    fn logits_after(&self, read: &[TokenId], new: usize) -> Result<Vec<Logits>, ModelError> {
+        read[read.len() - new..].iter().map(|&t| self.0.get(t).cloned().ok_or(ModelError::BadToken(t))).collect()
+    }
+
+    fn room(&self, _: &[TokenId]) -> usize {
+        usize::MAX
+    }
+}
+
 /// Any model given as a function from a context to its next-token logits (as [`sampling::generate`]
 /// takes one), called on each new prefix: a pass per token.
 #[derive(Debug, Clone, Copy)]
@@ -159,7 +184,8 @@ pub struct Round {
 }
 
 impl Round {
-    /// The tokens this round appended: the accepted drafts, then one more.
+    /// The tokens the verdict adds: the accepted drafts, then one more (the text keeps them up to its
+    /// stop token).
     pub fn tokens(&self) -> Vec<TokenId> {
         self.verdict.tokens()
     }
@@ -202,6 +228,7 @@ pub struct Speculation<'m, D: Incremental, T: Incremental> {
     draft_next: Logits,
     text: Vec<TokenId>,
     prompt: usize,
+    stop: Option<TokenId>,
     tally: Tally,
 }
 
@@ -231,8 +258,22 @@ impl<'m, D: Incremental, T: Incremental> Speculation<'m, D, T> {
             draft_next,
             text: prompt.to_vec(),
             prompt: prompt.len(),
+            stop: None,
             tally: Tally::default(),
         })
+    }
+
+    /// Ends the text at `stop` (the end symbol): nothing is drafted after a drafted `stop`, nothing is
+    /// appended after an appended one, and [`Speculation::ended`] then says so.
+    #[must_use]
+    pub fn stopping_at(mut self, stop: TokenId) -> Self {
+        self.stop = Some(stop);
+        self
+    }
+
+    /// Whether the generated text holds the stop token.
+    pub fn ended(&self) -> bool {
+        self.stop.is_some_and(|s| self.generated().contains(&s))
     }
 
     /// The prompt and everything generated after it.
@@ -280,7 +321,11 @@ impl<'m, D: Incremental, T: Incremental> Speculation<'m, D, T> {
                 self.draft.feed(&mut self.draft_state, &[token])?.pop().ok_or(ModelError::EmptyContext)?;
             drafted.push(token);
             q.push(dist);
+            if Some(token) == self.stop {
+                break; // nothing follows the end
+            }
         }
+        let gamma = drafted.len();
         let fed: Vec<TokenId> = std::iter::once(last).chain(drafted.iter().copied()).collect();
         let logits = self.target.feed(&mut self.target_state, &fed)?; // γ + 1 positions, one pass
         let p: Vec<Distribution> = logits.iter().map(|l| strategy.distribution(l)).collect();
@@ -296,7 +341,10 @@ impl<'m, D: Incremental, T: Incremental> Speculation<'m, D, T> {
         self.draft_next =
             self.draft.feed(&mut self.draft_state, &[verdict.next])?.pop().ok_or(ModelError::EmptyContext)?;
         let round = Round { drafted, q, p, verdict };
-        let tokens = round.tokens();
+        let mut tokens = round.tokens();
+        if let Some(end) = self.stop.and_then(|s| tokens.iter().position(|&t| t == s)) {
+            tokens.truncate(end + 1);
+        }
         self.tally.target_passes += 1;
         self.tally.drafted += gamma;
         self.tally.accepted += round.verdict.accepted();
@@ -325,14 +373,16 @@ pub fn generate_speculative<D: Incremental, T: Incremental, R: rand::Rng + ?Size
     rng: &mut R,
 ) -> Result<(Vec<TokenId>, Tally), ModelError> {
     let mut run = Speculation::new(draft, target, prompt)?;
-    while run.generated().len() < max_new && !stop.is_some_and(|s| run.generated().contains(&s)) {
+    if let Some(stop) = stop {
+        run = run.stopping_at(stop);
+    }
+    while run.generated().len() < max_new && !run.ended() {
         let wanted = max_new - run.generated().len();
         run.round(gamma.min(wanted - 1), strategy, rng)?;
     }
+    let mut tally = run.tally();
     let mut out = run.generated().to_vec();
-    if let Some(end) = stop.and_then(|s| out.iter().position(|&t| t == s)) {
-        out.truncate(end + 1);
-    }
     out.truncate(max_new);
-    Ok((out, run.tally()))
+    tally.tokens = out.len();
+    Ok((out, tally))
 }

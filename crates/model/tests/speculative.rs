@@ -6,8 +6,8 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 
 use model::{
-    Bigram, END, Gpt, GptConfig, LanguageModel, ModelError, Prefixes, Recompute, START, Speculation, Vocab, device,
-    generate_cached, generate_speculative, next_logits,
+    Bigram, BigramRows, END, Gpt, GptConfig, Incremental, LanguageModel, ModelError, Prefixes, Recompute, START,
+    Speculation, Vocab, device, generate_cached, generate_speculative, next_logits,
 };
 use sampling::{Logits, Sampler, Strategy, Temperature, TokenId, TopK, TopP, seeded_rng};
 
@@ -248,7 +248,7 @@ fn the_cache_after_a_rejection_is_the_cache_of_the_accepted_tokens() {
     let strategy = sampler(1.0, 0, 1.0);
     let mut rng = seeded_rng(11);
     let mut rejections = 0;
-    let draft = Recompute(&bigram);
+    let draft = BigramRows::new(&bigram).unwrap();
     for _ in 0..20 {
         let mut run = Speculation::new(&draft, &gpt, &[START]).unwrap();
         while run.text().len() < 12 && !run.generated().contains(&END) {
@@ -280,6 +280,18 @@ fn the_same_prompt_settings_gamma_and_seed_give_the_same_tokens() {
     assert!(tokens.len() <= 15);
     assert!(tokens.iter().position(|&t| t == END).is_none_or(|i| i == tokens.len() - 1), "nothing after the end");
     assert!(tally.passes_per_token() <= 1.0);
+}
+
+/// The bigram's table as a draft reads the same logits as the bigram's forward pass.
+#[test]
+fn the_bigram_rows_are_the_bigrams_logits() {
+    let bigram = Bigram::shipped(&device()).unwrap();
+    let (rows, recompute) = (BigramRows::new(&bigram).unwrap(), Recompute(&bigram));
+    let text = Vocab.encode("·emma·zoe").unwrap();
+    let (mut a, mut b) = (rows.start(), recompute.start());
+    assert_eq!(rows.feed(&mut a, &text[..3]).unwrap(), recompute.feed(&mut b, &text[..3]).unwrap());
+    assert_eq!(rows.feed(&mut a, &text[3..]).unwrap(), recompute.feed(&mut b, &text[3..]).unwrap());
+    assert!(matches!(rows.feed(&mut a, &[27]), Err(ModelError::BadToken(27))));
 }
 
 #[test]
