@@ -20,7 +20,7 @@ use fantoccini::{Client, Locator};
 pub use fantoccini::key::Key;
 
 /// The lesson's quizzes: each question (the answer field's accessible name) and an answer it accepts.
-pub const QUIZZES: [(&str, &str); 6] = [
+pub const QUIZZES: [(&str, &str); 7] = [
     ("Greedy decoding is the same as top-k sampling with which k?", "1"),
     ("Logits (2, 1, 0) at τ = 1: what is p₁, to two decimals?", "0.67"),
     ("The same logits at τ = 0.5: what is p₁, to two decimals?", "0.87"),
@@ -35,6 +35,11 @@ pub const QUIZZES: [(&str, &str); 6] = [
         "Logits (2, 1, 0) with τ = 0.5 and top-p 0.8, in llama.cpp's order (temperature last): how many tokens does \
          top-p keep?",
         "2",
+    ),
+    (
+        "Over three tokens, a draft model has q = (0.50, 0.30, 0.20) and the target p = (0.20, 0.30, 0.50). The \
+         draft proposes the first token. With what probability is it accepted, to two decimals?",
+        "0.40",
     ),
 ];
 

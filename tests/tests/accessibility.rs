@@ -122,10 +122,21 @@ async fn the_whole_lesson_can_be_done_with_the_keyboard_alone() {
             reached.push((role, name));
         }
         let has = |role: &str, name: &str| reached.iter().any(|(r, n)| r == role && n == name);
-        for slider in ["Temperature", "P(e)", "Temperature for the bars", "Top-k", "p threshold", "Beam width"] {
+        for slider in
+            ["Temperature", "P(e)", "Temperature for the bars", "Top-k", "p threshold", "Beam width", "Guesses a round"]
+        {
             assert!(has("slider", slider), "the slider \"{slider}\" was never reached: {reached:?}");
         }
-        for button in ["Next step", "Draw 100", "Play samples", "Step forward", "KV cache", "Generate", "long-tailed"] {
+        for button in [
+            "Next step",
+            "Draw 100",
+            "Play samples",
+            "Step forward",
+            "KV cache",
+            "Draft and check",
+            "Generate",
+            "long-tailed",
+        ] {
             assert!(has("button", button), "the button \"{button}\" was never reached: {reached:?}");
         }
         assert!(has("combobox", "Context"));

@@ -111,8 +111,9 @@ async fn photograph(page: &Page, view: &str) {
 async fn check_plots(page: &Page, view: &str, narrowest: f64) {
     let found = page.eval_with(&[narrowest.into()], CHECK_PLOTS).await;
     let plots = found["plots"].as_array().map_or(0, Vec::len);
-    // The bars, their distance plot, the stage view's charts, the nucleus and the KV widget's work.
-    assert!(plots >= 7, "{view}: only {plots} plots with axes: {}", found["plots"]);
+    // The bars, their distance plot, the stage view's charts, the nucleus, the KV widget's work, and
+    // speculative sampling's residual and draws.
+    assert!(plots >= 9, "{view}: only {plots} plots with axes: {}", found["plots"]);
     let problems: Vec<String> =
         found["problems"].as_array().into_iter().flatten().filter_map(|p| p.as_str().map(String::from)).collect();
     assert!(problems.is_empty(), "{view}:\n{}", problems.join("\n"));
@@ -130,12 +131,32 @@ async fn draw_samples(page: &Page) {
     .await;
 }
 
+/// Shows speculative sampling's two charts: the draws by the rule, and the residual after a rejected
+/// guess (rounds are run until one is rejected).
+async fn speculative_charts(page: &Page) {
+    page.by_role("button", "Draw 10,000 by the rule").await.click().await.expect("the button clicks");
+    page.wait_for("the draws' chart", || async {
+        page.client.find(Locator::Css("[data-testid=spec-draws-chart] .third")).await.is_ok()
+    })
+    .await;
+    let draft = page.by_role("button", "Draft and check").await;
+    for _ in 0..30 {
+        if page.client.find(Locator::Css("[data-testid=spec-residual]")).await.is_ok() {
+            return;
+        }
+        draft.click().await.expect("the button clicks");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("no guess was rejected in 30 rounds");
+}
+
 #[tokio::test]
 async fn every_plot_has_axes_no_overlaps_and_contrast_at_1280_390_and_in_the_dark() {
     with_page(|page| async move {
         page.client.set_window_size(1280, 900).await.expect("a 1280 px window");
         page.open().await;
         draw_samples(&page).await;
+        speculative_charts(&page).await;
         check_plots(&page, "1280 px, light", 0.0).await;
         photograph(&page, "1280-light").await;
 

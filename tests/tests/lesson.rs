@@ -216,7 +216,9 @@ async fn progress_survives_a_reload_and_bad_storage_is_dropped() {
             answer(&page, question, right).await;
         }
         answer(&page, QUIZZES[4].0, "2").await;
-        answer(&page, QUIZZES[5].0, QUIZZES[5].1).await;
+        for (question, right) in &QUIZZES[5..] {
+            answer(&page, question, right).await;
+        }
         page.wait_for_text("[data-testid=progress]", &format!("{0} / {0}", e2e::QUIZZES.len())).await;
         page.wait_for_text("[data-testid=complete]", "· Lesson complete: every question answered.").await;
 

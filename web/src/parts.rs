@@ -13,6 +13,7 @@ use crate::state::bars::{Bars, interesting_context};
 use crate::state::beam::{BEAM_SEED, SAMPLED_NAMES, Scored, beam_names, sampled_names};
 use crate::state::kv::{CostModel, KvDemo};
 use crate::state::sliders::{beam_width, length_penalty};
+use crate::state::speculative::SpecDemo;
 use crate::state::steps::LoopStep;
 
 /// The models and what is computed from them, each made the first time a part of the page asks for it
@@ -24,6 +25,7 @@ pub(crate) struct Models {
     bars: Rc<OnceCell<Result<RwSignal<Bars>, ModelError>>>,
     gpt: Rc<OnceCell<Result<Rc<Gpt>, ModelError>>>,
     kv: Rc<OnceCell<Result<RwSignal<KvDemo>, ModelError>>>,
+    speculative: Rc<OnceCell<Result<RwSignal<SpecDemo, LocalStorage>, ModelError>>>,
     steps: Rc<OnceCell<Result<Vec<LoopStep>, ModelError>>>,
     beam: Rc<OnceCell<Result<Vec<Scored>, ModelError>>>,
     sampled: Rc<OnceCell<Result<Vec<Scored>, ModelError>>>,
@@ -37,6 +39,7 @@ impl Models {
             bars: Rc::default(),
             gpt: Rc::default(),
             kv: Rc::default(),
+            speculative: Rc::default(),
             steps: Rc::default(),
             beam: Rc::default(),
             sampled: Rc::default(),
@@ -74,6 +77,15 @@ impl Models {
         self.kv.get_or_init(make).clone()
     }
 
+    /// The speculative-sampling step-through, before its first round.
+    fn speculative(&self) -> Result<RwSignal<SpecDemo, LocalStorage>, ModelError> {
+        let make = || {
+            let demo = SpecDemo::new(&Bigram::shipped(&device())?, self.gpt()?.as_ref())?;
+            Ok(self.owner.with(|| RwSignal::new_local(demo)))
+        };
+        self.speculative.get_or_init(make).clone()
+    }
+
     /// The recorded steps of the loop.
     fn steps(&self) -> Result<Vec<LoopStep>, ModelError> {
         self.steps.get_or_init(|| crate::state::steps::record(self.gpt()?.as_ref())).clone()
@@ -97,6 +109,7 @@ impl Models {
             Need::Gpt => drop(self.gpt()),
             Need::Steps => drop(self.steps()),
             Need::Kv => drop(self.kv()),
+            Need::Speculative => drop(self.speculative()),
             Need::Beam => drop(self.beam()),
             Need::Sampled => drop(self.sampled()),
         }
@@ -110,6 +123,7 @@ enum Need {
     Gpt,
     Steps,
     Kv,
+    Speculative,
     Beam,
     Sampled,
 }
@@ -176,6 +190,15 @@ impl Parts {
     ) -> AnyView {
         let get = |m: &Models| Ok((m.gpt()?, m.kv()?));
         self.island_of(name, "The transformer", &[Need::Gpt, Need::Kv], get, show)
+    }
+
+    /// The island of speculative sampling: the transformer and the step-through.
+    pub(crate) fn with_speculative(
+        &self,
+        show: impl Fn((Rc<Gpt>, RwSignal<SpecDemo, LocalStorage>)) -> AnyView + 'static,
+    ) -> AnyView {
+        let get = |m: &Models| Ok((m.gpt()?, m.speculative()?));
+        self.island_of("speculative", "The two models", &[Need::Gpt, Need::Speculative], get, show)
     }
 
     /// The beam-search island: the transformer, the beams at the first settings, the sampled names.

@@ -12,7 +12,7 @@ use crate::parts::Parts;
 use crate::widgets;
 
 /// Every section's anchor and title, in the order of the page.
-pub const SECTIONS: [(&str, &str); 12] = [
+pub const SECTIONS: [(&str, &str); 13] = [
     ("loop", "The same forward pass, no loss"),
     ("greedy", "Greedy: why deterministic decoding loops"),
     ("temperature", "Temperature: divide before softmax"),
@@ -23,6 +23,7 @@ pub const SECTIONS: [(&str, &str); 12] = [
     ("beyond", "Beyond temperature, top-k and top-p"),
     ("beam", "Why not beam search"),
     ("kv", "The KV cache"),
+    ("speculative", "Fewer steps of the big model"),
     ("control", "Prompt, sampler, seed: the whole control surface"),
     ("summary", "Summary"),
 ];
@@ -60,6 +61,7 @@ pub fn Sections(
         <BeyondSection parts=parts.clone() />
         <BeamSection parts=parts.clone() />
         <KvSection parts=parts.clone() />
+        <SpeculativeSection parts=parts.clone() />
         <ControlSection parts />
         <SummarySection />
     }
@@ -464,6 +466,52 @@ fn KvSection(
     )
 }
 
+/// Speculative sampling: a draft guesses, the big model checks in one pass, the text stays the big
+/// model's.
+#[component]
+fn SpeculativeSection(
+    /// What the page loaded.
+    parts: Parts,
+) -> impl IntoView {
+    let progress = parts.progress;
+    section(
+        "speculative",
+        view! {
+        <p>
+            "The cache makes each step of the big model cheaper. Speculative sampling (Leviathan et al. and Chen "
+            "et al., 2023) makes fewer of them. A small, fast draft model guesses the next γ tokens one at a time; "
+            "the big model, the target, then reads all γ guesses in one pass, which gives its distribution p at "
+            "every guessed position at once, and one position more. On a GPU a pass over a few positions costs "
+            "about as much as a pass over one, because one step of a large model is limited by reading its "
+            "weights, not by arithmetic; so each guess the target keeps is a step saved."
+        </p>
+        <p>
+            "Which guesses to keep? Write q for the draft's distribution. A guess x is kept with probability "
+            "min(1, p(x)/q(x)): always when the target likes x at least as much as the draft did, and less "
+            "often the more the draft over-proposes it. At the first rejected guess the round ends with a token "
+            "drawn from the residual max(0, p − q), normalized: the mass the draft gave too little. When every "
+            "guess is kept, one more token comes from the target's p. Kept or replaced, each token is then "
+            "distributed exactly as p: a guess comes out with probability q(x) · min(1, p(x)/q(x)) = min(p(x), "
+            "q(x)), and the residual supplies the rest, p(x) − min(p(x), q(x)). A poor draft only makes it "
+            "slower, never wrong."
+        </p>
+        <QuizView progress index=crate::state::quiz::ids::SPECULATIVE />
+        <p>
+            "Here the bigram drafts and the transformer checks. Both use the same sampler settings, so what is "
+            "preserved is the text plain sampling with those settings from the transformer would give: its "
+            "distribution, not its exact tokens (the two methods read the random numbers differently)."
+        </p>
+        {parts.with_speculative(|(model, demo)| view! { <widgets::speculative::SpeculativeWidget model demo /> }.into_any())}
+        <p>
+            "How much it saves depends on how often the target agrees with the draft: the passes per token fall "
+            "as the guesses kept rise, and a larger γ helps only while guesses late in a round still survive. "
+            "Served models pair a large target with a much smaller model of the same family as the draft, or "
+            "draft from n-grams of the prompt; inference servers such as vLLM and llama.cpp offer it."
+        </p>
+        },
+    )
+}
+
 /// Prompt, sampler and seed.
 #[component]
 fn ControlSection(
@@ -546,6 +594,7 @@ mod tests {
                 "beyond",
                 "beam",
                 "kv",
+                "speculative",
                 "control",
                 "summary"
             ]

@@ -159,7 +159,7 @@ fn with_the_cache_the_first_token_is_distributed_as_the_targets() {
     let draft = Recompute(&bigram);
     for _ in 0..RUNS {
         let mut run = Speculation::new(&draft, &gpt, &prefix).unwrap();
-        let round = run.round(3, &strategy, &mut rng).unwrap();
+        let round = run.round(&draft, &gpt, 3, &strategy, &mut rng).unwrap();
         *counts.entry(vec![round.tokens()[0]]).or_default() += 1;
     }
     let (stat, df) = chi_square(&counts, &expected, RUNS);
@@ -199,7 +199,7 @@ fn a_draft_identical_to_the_target_is_always_accepted() {
     let model = Recompute(&bigram);
     let mut run = Speculation::new(&model, &model, &[START]).unwrap();
     for _ in 0..200 {
-        let round = run.round(4, &strategy, &mut rng).unwrap();
+        let round = run.round(&model, &model, 4, &strategy, &mut rng).unwrap();
         assert_eq!(round.verdict.accepted(), 4, "{:?}", round.verdict);
         assert!(round.verdict.residual.is_none());
     }
@@ -252,7 +252,7 @@ fn the_cache_after_a_rejection_is_the_cache_of_the_accepted_tokens() {
     for _ in 0..20 {
         let mut run = Speculation::new(&draft, &gpt, &[START]).unwrap();
         while run.text().len() < 12 && !run.generated().contains(&END) {
-            let round = run.round(4, &strategy, &mut rng).unwrap();
+            let round = run.round(&draft, &gpt, 4, &strategy, &mut rng).unwrap();
             rejections += usize::from(round.verdict.residual.is_some());
             let text = run.text();
             let mut rebuilt = gpt.new_cache();

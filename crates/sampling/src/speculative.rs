@@ -124,9 +124,27 @@ pub fn verify<R: rand::Rng + ?Sized>(
     Ok(Verdict { checks, residual: None, next: p[gamma].sample(rng) })
 }
 
+/// One token by the rule, from one position's distributions alone: a draft x from q, accepted with
+/// probability min(1, p(x)/q(x)), else a draw from the residual. Returns the token and whether it was
+/// the draft's. Distributed as p: the first token of every round is made this way.
+///
+/// # Errors
+/// [`SamplingError::WrongLength`] when p and q are over vocabularies of different sizes.
+pub fn draw_one<R: rand::Rng + ?Sized>(q: &Distribution, p: &Distribution, rng: &mut R) -> Result<(TokenId, bool)> {
+    if p.len() != q.len() {
+        return Err(SamplingError::WrongLength { expected: p.len(), got: q.len() });
+    }
+    let x = q.sample(rng);
+    if uniform(rng) < acceptance(p.probs()[x], q.probs()[x]) {
+        Ok((x, true))
+    } else {
+        Ok((residual(p, q)?.sample(rng), false))
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::{acceptance, residual, verify};
+    use super::{acceptance, draw_one, residual, verify};
     use crate::{Distribution, SamplingError, seeded_rng};
 
     fn dist(probs: &[f64]) -> Distribution {
@@ -190,6 +208,30 @@ mod tests {
             let v = verify(&[], &[], std::slice::from_ref(&p), &mut a).unwrap();
             assert_eq!(v.tokens(), vec![p.sample(&mut b)]);
         }
+    }
+
+    /// 200,000 tokens by the rule from a draft far from the target follow the target (every cell within
+    /// five standard deviations of its expected count), and the drafts accepted are Σ min(p, q) of them.
+    #[test]
+    fn one_token_by_the_rule_is_distributed_as_the_target() {
+        let q = dist(&[0.5, 0.3, 0.1, 0.1, 0.0]);
+        let p = dist(&[0.1, 0.2, 0.3, 0.25, 0.15]);
+        let mut rng = seeded_rng(8);
+        const N: usize = 200_000;
+        let (mut counts, mut accepted) = ([0usize; 5], 0usize);
+        for _ in 0..N {
+            let (x, drafted) = draw_one(&q, &p, &mut rng).unwrap();
+            counts[x] += 1;
+            accepted += usize::from(drafted);
+        }
+        for (i, (&c, &prob)) in counts.iter().zip(p.probs()).enumerate() {
+            let (e, sd) = (prob * N as f64, (prob * (1.0 - prob) * N as f64).sqrt());
+            assert!((c as f64 - e).abs() < 5.0 * sd, "token {i}: {c} against {e:.0}");
+        }
+        let overlap: f64 = p.probs().iter().zip(q.probs()).map(|(a, b)| a.min(*b)).sum();
+        let sd = (overlap * (1.0 - overlap) * N as f64).sqrt();
+        assert!((accepted as f64 - overlap * N as f64).abs() < 5.0 * sd, "{accepted} drafts accepted");
+        assert!(draw_one(&q, &dist(&[1.0]), &mut rng).is_err());
     }
 
     #[test]

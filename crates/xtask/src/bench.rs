@@ -121,7 +121,7 @@ fn speculative_table(medians: &BTreeMap<String, f64>, totals: &str) -> Result<St
          its KV cache. Totals over {} names from `·` (seeds 0 to {}, τ 1, no top-k or top-p); time per batch of \
          {batch} names, each contender on the same seeds, in one run. Passes per token and acceptance are \
          counted, not timed; the speedup is the measured time of plain cached sampling over each. With a \
-         one-pass draft and a target of 60,000 parameters on a CPU, a pass over γ + 1 positions costs more than one \
+         draft that costs a table lookup and a target of 60,000 parameters on a CPU, a pass over γ + 1 positions costs more than one \
          step, so fewer passes buy little time here; the passes are what a large target on a GPU would save.\n\n",
         rows.first().map_or(0.0, |r| count(r, "names")),
         rows.first().map_or(0.0, |r| count(r, "names") - 1.0),

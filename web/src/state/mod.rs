@@ -13,6 +13,7 @@ pub mod projection;
 pub mod quiz;
 pub mod samples;
 pub mod sliders;
+pub mod speculative;
 pub mod steps;
 pub mod strip;
 pub mod temperature;

@@ -1,7 +1,7 @@
 //! Inline quizzes: a question, an answer computed by the core, and a check of what the learner typed.
 
 use model::{Cache, GptConfig};
-use sampling::{Nucleus, Temperature, TopP, examples, softmax};
+use sampling::{Distribution, Nucleus, Temperature, TopP, examples, softmax};
 
 /// One question with a numeric answer.
 #[derive(Debug, Clone, PartialEq)]
@@ -34,6 +34,8 @@ pub mod ids {
     pub const CACHE: usize = 4;
     /// Top-p's kept count with temperature last.
     pub const ENGINES: usize = 5;
+    /// The chance that speculative sampling accepts a drafted token.
+    pub const SPECULATIVE: usize = 6;
 }
 
 /// What the learner's answer was.
@@ -164,7 +166,7 @@ fn uncached_explanation(config: &GptConfig) -> String {
     )
 }
 
-/// The five quizzes, in the order of the page. Every answer is computed by the core.
+/// The quizzes, in the order of the page. Every answer is computed by the core.
 pub fn quizzes(config: &GptConfig) -> Vec<Quiz> {
     let nucleus = Nucleus::new(&examples::six_tokens(), TopP::new(0.9).expect("a valid p"));
     let sums = examples::listed(&nucleus.cumulative()[..nucleus.size()]);
@@ -225,7 +227,40 @@ pub fn quizzes(config: &GptConfig) -> Vec<Quiz> {
             explanation: uncached_explanation(config),
         },
         engines_quiz(),
+        speculative_quiz(),
     ]
+}
+
+/// The acceptance of a drafted token the draft over-proposes, from the worked example; the explanation
+/// adds where the rejected mass goes.
+fn speculative_quiz() -> Quiz {
+    use sampling::examples::{DRAFT_Q, TARGET_P};
+    let (q, p) = (DRAFT_Q[0], TARGET_P[0]);
+    let accept = sampling::speculative::acceptance(p, q);
+    let residual = Distribution::from_probs(TARGET_P.to_vec())
+        .and_then(|p| sampling::speculative::residual(&p, &Distribution::from_probs(DRAFT_Q.to_vec())?))
+        .map(|r| r.probs().to_vec())
+        .unwrap_or_default();
+    Quiz {
+        title: "Accepting a draft",
+        question: format!(
+            "Over three tokens, a draft model has q = {} and the target p = {}. The draft proposes the first \
+             token. With what probability is it accepted, to two decimals?",
+            examples::listed(&DRAFT_Q),
+            examples::listed(&TARGET_P)
+        ),
+        answer: accept,
+        tolerance: 0.005,
+        hint: "The draft proposes this token more often than the target would draw it. Accepting it every time \
+               would keep the draft's rate; by what factor must that rate be thinned to become the target's?",
+        explanation: format!(
+            "It is accepted with probability min(1, p/q) = min(1, {p} / {q}) = {accept:.2}, so it comes out with \
+             probability q × {accept:.2} = {:.2} = p, as the target's. A rejection draws from the residual \
+             max(0, p − q), normalized: {}, the mass the draft gave too little.",
+            q * accept,
+            examples::listed(&residual)
+        ),
+    }
 }
 
 /// The order lab's question: the kept count of the worked example under llama.cpp's order, with the
@@ -316,7 +351,7 @@ mod tests {
     #[test]
     fn the_answers_are_the_lessons() {
         let answers: Vec<f64> = all().iter().map(|q| q.answer).collect();
-        assert_eq!(answers, vec![1.0, 0.67, 0.87, 4.0, 2.0, 2.0]);
+        assert_eq!(answers, vec![1.0, 0.67, 0.87, 4.0, 2.0, 2.0, 0.4]);
     }
 
     #[test]
@@ -379,6 +414,15 @@ mod tests {
         let mut right_away = Attempts::default();
         right_away.submit(&all()[0], "1");
         assert!(!right_away.can_show());
+    }
+
+    #[test]
+    fn the_speculative_explanation_thins_the_draft_to_the_target() {
+        let q = &all()[ids::SPECULATIVE];
+        assert!(q.question.contains("q = (0.50, 0.30, 0.20) and the target p = (0.20, 0.30, 0.50)"), "{}", q.question);
+        assert!(q.explanation.contains("min(1, 0.2 / 0.5) = 0.40"), "{}", q.explanation);
+        assert!(q.explanation.contains("q × 0.40 = 0.20 = p"), "{}", q.explanation);
+        assert!(q.explanation.ends_with("normalized: (0.00, 0.00, 1.00), the mass the draft gave too little."));
     }
 
     #[test]

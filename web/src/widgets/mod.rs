@@ -11,6 +11,7 @@ pub mod kv;
 pub mod nucleus;
 pub mod predict;
 pub mod slider;
+pub mod speculative;
 pub mod stages;
 pub mod steps;
 pub mod strip;
