@@ -185,9 +185,9 @@ pub fn SpeculativeWidget(
     view! {
         <figure class="widget spec-widget" aria-labelledby="spec-caption">
             <p class="try">
-                "Try: press Draft and check several times at γ = 4, then at 1 and at 8. Notice: a round often keeps "
-                "several of the bigram's guesses for a single pass of the transformer; a rejected guess ends the round "
-                "with a symbol from the residual; the passes per symbol fall below 1. Compare them across γ."
+                "Try: press Draft and check several times at γ = 4, then at 1 and at 8. Notice: when guesses are kept, "
+                "one pass of the transformer writes several symbols; a rejected guess ends the round with a symbol "
+                "from the residual; the passes per symbol fall below 1. Compare them across γ."
             </p>
             <div class="controls">
                 <Slider label="Guesses a round" symbol="γ" scale=gamma_scale() value=gamma
