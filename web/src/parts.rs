@@ -215,7 +215,7 @@ impl Parts {
     pub(crate) fn beam_argument(&self) -> AnyView {
         let models = self.models.clone();
         island("beam-argument", Vec::new(), move || {
-            let text = match (&models.card, model::DecodingTable::shipped()) {
+            let text = match (&models.card, model::shipped_table()) {
                 (Ok(card), Ok(table)) => crate::state::beam::why_not_beam(&table, card.validation_loss),
                 _ => String::new(),
             };

@@ -6,7 +6,7 @@
 //! the committed corpus with stable Rust, so CI checks every input found so far.
 
 use arbitrary::{Arbitrary, Unstructured};
-use model::{ModelError, Vocab};
+use protocol::{ModelError, Vocab};
 use sampling::{
     Distribution, Logits, MinP, Penalties, Pipeline, Sampler, SamplingError, Stage, Strategy, Temperature, TopK,
     TopNSigma, TopP, Typical, seeded_rng,
@@ -291,17 +291,17 @@ pub fn prompt(data: &[u8], model: &model::Bigram) {
         (other, bad) => panic!("encode gave {other:?} for first bad character {bad:?}"),
     }
 
-    let (settings, notes) = model::control::Settings::from_query(&input.query);
+    let (settings, notes) = protocol::control::Settings::from_query(&input.query);
     assert!(settings.sampler().is_ok(), "settings from an address are always usable: {settings:?}");
     assert!(notes.iter().all(|n| n.chars().count() <= 120), "{notes:?}");
 
-    let run = model::control::Settings {
+    let run = protocol::control::Settings {
         prompt: text.chars().take(64).collect(),
         seed: input.seed,
         length: usize::from(input.length % 4) + 1,
         ..settings
     };
-    match run.run(model) {
+    match model::control::run(&run, model) {
         Ok(output) => {
             assert!(output.text.starts_with(&run.prompt), "{output:?}");
             assert_eq!(output.hash.len(), 8);

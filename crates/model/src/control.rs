@@ -1,109 +1,23 @@
-//! Prompt, sampler and seed: the whole control surface, read from an address or a form, and a
-//! fingerprint of what they produce. Here, not in the page, so that the fuzzer can reach it without
-//! building Leptos.
+//! The control surface run on a model: prompt, sampler and seed in, a name and its fingerprint out.
+//! The settings themselves, their parsing and the fingerprint are [`protocol::control`]'s.
 
-use crate::{LanguageModel, ModelError, START, Vocab, generate};
-use sampling::{Logits, Sampler, SamplingError, Strategy, Temperature, TokenId, TopK, TopP, seeded_rng};
+use protocol::control::{MAX_LENGTH, Output, Settings, prompt_context};
+use sampling::{Logits, Strategy, TokenId, seeded_rng};
 
-/// The most symbols one run may add.
-pub const MAX_LENGTH: usize = 40;
+use crate::{LanguageModel, ModelError, generate};
 
-/// Everything that decides the output once the weights are fixed.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Settings {
-    /// The start of the name, a–z only (may be empty).
-    pub prompt: String,
-    /// τ.
-    pub tau: f64,
-    /// Top-k (0 = off).
-    pub k: usize,
-    /// Top-p (1 = off).
-    pub p: f64,
-    /// The seed of the draws.
-    pub seed: u64,
-    /// How many symbols to add at most.
-    pub length: usize,
-}
-
-impl Default for Settings {
-    fn default() -> Self {
-        Self { prompt: "ma".into(), tau: 0.8, k: 0, p: 0.95, seed: 7, length: 20 }
-    }
-}
-
-/// The control surface's form as typed: one text per field.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Form {
-    /// Letters to continue, checked against the vocabulary when run.
-    pub prompt: String,
-    /// τ as typed, a decimal number greater than 0.
-    pub tau: String,
-    /// Top-k as typed, a whole number (0 is off).
-    pub k: String,
-    /// Top-p as typed, in (0, 1] (1 is off).
-    pub p: String,
-    /// The seed as typed, a whole number: it fixes every draw.
-    pub seed: String,
-    /// How many symbols to add at most, as typed.
-    pub length: String,
-}
-
-impl Form {
-    /// The form showing `settings`.
-    pub fn of(settings: &Settings) -> Self {
-        Self {
-            prompt: settings.prompt.clone(),
-            tau: settings.tau.to_string(),
-            k: settings.k.to_string(),
-            p: settings.p.to_string(),
-            seed: settings.seed.to_string(),
-            length: settings.length.to_string(),
-        }
-    }
-
-    /// The settings the form describes. Numbers are checked for their kind here; their ranges when the
-    /// settings run (so that τ = 0, say, is refused by the core with its own reason). The length is
-    /// clamped to 1 ..= [`MAX_LENGTH`].
-    ///
-    /// # Errors
-    /// A sentence naming the first field that is not a number of its kind.
-    pub fn parse(&self) -> Result<Settings, String> {
-        let number =
-            |name: &str, text: &str| text.trim().parse::<f64>().map_err(|_| format!("{name} must be a number"));
-        let whole =
-            |name: &str, text: &str| text.trim().parse::<u64>().map_err(|_| format!("{name} must be a whole number"));
-        Ok(Settings {
-            prompt: self.prompt.trim().to_string(),
-            tau: number("τ", &self.tau)?,
-            k: usize::try_from(whole("k", &self.k)?).unwrap_or(usize::MAX),
-            p: number("p", &self.p)?,
-            seed: whole("The seed", &self.seed)?,
-            length: usize::try_from(whole("The length", &self.length)?).unwrap_or(MAX_LENGTH).clamp(1, MAX_LENGTH),
-        })
-    }
-}
-
-/// What a run produced.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Output {
-    /// The prompt followed by what the model added (without the closing `·`).
-    pub text: String,
-    /// A short fingerprint of the text's bytes.
-    pub hash: String,
-}
-
-/// The context a prompt stands for: `·` (a name starts) followed by the prompt's letters.
+/// Runs the model on `settings`: `·` and the prompt as context, then up to `length` symbols, ending at
+/// `·`.
 ///
 /// # Errors
-/// [`ModelError::OutOfVocabulary`] naming the first character that is not a letter (`·` included:
-/// a prompt is the start of one name).
-pub fn prompt_context(prompt: &str) -> Result<Vec<TokenId>, ModelError> {
-    let tokens = Vocab.encode(prompt)?;
-    if let Some(position) = tokens.iter().position(|&t| t == START) {
-        let character = prompt.chars().nth(position).unwrap_or('·');
-        return Err(ModelError::OutOfVocabulary { character, position });
-    }
-    Ok(std::iter::once(START).chain(tokens).collect())
+/// [`ModelError::OutOfVocabulary`] naming the first character of the prompt that is not a–z, or a
+/// sampling error for invalid settings. Nothing runs then.
+pub fn run<M: LanguageModel + ?Sized>(settings: &Settings, model: &M) -> Result<Output, ModelError> {
+    let context = prompt_context(&settings.prompt)?;
+    let strategy = Strategy::Sample(settings.sampler()?);
+    let mut rng = seeded_rng(settings.seed);
+    let added = generate(model, &context, settings.length.min(MAX_LENGTH), &strategy, &mut rng)?;
+    Ok(Output::of(&settings.prompt, &added))
 }
 
 /// The model's next-symbol logits after `·` and `prompt`, with that context.
@@ -115,96 +29,11 @@ pub fn prompt_logits<M: LanguageModel + ?Sized>(model: &M, prompt: &str) -> Resu
     Ok((crate::next_logits(model, &context)?, context))
 }
 
-/// FNV-1a over bytes, 64 bits. Written out because the fingerprint must be the same on every platform
-/// and in every Rust version, which `std`'s hasher does not promise.
-pub fn fnv1a(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
-}
-
-impl Settings {
-    /// The sampler these settings describe.
-    ///
-    /// # Errors
-    /// [`SamplingError`] for a τ or p out of range.
-    pub fn sampler(&self) -> Result<Sampler, SamplingError> {
-        Ok(Sampler::new(Temperature::new(self.tau)?, TopK::new(self.k), TopP::new(self.p)?))
-    }
-
-    /// Runs the model: `·` and the prompt as context, then up to `length` symbols, ending at `·`.
-    ///
-    /// # Errors
-    /// [`ModelError::OutOfVocabulary`] naming the first character of the prompt that is not a–z, or a
-    /// sampling error for invalid settings. Nothing runs then.
-    pub fn run<M: LanguageModel>(&self, model: &M) -> Result<Output, ModelError> {
-        let context = prompt_context(&self.prompt)?;
-        let strategy = Strategy::Sample(self.sampler()?);
-        let added = generate(model, &context, self.length.min(MAX_LENGTH), &strategy, &mut seeded_rng(self.seed))?;
-        let text = format!("{}{}", self.prompt, Vocab.name(&added));
-        let hash = format!("{:016x}", fnv1a(text.as_bytes()));
-        Ok(Output { text, hash: hash[..8].to_string() })
-    }
-
-    /// The settings as a URL query, so that a link reproduces the same output.
-    pub fn to_query(&self) -> String {
-        format!(
-            "?prompt={}&t={}&k={}&p={}&seed={}&len={}",
-            self.prompt, self.tau, self.k, self.p, self.seed, self.length
-        )
-    }
-
-    /// Settings from a URL query; missing values keep their defaults, and unusable ones are named in
-    /// the notes (each "key=value: why") and keep their defaults too. The prompt is kept as written
-    /// (a–z or not) so that a bad one is reported when it runs, not silently changed.
-    pub fn from_query(query: &str) -> (Self, Vec<String>) {
-        let mut s = Self::default();
-        let mut notes = Vec::new();
-        for pair in query.trim_start_matches('?').split('&').filter(|p| !p.is_empty()) {
-            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
-            let problem = match key {
-                "prompt" => {
-                    s.prompt = value.chars().take(MAX_LENGTH).collect();
-                    (value.chars().count() > MAX_LENGTH).then(|| format!("at most {MAX_LENGTH} symbols are kept"))
-                }
-                "t" => set(
-                    &mut s.tau,
-                    value.parse().ok().filter(|t: &f64| t.is_finite() && *t > 0.0),
-                    "τ must be a positive number",
-                ),
-                "k" => set(&mut s.k, value.parse().ok(), "k must be a whole number"),
-                "p" => set(&mut s.p, value.parse().ok().filter(|p: &f64| *p > 0.0 && *p <= 1.0), "p must be in (0, 1]"),
-                "seed" => set(&mut s.seed, value.parse().ok(), "the seed must be a whole number"),
-                "len" => set(
-                    &mut s.length,
-                    value.parse().ok().filter(|l| (1..=MAX_LENGTH).contains(l)),
-                    &format!("the length must be from 1 to {MAX_LENGTH}"),
-                ),
-                _ => Some("not a setting".to_string()),
-            };
-            if let Some(why) = problem {
-                let shown: String = pair.chars().take(24).collect();
-                let cut = if shown.len() < pair.len() { "…" } else { "" };
-                notes.push(format!("{shown}{cut}: {why}"));
-            }
-        }
-        (s, notes)
-    }
-}
-
-/// Puts `parsed` in `slot` if there is one; otherwise returns why not.
-fn set<T>(slot: &mut T, parsed: Option<T>, why: &str) -> Option<String> {
-    match parsed {
-        Some(value) => {
-            *slot = value;
-            None
-        }
-        None => Some(why.to_string()),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{Bigram, device};
+    use crate::{Bigram, START, device};
+    use protocol::control::Form;
 
     fn bigram() -> Bigram {
         Bigram::shipped(&device()).unwrap()
@@ -213,49 +42,23 @@ mod tests {
     #[test]
     fn the_same_settings_give_the_same_bytes() {
         let s = Settings::default();
-        let a = s.run(&bigram()).unwrap();
-        assert_eq!(a, s.run(&bigram()).unwrap());
+        let a = run(&s, &bigram()).unwrap();
+        assert_eq!(a, run(&s, &bigram()).unwrap());
         assert!(a.text.starts_with("ma"));
         assert_eq!(a.hash.len(), 8);
-        let others: Vec<Output> = (8..13).map(|seed| Settings { seed, ..s.clone() }.run(&bigram()).unwrap()).collect();
+        let others: Vec<Output> =
+            (8..13).map(|seed| run(&Settings { seed, ..s.clone() }, &bigram()).unwrap()).collect();
         assert!(others.iter().any(|o| o.hash != a.hash), "another seed takes another path");
     }
 
     #[test]
     fn a_bad_prompt_is_named_and_nothing_runs() {
         let s = Settings { prompt: "ma1".into(), ..Settings::default() };
-        assert_eq!(s.run(&bigram()), Err(ModelError::OutOfVocabulary { character: '1', position: 2 }));
+        assert_eq!(run(&s, &bigram()), Err(ModelError::OutOfVocabulary { character: '1', position: 2 }));
         let dot = Settings { prompt: "a.b".into(), ..Settings::default() };
-        assert!(matches!(dot.run(&bigram()), Err(ModelError::OutOfVocabulary { position: 1, .. })));
+        assert!(matches!(run(&dot, &bigram()), Err(ModelError::OutOfVocabulary { position: 1, .. })));
         let bad_tau = Settings { tau: 0.0, ..Settings::default() };
-        assert!(matches!(bad_tau.run(&bigram()), Err(ModelError::Sampling(_))));
-    }
-
-    #[test]
-    fn the_form_round_trips_and_names_the_first_bad_field() {
-        let s = Settings { prompt: "jo".into(), tau: 1.3, k: 5, p: 0.9, seed: 42, length: 12 };
-        assert_eq!(Form::of(&s).parse(), Ok(s.clone()));
-        let spaced = Form { prompt: " jo ".into(), tau: " 1.3".into(), ..Form::of(&s) };
-        assert_eq!(spaced.parse(), Ok(s.clone()));
-        assert_eq!(Form { tau: "hot".into(), ..Form::of(&s) }.parse(), Err("τ must be a number".into()));
-        assert_eq!(Form { k: "-1".into(), ..Form::of(&s) }.parse(), Err("k must be a whole number".into()));
-        assert_eq!(
-            Form { seed: "1.5".into(), p: "x".into(), ..Form::of(&s) }.parse(),
-            Err("p must be a number".into())
-        );
-        assert_eq!(Form { length: "999".into(), ..Form::of(&s) }.parse().unwrap().length, MAX_LENGTH);
-        assert_eq!(Form { length: "0".into(), ..Form::of(&s) }.parse().unwrap().length, 1);
-        // Out-of-range numbers parse; the run refuses them with the core's reason.
-        let cold = Form { tau: "0".into(), ..Form::of(&s) }.parse().unwrap();
-        assert!(matches!(cold.run(&bigram()), Err(ModelError::Sampling(_))));
-    }
-
-    #[test]
-    fn a_prompt_is_a_name_started_after_the_boundary() {
-        assert_eq!(prompt_context("ab"), Ok(vec![START, 1, 2]));
-        assert_eq!(prompt_context(""), Ok(vec![START]));
-        assert_eq!(prompt_context("a·"), Err(ModelError::OutOfVocabulary { character: '·', position: 1 }));
-        assert!(matches!(prompt_context("é"), Err(ModelError::OutOfVocabulary { character: 'é', position: 0 })));
+        assert!(matches!(run(&bad_tau, &bigram()), Err(ModelError::Sampling(_))));
     }
 
     #[test]
@@ -267,40 +70,8 @@ mod tests {
     }
 
     #[test]
-    fn settings_round_trip_through_the_url() {
-        let s = Settings { prompt: "jo".into(), tau: 1.3, k: 5, p: 0.9, seed: 42, length: 12 };
-        assert_eq!(Settings::from_query(&s.to_query()), (s, vec![]));
-        assert_eq!(Settings::from_query(""), (Settings::default(), vec![]));
-        assert_eq!(Settings::from_query("?"), (Settings::default(), vec![]));
-    }
-
-    #[test]
-    fn unusable_values_in_the_url_keep_their_defaults_and_are_named() {
-        let (junk, notes) = Settings::from_query("?t=-1&p=7&seed=x&len=999&k=&zzz=1&t=NaN&p=0.5");
-        assert_eq!(junk, Settings { p: 0.5, ..Settings::default() });
-        assert_eq!(
-            notes,
-            [
-                "t=-1: τ must be a positive number",
-                "p=7: p must be in (0, 1]",
-                "seed=x: the seed must be a whole number",
-                "len=999: the length must be from 1 to 40",
-                "k=: k must be a whole number",
-                "zzz=1: not a setting",
-                "t=NaN: τ must be a positive number",
-            ]
-        );
-        // Long or strange input is cut in the note and never breaks it.
-        let long = format!("?prompt={}&{}=1", "a".repeat(500), "é".repeat(100));
-        let (s, notes) = Settings::from_query(&long);
-        assert_eq!(s.prompt.len(), MAX_LENGTH);
-        assert_eq!(notes.len(), 2);
-        assert!(notes.iter().all(|n| n.chars().count() < 80), "{notes:?}");
-    }
-
-    #[test]
-    fn fnv_matches_its_reference_values() {
-        assert_eq!(fnv1a(b""), 0xcbf2_9ce4_8422_2325);
-        assert_eq!(fnv1a(b"a"), 0xaf63_dc4c_8601_ec8c);
+    fn out_of_range_numbers_parse_and_the_run_refuses_them() {
+        let cold = Form { tau: "0".into(), ..Form::of(&Settings::default()) }.parse().unwrap();
+        assert!(matches!(run(&cold, &bigram()), Err(ModelError::Sampling(_))));
     }
 }

@@ -11,60 +11,12 @@ use sampling::{Logits, TokenId};
 
 use crate::kv_cache::{KvCache, LayerCache};
 use crate::lm::to_vec;
-use crate::{LanguageModel, ModelError, VOCAB_SIZE};
+use crate::{GptConfig, LanguageModel, ModelError, VOCAB_SIZE};
 
 /// The shipped weights (burnpack), trained by `cargo xtask train`.
 const SHIPPED_WEIGHTS: &[u8] = include_bytes!("../../../assets/models/gpt.bpk");
 /// The shipped model card, written beside the weights.
 const SHIPPED_CARD: &str = include_str!("../../../assets/models/gpt.json");
-
-/// The shape of the transformer. The defaults are the shipped model's (a test holds them to its card).
-#[derive(Config, Debug, PartialEq, Eq)]
-pub struct GptConfig {
-    /// Symbols in the vocabulary.
-    #[config(default = 27)]
-    pub vocab: usize,
-    /// The context window: at most this many tokens are read.
-    #[config(default = 16)]
-    pub context: usize,
-    /// The width of every token's vector (the model dimension).
-    #[config(default = 48)]
-    pub width: usize,
-    /// Attention heads per layer; `width` must be a multiple of it.
-    #[config(default = 4)]
-    pub heads: usize,
-    /// Transformer blocks.
-    #[config(default = 2)]
-    pub layers: usize,
-}
-
-impl GptConfig {
-    /// The width of one head.
-    pub fn head_dim(&self) -> usize {
-        self.width / self.heads
-    }
-
-    /// A freshly initialized model.
-    pub fn init(&self, device: &Device) -> Gpt {
-        let block = || Block {
-            norm_attention: LayerNormConfig::new(self.width).init(device),
-            qkv: LinearConfig::new(self.width, 3 * self.width).init(device),
-            projection: LinearConfig::new(self.width, self.width).init(device),
-            norm_mlp: LayerNormConfig::new(self.width).init(device),
-            expand: LinearConfig::new(self.width, 4 * self.width).init(device),
-            contract: LinearConfig::new(4 * self.width, self.width).init(device),
-            heads: self.heads,
-        };
-        Gpt {
-            token: EmbeddingConfig::new(self.vocab, self.width).init(device),
-            position: EmbeddingConfig::new(self.context, self.width).init(device),
-            blocks: (0..self.layers).map(|_| block()).collect(),
-            norm: LayerNormConfig::new(self.width).init(device),
-            head: LinearConfig::new(self.width, self.vocab).init(device),
-            context: self.context,
-        }
-    }
-}
 
 /// One pre-norm block: x + attention(norm(x)), then x + mlp(norm(x)).
 #[derive(Module, Debug)]
@@ -207,13 +159,34 @@ impl Block {
 }
 
 impl Gpt {
+    /// A freshly initialized model of shape `config`.
+    pub fn new(config: &GptConfig, device: &Device) -> Self {
+        let block = || Block {
+            norm_attention: LayerNormConfig::new(config.width).init(device),
+            qkv: LinearConfig::new(config.width, 3 * config.width).init(device),
+            projection: LinearConfig::new(config.width, config.width).init(device),
+            norm_mlp: LayerNormConfig::new(config.width).init(device),
+            expand: LinearConfig::new(config.width, 4 * config.width).init(device),
+            contract: LinearConfig::new(4 * config.width, config.width).init(device),
+            heads: config.heads,
+        };
+        Self {
+            token: EmbeddingConfig::new(config.vocab, config.width).init(device),
+            position: EmbeddingConfig::new(config.context, config.width).init(device),
+            blocks: (0..config.layers).map(|_| block()).collect(),
+            norm: LayerNormConfig::new(config.width).init(device),
+            head: LinearConfig::new(config.width, config.vocab).init(device),
+            context: config.context,
+        }
+    }
+
     /// The shipped, trained transformer, loaded onto `device`.
     ///
     /// # Errors
     /// [`ModelError::Weights`] if the weights or the card do not load (a test checks they do).
     pub fn shipped(device: &Device) -> Result<Self, ModelError> {
         let card = GptCard::shipped()?;
-        crate::weights::from_bytes(card.config.init(device), SHIPPED_WEIGHTS)
+        crate::weights::from_bytes(Self::new(&card.config, device), SHIPPED_WEIGHTS)
     }
 
     /// A cache for [`Gpt::step`], empty.

@@ -9,13 +9,10 @@ mod bigram;
 pub mod control;
 mod corpus;
 mod decoding;
-mod error;
-mod flops;
 mod gpt;
 mod kv_cache;
 mod lm;
 mod speculative;
-mod vocab;
 mod weights;
 
 pub use backend::device;
@@ -23,14 +20,16 @@ pub use bigram::{Bigram, BigramCard, BigramCounts};
 pub use burn::config::Config;
 pub use burn::tensor::Device;
 pub use corpus::{CORPUS_SOURCE, Corpus, SPLIT_SEED, Split, committed_split};
-pub use decoding::{DecodingTable, MAX_NAME, MethodRow, decoding_table, distinct_n, log_likelihood, repeated_trigrams};
-pub use error::ModelError;
-pub use flops::{Cache, StepFlops};
-pub use gpt::{Gpt, GptCard, GptConfig, generate_cached, generate_with_cache};
+pub use decoding::{decoding_table, log_likelihood, shipped_table};
+pub use gpt::{Gpt, GptCard, generate_cached, generate_with_cache};
 pub use kv_cache::KvCache;
 pub use lm::{LanguageModel, generate, mean_nll, next_logits};
 pub use speculative::{
-    BigramRows, Incremental, Prefixes, Recompute, Round, Speculation, Stateless, Tally, generate_speculative,
+    BigramRows, Incremental, Prefixes, Recompute, Round, Speculation, Stateless, generate_speculative,
 };
-pub use vocab::{END, START, VOCAB_SIZE, Vocab};
+// What the models are built on, from the crate the page shares without burn.
+pub use protocol::decoding::{distinct_n, repeated_trigrams};
+pub use protocol::{
+    Cache, DecodingTable, END, GptConfig, MAX_NAME, MethodRow, ModelError, START, StepFlops, Tally, VOCAB_SIZE, Vocab,
+};
 pub use weights::{dequantized, from_bytes, quantized, to_bytes};

@@ -8,7 +8,7 @@
 use sampling::speculative::{Verdict, verify};
 use sampling::{Distribution, Logits, Strategy, TokenId};
 
-use crate::{Bigram, Gpt, KvCache, LanguageModel, ModelError, next_logits};
+use crate::{Bigram, Gpt, KvCache, LanguageModel, ModelError, Tally, next_logits};
 
 /// A model read token by token that keeps what it has read: it scores several new tokens at once and
 /// forgets the last ones on request. What speculative sampling needs of both of its models.
@@ -188,31 +188,6 @@ impl Round {
     /// stop token).
     pub fn tokens(&self) -> Vec<TokenId> {
         self.verdict.tokens()
-    }
-}
-
-/// Running totals of a speculative generation.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Tally {
-    /// Rounds run: one pass of the target each.
-    pub target_passes: usize,
-    /// Tokens drafted.
-    pub drafted: usize,
-    /// Drafted tokens accepted.
-    pub accepted: usize,
-    /// Tokens appended to the text.
-    pub tokens: usize,
-}
-
-impl Tally {
-    /// The share of drafted tokens accepted; 0 before any was drafted.
-    pub fn acceptance_rate(&self) -> f64 {
-        if self.drafted == 0 { 0.0 } else { self.accepted as f64 / self.drafted as f64 }
-    }
-
-    /// Passes of the target per token of text: 1 for plain sampling, less the more drafts are accepted.
-    pub fn passes_per_token(&self) -> f64 {
-        if self.tokens == 0 { 0.0 } else { self.target_passes as f64 / self.tokens as f64 }
     }
 }
 

@@ -4,7 +4,7 @@
 use model::{DecodingTable, Gpt, decoding_table, device};
 
 fn committed() -> DecodingTable {
-    DecodingTable::shipped().unwrap()
+    model::shipped_table().unwrap()
 }
 
 /// The trends; `fine` adds the ones that need many generations to show (nucleus between greedy and pure

@@ -1,7 +1,7 @@
 //! The transformer: shapes, the cache path against the full path, crop, determinism.
 
 use burn::tensor::{Int, Tensor, TensorData};
-use model::{GptConfig, LanguageModel, ModelError, device, generate, generate_cached, next_logits};
+use model::{Gpt, GptConfig, LanguageModel, ModelError, device, generate, generate_cached, next_logits};
 use sampling::{Sampler, Strategy, Temperature, TopK, TopP, seeded_rng, uniform};
 
 fn config() -> GptConfig {
@@ -10,7 +10,7 @@ fn config() -> GptConfig {
 
 #[test]
 fn forward_shapes() {
-    let model = config().init(&device());
+    let model = Gpt::new(&config(), &device());
     let ids: Vec<i64> = (0..2 * 7).map(|i| i % 27).collect();
     let tokens = Tensor::<2, Int>::from_data(TensorData::new(ids, [2, 7]), &device()); // [2, 7]
     assert_eq!(model.forward(tokens).dims(), [2, 7, 27]);
@@ -18,7 +18,7 @@ fn forward_shapes() {
 
 #[test]
 fn every_cached_step_equals_the_full_forward_pass() {
-    let model = config().init(&device());
+    let model = Gpt::new(&config(), &device());
     let mut rng = seeded_rng(5);
     let tokens: Vec<usize> = (0..32).map(|_| (uniform(&mut rng) * 27.0) as usize).collect();
     let mut cache = model.new_cache();
@@ -36,7 +36,7 @@ fn every_cached_step_equals_the_full_forward_pass() {
 
 #[test]
 fn the_context_is_cropped_to_the_window() {
-    let model = config().init(&device());
+    let model = Gpt::new(&config(), &device());
     let long: Vec<usize> = (0..40).map(|i| (i * 7) % 27).collect();
     assert_eq!(next_logits(&model, &long).unwrap(), next_logits(&model, &long[40 - 16..]).unwrap());
     assert_ne!(next_logits(&model, &long).unwrap(), next_logits(&model, &long[40 - 15..]).unwrap());
@@ -44,7 +44,7 @@ fn the_context_is_cropped_to_the_window() {
 
 #[test]
 fn cached_and_uncached_generation_give_the_same_text() {
-    let model = config().init(&device());
+    let model = Gpt::new(&config(), &device());
     let sampler =
         Strategy::Sample(Sampler::new(Temperature::new(1.2).unwrap(), TopK::new(20), TopP::new(0.97).unwrap()));
     for (strategy, seed) in [(sampler, 1), (sampler, 2), (Strategy::Greedy, 0)] {
@@ -57,7 +57,7 @@ fn cached_and_uncached_generation_give_the_same_text() {
 
 #[test]
 fn bad_tokens_are_errors() {
-    let model = config().init(&device());
+    let model = Gpt::new(&config(), &device());
     let mut cache = model.new_cache();
     assert_eq!(model.step(27, &mut cache), Err(ModelError::BadToken(27)));
     assert!(cache.is_empty());
@@ -66,7 +66,7 @@ fn bad_tokens_are_errors() {
 
 #[test]
 fn the_cache_holds_one_row_per_token() {
-    let model = config().init(&device());
+    let model = Gpt::new(&config(), &device());
     let mut cache = model.new_cache();
     for t in [0, 5, 9] {
         model.step(t, &mut cache).unwrap();
@@ -109,7 +109,7 @@ mod shipped {
         }
         let bytes = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../../assets/models/gpt.bpk")).unwrap();
         let record = burn::store::ModuleRecord::from_bytes(burn::tensor::Bytes::from_bytes_vec(bytes)).unwrap();
-        let raw = GptCard::shipped().unwrap().config.init(&device()).try_load_record(record).unwrap();
+        let raw = Gpt::new(&GptCard::shipped().unwrap().config, &device()).try_load_record(record).unwrap();
         let mut stored = Dtypes(0, Vec::new());
         raw.visit(&mut stored);
         assert_eq!(stored.0, GptCard::shipped().unwrap().parameters);

@@ -211,7 +211,7 @@ fn a_draft_identical_to_the_target_is_always_accepted() {
 /// Feeding several tokens in one pass gives the logits and the cache of feeding them one at a time.
 #[test]
 fn one_pass_over_several_tokens_equals_one_step_each() {
-    let model = GptConfig::new().with_context(16).with_width(32).with_heads(4).with_layers(2).init(&device());
+    let model = Gpt::new(&GptConfig::new().with_context(16).with_width(32).with_heads(4).with_layers(2), &device());
     let tokens = [START, 5, 9, 1, 20, 14, 3];
     let mut stepped = model.new_cache();
     let one_by_one: Vec<Logits> = tokens.iter().map(|&t| model.step(t, &mut stepped).unwrap()).collect();

@@ -6,8 +6,16 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 /// The crates of the workspace, by the folder that holds `src/`.
-const CRATES: [&str; 7] =
-    ["crates/sampling", "crates/model", "crates/fuzzing", "crates/site", "crates/xtask", "web", "tests"];
+const CRATES: [&str; 8] = [
+    "crates/sampling",
+    "crates/protocol",
+    "crates/model",
+    "crates/fuzzing",
+    "crates/site",
+    "crates/xtask",
+    "web",
+    "tests",
+];
 
 /// The crate root's node.
 const ROOT: &str = "crate";

@@ -89,14 +89,14 @@ mod tests {
 
     #[test]
     fn the_shipped_table_parses() {
-        let table = model::DecodingTable::shipped().unwrap();
+        let table = model::shipped_table().unwrap();
         assert_eq!(table.rows.len(), 7);
         assert_eq!(table.rows[0].method, "greedy");
     }
 
     #[test]
     fn the_argument_quotes_the_table_and_the_card() {
-        let table = model::DecodingTable::shipped().unwrap();
+        let table = model::shipped_table().unwrap();
         let text = why_not_beam(&table, 2.1247);
         assert!(text.contains("score -2.12 nats per symbol"), "{text}");
         assert!(text.contains("(1 distinct name in 100)"), "{text}");

@@ -292,7 +292,7 @@ mod tests {
 
     fn demo() -> KvDemo {
         let config = GptConfig::new().with_context(16).with_width(8).with_heads(2).with_layers(1);
-        let model = config.init(&model::device());
+        let model = Gpt::new(&config, &model::device());
         KvDemo::record(&model, config).unwrap()
     }
 
@@ -388,7 +388,7 @@ mod tests {
     #[test]
     fn both_paths_agree_on_the_comparison_run() {
         let config = GptConfig::new().with_context(16).with_width(8).with_heads(2).with_layers(1);
-        let model = config.init(&model::device());
+        let model = Gpt::new(&config, &model::device());
         let tokens = comparison_tokens(&model, comparison_length(&config)).unwrap();
         assert_eq!(tokens.len(), 32);
         let on = logits_along(&model, &tokens, Cache::On).unwrap();

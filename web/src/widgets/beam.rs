@@ -95,7 +95,7 @@ pub fn BeamView(
                     {rows(&sampled, "sampled-rows")}
                 </div>
             </div>
-            {match model::DecodingTable::shipped() {
+            {match model::shipped_table() {
                 Ok(table) => view! {
                     <div class="table-scroll" tabindex="0">
                     <table class="scores methods" data-testid="decoding-table">

@@ -5,7 +5,7 @@ use std::rc::Rc;
 use leptos::prelude::*;
 use model::Gpt;
 
-use model::control::{Form, Output, Settings};
+use protocol::control::{Form, Output, Settings};
 
 /// The settings in the page's address, if any, and notes on the values that could not be used.
 fn settings_from_address() -> (Settings, Vec<String>) {
@@ -69,7 +69,7 @@ pub fn ControlSurface(
     let generate = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let outcome = read().and_then(|settings| {
-            let output = settings.run(model.as_ref()).map_err(|e| e.to_string())?;
+            let output = model::control::run(&settings, model.as_ref()).map_err(|e| e.to_string())?;
             settings_to_address(&settings);
             Ok((settings.to_query(), output))
         });

@@ -4,7 +4,6 @@
 
 use std::path::Path;
 
-use burn::config::Config;
 use model::{Gpt, decoding_table, device};
 
 /// Names per method, the sampled methods' seed, and the continuous runs: `RUNS` of `RUN_LENGTH` symbols.
@@ -22,7 +21,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let table = decoding_table(&Gpt::shipped(&device())?, GENERATIONS, SEED, RUN_LENGTH, RUNS)?;
     let markdown = table.markdown();
     print!("{markdown}");
-    table.save(root.join("assets/models/decoding.json"))?;
+    std::fs::write(root.join("assets/models/decoding.json"), serde_json::to_string_pretty(&table)?)?;
     let readme_path = root.join("README.md");
     let readme = std::fs::read_to_string(&readme_path)?;
     let (Some(a), Some(b)) = (readme.find(BEGIN), readme.find(END)) else {

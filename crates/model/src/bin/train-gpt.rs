@@ -11,7 +11,7 @@ use burn::optim::{AdamConfig, GradientsParams};
 use burn::tensor::activation::log_softmax;
 use burn::tensor::{Int, Tensor, TensorData};
 use model::{
-    BigramCard, CORPUS_SOURCE, GptCard, GptConfig, LanguageModel, committed_split, device, mean_nll, to_bytes,
+    BigramCard, CORPUS_SOURCE, Gpt, GptCard, GptConfig, LanguageModel, committed_split, device, mean_nll, to_bytes,
 };
 use sampling::{seeded_rng, uniform};
 
@@ -53,7 +53,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let device = device().autodiff();
     device.seed(SEED);
-    let mut model = config.init(&device);
+    let mut model = Gpt::new(&config, &device);
     let mut optimizer = AdamConfig::new().init();
     let mut rng = seeded_rng(SEED);
     let parameters = model.num_params();

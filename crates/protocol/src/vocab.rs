@@ -53,7 +53,7 @@ impl Vocab {
     /// [`ModelError::OutOfVocabulary`] naming the first character outside the vocabulary and its position.
     ///
     /// ```
-    /// use model::{ModelError, Vocab};
+    /// use protocol::{ModelError, Vocab};
     /// assert_eq!(Vocab.encode("·ab"), Ok(vec![0, 1, 2]));
     /// assert_eq!(Vocab.encode("a1"), Err(ModelError::OutOfVocabulary { character: '1', position: 1 }));
     /// ```

@@ -4,10 +4,12 @@
 //! output projections, attention scores, the weighted sum of values, the MLP, the output head).
 //! Not counted: embeddings (lookups), layer norms, softmax and GELU (linear in the width, small).
 
+use serde::{Deserialize, Serialize};
+
 use crate::GptConfig;
 
 /// The work of one step, per part.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StepFlops {
     /// Query, key and value projections, and the output projection.
     pub projections: u64,
@@ -44,7 +46,7 @@ impl StepFlops {
 }
 
 /// Whether earlier keys and values are kept.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Cache {
     /// Only the new token runs; it attends over the cached keys and values.
     On,
