@@ -71,6 +71,10 @@ pub struct BigramCard {
     pub validation_loss: f64,
     /// The weights file, beside this card.
     pub weights: String,
+    /// Its length in bytes: checked before the weights are used.
+    pub weights_bytes: u64,
+    /// Its SHA-256, in hexadecimal: checked before the weights are used.
+    pub weights_sha256: String,
 }
 
 impl BigramCard {

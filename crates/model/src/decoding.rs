@@ -3,7 +3,7 @@
 
 use std::collections::HashSet;
 
-use sampling::{BeamSearch, Sampler, Strategy, Temperature, TokenId, TopK, TopP, log_softmax, seeded_rng};
+use sampling::{BeamSearch, Sampler, Strategy, Temperature, TokenId, TopK, TopP, seeded_rng};
 
 use protocol::decoding::{DecodingTable, MAX_NAME, MethodRow, distinct_n, repeated_trigrams};
 
@@ -59,13 +59,7 @@ impl Method {
 /// # Errors
 /// As [`next_logits`].
 pub fn log_likelihood<M: LanguageModel + ?Sized>(model: &M, tokens: &[TokenId]) -> Result<f64, ModelError> {
-    let mut context = vec![START];
-    let mut total = 0.0;
-    for &t in tokens {
-        total += log_softmax(&next_logits(model, &context)?)[t];
-        context.push(t);
-    }
-    Ok(total)
+    protocol::demos::beam::log_likelihood(|context| next_logits(model, context), tokens)
 }
 
 /// Computes the table: `generations` names per method, and `runs` continuous generations of

@@ -388,6 +388,10 @@ pub struct GptCard {
     pub parameters: usize,
     /// The weights file, beside this card.
     pub weights: String,
+    /// Its length in bytes: checked before the weights are used.
+    pub weights_bytes: u64,
+    /// Its SHA-256, in hexadecimal: checked before the weights are used.
+    pub weights_sha256: String,
 }
 
 impl GptCard {

@@ -9,9 +9,12 @@ mod bigram;
 pub mod control;
 mod corpus;
 mod decoding;
+pub mod demos;
 mod gpt;
 mod kv_cache;
 mod lm;
+mod opening;
+pub mod serve;
 mod speculative;
 mod weights;
 
@@ -24,6 +27,7 @@ pub use decoding::{decoding_table, log_likelihood, shipped_table};
 pub use gpt::{Gpt, GptCard, generate_cached, generate_with_cache};
 pub use kv_cache::KvCache;
 pub use lm::{LanguageModel, generate, mean_nll, next_logits};
+pub use opening::opening;
 pub use speculative::{
     BigramRows, Incremental, Prefixes, Recompute, Round, Speculation, Stateless, generate_speculative,
 };
@@ -32,4 +36,4 @@ pub use protocol::decoding::{distinct_n, repeated_trigrams};
 pub use protocol::{
     Cache, DecodingTable, END, GptConfig, MAX_NAME, MethodRow, ModelError, START, StepFlops, Tally, VOCAB_SIZE, Vocab,
 };
-pub use weights::{dequantized, from_bytes, quantized, to_bytes};
+pub use weights::{check, dequantized, from_bytes, quantized, sha256_hex, to_bytes};

@@ -48,3 +48,27 @@ pub fn dequantized<M: Module>(module: M) -> M {
     }
     module.map(&mut Dequantizer)
 }
+
+/// The SHA-256 of `bytes`, in hexadecimal: how a card names its weights file.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest as _;
+    sha2::Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Checks that `bytes`, read from the file `name`, are the ones a card describes: `length` bytes with
+/// the SHA-256 `sha256`. A truncated, padded or corrupt file never reaches burn.
+///
+/// # Errors
+/// [`ModelError::Weights`] saying which check failed.
+pub fn check(name: &str, bytes: &[u8], length: u64, sha256: &str) -> Result<(), ModelError> {
+    if bytes.len() as u64 != length {
+        return Err(ModelError::Weights(format!(
+            "{name} has {} bytes where its card says {length}: the file is incomplete or not this model's",
+            bytes.len()
+        )));
+    }
+    if sha256_hex(bytes) != sha256 {
+        return Err(ModelError::Weights(format!("{name} does not match its card's SHA-256: the file is damaged")));
+    }
+    Ok(())
+}

@@ -31,6 +31,12 @@ pub enum ModelError {
     /// An empty context where a model needs at least one token.
     #[error("the context is empty")]
     EmptyContext,
+    /// A message between the page and the model worker, or the page's opening data, that cannot be read.
+    #[error("a message of the model worker cannot be read: {0}")]
+    Message(String),
+    /// A model that is not available: its weights did not load, or the model worker did not start.
+    #[error("{0}")]
+    Unavailable(String),
     /// The sampling core refused the model's output.
     #[error(transparent)]
     Sampling(#[from] sampling::SamplingError),

@@ -7,8 +7,10 @@
 
 pub mod control;
 pub mod decoding;
+pub mod demos;
 mod error;
 mod flops;
+pub mod messages;
 mod shape;
 mod speculative;
 mod vocab;

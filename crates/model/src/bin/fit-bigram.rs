@@ -12,6 +12,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let device = device();
     let bigram = Bigram::fit(&BigramCounts::from_sequences(&train)?, &device);
+    let bytes = bigram.clone().to_bytes()?;
     let card = BigramCard {
         corpus: CORPUS_SOURCE.into(),
         smoothing: "add-one (Laplace): P(b|a) = (N(a,b) + 1) / (N(a) + 27)".into(),
@@ -21,9 +22,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         train_loss: mean_nll(&bigram, &train)?,
         validation_loss: mean_nll(&bigram, &validation)?,
         weights: "bigram.bpk".into(),
+        weights_bytes: bytes.len() as u64,
+        weights_sha256: model::sha256_hex(&bytes),
     };
     let out = root.join("assets/models");
-    std::fs::write(out.join("bigram.bpk"), bigram.to_bytes()?)?;
+    std::fs::write(out.join("bigram.bpk"), &bytes)?;
     card.save(out.join("bigram.json"))?;
     println!(
         "train {:.4} nats/symbol, validation {:.4} nats/symbol ({} / {} names)",

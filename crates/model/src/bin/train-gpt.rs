@@ -109,6 +109,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     // on the card is measured on them, dequantized as the page runs them.
     let shipped = model::quantized(model.valid());
     let trained = model::dequantized(shipped.clone());
+    let bytes = to_bytes(shipped)?;
     let card = GptCard {
         config,
         corpus: CORPUS_SOURCE.into(),
@@ -121,10 +122,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         training_seconds,
         parameters,
         weights: "gpt.bpk".into(),
+        weights_bytes: bytes.len() as u64,
+        weights_sha256: model::sha256_hex(&bytes),
     };
     let out = std::env::var_os("TRAIN_OUT").map_or_else(|| root.join("assets/models"), std::path::PathBuf::from);
     std::fs::create_dir_all(&out)?;
-    std::fs::write(out.join("gpt.bpk"), to_bytes(shipped)?)?;
+    std::fs::write(out.join("gpt.bpk"), &bytes)?;
     card.save(out.join("gpt.json"))?;
     println!(
         "train {:.4}, validation {:.4} nats/symbol (bigram {:.4}); {:.0} s",

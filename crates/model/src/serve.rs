@@ -1,0 +1,141 @@
+//! What the model worker does, as plain Rust that runs natively too: it takes the weights files as they
+//! arrive, checks them against the models' cards, loads them, and answers the page's requests.
+//!
+//! The browser's part (receiving messages, fetching the files with progress, the clock) is the worker
+//! crate's; everything here is tested natively.
+
+use protocol::control::prompt_context;
+use protocol::demos::beam::beam_names;
+use protocol::demos::greedy::GreedyDemo;
+use protocol::demos::kv::comparison_length;
+use protocol::demos::speculative::MEASURED_NAMES;
+use protocol::messages::{Reply, Request, Status, Which};
+
+use crate::demos::speculative::Session;
+use crate::{Bigram, BigramCard, Gpt, GptCard, ModelError, device, next_logits};
+
+/// A model the worker is waiting for, has, or cannot have.
+#[derive(Debug)]
+enum Slot<T> {
+    Waiting,
+    Ready(T),
+    Unavailable(String),
+}
+
+impl<T> Slot<T> {
+    fn get(&self, which: Which) -> Result<&T, ModelError> {
+        match self {
+            Self::Ready(model) => Ok(model),
+            Self::Waiting => Err(ModelError::Unavailable(format!("{} has not loaded yet.", which.name()))),
+            Self::Unavailable(why) => Err(ModelError::Unavailable(why.clone())),
+        }
+    }
+}
+
+/// The worker's models and the speculative step-through's state.
+#[derive(Debug)]
+pub struct Worker {
+    bigram: Slot<Bigram>,
+    gpt: Slot<Gpt>,
+    spec: Option<Session>,
+}
+
+impl Default for Worker {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// The length and SHA-256 a model's card gives its weights file.
+///
+/// # Errors
+/// [`ModelError::Weights`] if the shipped card does not parse (a test checks it does).
+pub fn expected(which: Which) -> Result<(u64, String), ModelError> {
+    Ok(match which {
+        Which::Bigram => BigramCard::shipped().map(|c| (c.weights_bytes, c.weights_sha256))?,
+        Which::Transformer => GptCard::shipped().map(|c| (c.weights_bytes, c.weights_sha256))?,
+    })
+}
+
+impl Worker {
+    /// No model loaded yet.
+    pub fn new() -> Self {
+        Self { bigram: Slot::Waiting, gpt: Slot::Waiting, spec: None }
+    }
+
+    /// Takes the bytes of `which`'s weights file: checked against the card, then loaded. Returns the
+    /// model's status after it, which the page is told.
+    pub fn load(&mut self, which: Which, bytes: &[u8]) -> Status {
+        let checked = expected(which).and_then(|(length, sha)| crate::check(which.file(), bytes, length, &sha));
+        let outcome = match which {
+            Which::Bigram => {
+                checked.and_then(|()| Bigram::from_bytes(bytes, &device())).map(|m| self.bigram = Slot::Ready(m))
+            }
+            Which::Transformer => checked
+                .and_then(|()| GptCard::shipped())
+                .and_then(|card| crate::from_bytes(Gpt::new(&card.config, &device()), bytes))
+                .map(|m| self.gpt = Slot::Ready(m)),
+        };
+        match outcome {
+            Ok(()) => Status::Ready,
+            Err(e) => self.fail(which, &format!("{} could not be loaded: {e}", which.name())),
+        }
+    }
+
+    /// Marks `which` as one that will not load, for `reason` (a sentence); returns its status.
+    pub fn fail(&mut self, which: Which, reason: &str) -> Status {
+        match which {
+            Which::Bigram => self.bigram = Slot::Unavailable(reason.into()),
+            Which::Transformer => self.gpt = Slot::Unavailable(reason.into()),
+        }
+        Status::Unavailable(reason.into())
+    }
+
+    /// Whether `request` can run now, or must wait for a model still loading.
+    pub fn is_waiting_for(&self, request: &Request) -> bool {
+        request.needs().iter().any(|&w| match w {
+            Which::Bigram => matches!(self.bigram, Slot::Waiting),
+            Which::Transformer => matches!(self.gpt, Slot::Waiting),
+        })
+    }
+
+    /// Answers `request`, timing what it times with `now` (milliseconds from any origin). A request
+    /// that fails is answered with the reason, as a sentence.
+    pub fn handle(&mut self, request: Request, now: &dyn Fn() -> f64) -> Reply {
+        self.answer(request, now).unwrap_or_else(|e| Reply::Failed(e.to_string()))
+    }
+
+    fn answer(&mut self, request: Request, now: &dyn Fn() -> f64) -> Result<Reply, ModelError> {
+        let gpt = self.gpt.get(Which::Transformer)?;
+        let next = |context: &[usize]| next_logits(gpt, context);
+        Ok(match request {
+            Request::Logits { prompt } => {
+                let logits = next_logits(gpt, &prompt_context(&prompt)?)?;
+                Reply::Logits { prompt, logits: logits.as_slice().iter().map(|&l| l as f32).collect() }
+            }
+            Request::Greedy => Reply::Greedy(GreedyDemo::run(gpt.context(), next)?),
+            Request::Generate(settings) => Reply::Generated(crate::control::run(&settings, gpt)?),
+            Request::Beam { width, alpha } => Reply::Beams(beam_names(next, width, alpha)?),
+            Request::KvCompare => {
+                let n = comparison_length(&GptCard::shipped()?.config);
+                Reply::KvCompared(crate::demos::kv::compare(gpt, n, now)?)
+            }
+            Request::SpecReset | Request::SpecRound { .. } => {
+                let bigram = self.bigram.get(Which::Bigram)?;
+                let session = match &mut self.spec {
+                    Some(session) => session,
+                    empty => empty.insert(Session::new(bigram, gpt)?),
+                };
+                match request {
+                    Request::SpecRound { gamma } => session.step(gpt, gamma)?,
+                    _ => session.reset(gpt)?,
+                }
+                Reply::Spec(session.view(gpt)?)
+            }
+            Request::SpecMeasure { gamma } => {
+                let bigram = self.bigram.get(Which::Bigram)?;
+                Reply::SpecMeasured(crate::demos::speculative::measure(bigram, gpt, gamma, MEASURED_NAMES, now)?)
+            }
+        })
+    }
+}
