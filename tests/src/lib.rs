@@ -91,19 +91,78 @@ where
     with_browser(&["--blink-settings=scriptEnabled=false"], journey).await;
 }
 
+/// As [`with_page`], serving the bundle in `dist` (a damaged copy, say) and allowing console errors
+/// that contain one of `expected` (a file the test removed is a 404 the browser logs).
+pub async fn with_bundle<F, Fut>(dist: &std::path::Path, expected: &[&str], journey: F)
+where
+    F: FnOnce(Page) -> Fut,
+    Fut: Future<Output = ()> + Send + 'static,
+{
+    serve_and_drive(dist, &[], expected, journey).await;
+}
+
+/// A copy of the built bundle in a fresh folder, to damage: its path (removed with the value).
+pub fn bundle_copy() -> tempdir::Copy {
+    tempdir::Copy::of(&dist())
+}
+
+/// A throwaway copy of a folder.
+pub mod tempdir {
+    use std::path::{Path, PathBuf};
+
+    /// A folder copied from another, removed when dropped.
+    #[derive(Debug)]
+    pub struct Copy(PathBuf);
+
+    impl Copy {
+        /// Copies the files of `from` (not its subfolders) into a fresh folder.
+        pub fn of(from: &Path) -> Self {
+            let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
+            let to = std::env::temp_dir().join(format!("e2e-bundle-{}-{nanos}", std::process::id()));
+            std::fs::create_dir_all(&to).expect("a temporary folder");
+            for entry in std::fs::read_dir(from).expect("the bundle can be listed").flatten() {
+                if entry.path().is_file() {
+                    std::fs::copy(entry.path(), to.join(entry.file_name())).expect("the bundle can be copied");
+                }
+            }
+            Self(to)
+        }
+
+        /// The folder.
+        pub fn path(&self) -> &Path {
+            &self.0
+        }
+    }
+
+    impl Drop for Copy {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+}
+
 /// As [`with_page`], with `args` added to Chromium's command line.
 async fn with_browser<F, Fut>(args: &[&str], journey: F)
 where
     F: FnOnce(Page) -> Fut,
     Fut: Future<Output = ()> + Send + 'static,
 {
-    let dist = dist();
+    serve_and_drive(&dist(), args, &[], journey).await;
+}
+
+/// Serves `dist`, opens Chromium with `args`, runs `journey`, and fails on a console error that
+/// contains none of `expected`.
+async fn serve_and_drive<F, Fut>(dist: &std::path::Path, args: &[&str], expected: &[&str], journey: F)
+where
+    F: FnOnce(Page) -> Fut,
+    Fut: Future<Output = ()> + Send + 'static,
+{
     assert!(
         dist.join("index.html").exists(),
         "no bundle at {}: build it first with `cargo xtask test e2e` (or `cargo xtask build`)",
         dist.display()
     );
-    let server = site::Server::start(&dist, 0).expect("a free loopback port");
+    let server = site::Server::start(dist, 0).expect("a free loopback port");
     let driver = webdriver::Driver::start().await;
     let client = driver.connect(args).await;
     let base = server.url();
@@ -111,7 +170,8 @@ where
 
     let outcome = tokio::spawn(journey(page.clone())).await;
     // The console is read even after a failed journey: a panic in the page explains most failures.
-    let errors = page.console_errors().await;
+    let mut errors = page.console_errors().await;
+    errors.retain(|e| !expected.iter().any(|x| e.contains(x)) || e.contains("panicked"));
     let _ = client.close().await;
     drop(driver);
     page.stop_server();

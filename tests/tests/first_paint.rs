@@ -32,6 +32,61 @@ async fn without_javascript_the_lesson_still_reads_top_to_bottom() {
         assert_eq!(lines.len(), islands, "one line per widget");
         assert!(lines.iter().all(|l| l.contains("JavaScript")), "{lines:?}");
         assert!(page.client.find(Locator::Css("html[data-live]")).await.is_err(), "nothing came alive");
+        // No control looks alive while it is dead: every one sits in an inert island.
+        let loose = page
+            .eval(
+                "return [...document.querySelectorAll('input, button, select, textarea, [role=slider], [tabindex]')] \
+                   .filter((e) => !e.closest('[inert]') && !e.closest('.formula, pre.code, .table-scroll')) \
+                   .map((e) => e.outerHTML.slice(0, 80));",
+            )
+            .await;
+        assert_eq!(loose, serde_json::json!([]), "controls outside every inert island");
+    })
+    .await;
+}
+
+/// The largest paint of the first screen, and when: its element's tag and class, its time, and the
+/// first contentful paint's.
+const LARGEST: &str = "
+    const done = arguments[arguments.length - 1];
+    new PerformanceObserver((list) => {
+        const all = list.getEntries();
+        const last = all[all.length - 1];
+        const fcp = performance.getEntriesByName('first-contentful-paint')[0];
+        done([last.element ? `${last.element.tagName} ${last.element.className}` : '?', last.startTime, fcp.startTime, all.length]);
+    }).observe({ type: 'largest-contentful-paint', buffered: true });
+";
+
+#[tokio::test]
+async fn the_largest_paint_is_the_first_one_and_the_prose_is_never_drawn_again() {
+    with_page(|page| async move {
+        // Before any script of the page: once parsed, every change to the body is counted, inside an
+        // island or outside one.
+        let watch = "
+            window.outsideIslands = []; window.insideIslands = 0;
+            document.addEventListener('DOMContentLoaded', () => {
+                new MutationObserver((records) => {
+                    for (const r of records) {
+                        const at = r.target.nodeType === 1 ? r.target : r.target.parentElement;
+                        if (at && at.closest('[data-island]')) window.insideIslands += 1;
+                        else window.outsideIslands.push(`${r.type} ${at ? at.tagName + '.' + at.className : '?'}`);
+                    }
+                }).observe(document.body, { childList: true, characterData: true, subtree: true });
+            });";
+        page.cdp("Page.addScriptToEvaluateOnNewDocument", serde_json::json!({ "source": watch })).await;
+        for (width, height) in [(1280, 900), (390, 844)] {
+            page.client.set_window_size(width, height).await.unwrap();
+            page.open().await;
+            let largest = page.client.execute_async(LARGEST, vec![]).await.expect("the paints can be read");
+            let (what, at, first) = (largest[0].as_str().unwrap_or(""), largest[1].as_f64(), largest[2].as_f64());
+            assert_eq!(what, "P lede", "at {width} px the largest paint is the lede: {largest}");
+            assert_eq!(at, first, "at {width} px the largest paint came with the first: {largest}");
+            // Nothing outside the islands changed once the page was parsed: the prose was never drawn again.
+            let outside = page.eval("return window.outsideIslands;").await;
+            assert_eq!(outside, serde_json::json!([]), "at {width} px the page changed outside its islands");
+            let inside = page.eval("return window.insideIslands;").await.as_f64().unwrap_or(0.0);
+            assert!(inside > 0.0, "the observer saw the islands come alive");
+        }
     })
     .await;
 }

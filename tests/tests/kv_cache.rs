@@ -108,9 +108,13 @@ async fn both_paths_are_measured_and_agree() {
             .await;
         let shown = page.eval("return window.shownProgress").await;
         let shown: Vec<&str> = shown.as_array().unwrap().iter().filter_map(|v| v.as_str()).collect();
-        assert_eq!(shown.len(), 3, "one notice per part: {shown:?}");
-        for (notice, part) in shown.iter().zip(["(1 of 3)", "(2 of 3)", "(3 of 3)"]) {
-            assert!(notice.starts_with("Measuring: ") && notice.ends_with(&format!("{part}…")), "{shown:?}");
+        // The measurement runs in the model worker: the line says so while it is awaited (loading, or running).
+        assert!(!shown.is_empty(), "a notice while the measurement is awaited");
+        for notice in &shown {
+            assert!(
+                notice.starts_with("The transformer is ") && (notice.contains("loading") || notice.ends_with("running…")),
+                "{shown:?}"
+            );
         }
         assert_eq!(page.text("[data-testid=kv-progress]").await, "", "the notice goes when the figures come");
         let text = page.text("[data-testid=kv-measured]").await;

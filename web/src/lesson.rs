@@ -1,13 +1,13 @@
 //! The lesson's prose, formulas, code, quizzes and the greedy demonstration, in the source's order.
 
 use leptos::prelude::*;
-use std::rc::Rc;
+use protocol::GptConfig;
+use protocol::demos::greedy::SEED;
+use protocol::messages::{Reply, Request};
+use sampling::StageKind;
 
-use model::{Gpt, GptConfig, LanguageModel};
-
-use crate::perf::measure;
-
-use crate::state::greedy::{GreedyDemo, SEED};
+use crate::models::{Latest, Models};
+use crate::state::greedy::{greedy_parts, greedy_summary, sampled_summary, sampled_text};
 use crate::state::quiz::{Attempts, Quiz, Verdict, decode_progress, encode_progress, progress, quizzes, shown_code};
 
 /// Where the browser keeps the learner's progress; the version changes when the quizzes do.
@@ -37,6 +37,76 @@ pub const TYPICAL_FORMULA: &str = r#"<math display="block"><mrow><mi>H</mi><mo>=
 
 /// Penalties: ℓᵢ′ = ρθ(ℓᵢ) − α·[cᵢ > 0] − β·cᵢ for a token seen cᵢ > 0 times.
 pub const PENALTIES_FORMULA: &str = r#"<math display="block"><mrow><msub><mrow><mi>ℓ</mi><mo lspace="0" rspace="0">′</mo></mrow><mi>i</mi></msub><mo>=</mo><mrow><mo>{</mo><mtable><mtr><mtd><msub><mi>ℓ</mi><mi>i</mi></msub><mo>/</mo><mi>θ</mi></mtd><mtd><mtext>if</mtext><mspace width="0.4em"/><msub><mi>ℓ</mi><mi>i</mi></msub><mo>&gt;</mo><mn>0</mn></mtd></mtr><mtr><mtd><msub><mi>ℓ</mi><mi>i</mi></msub><mo>·</mo><mi>θ</mi></mtd><mtd><mtext>otherwise</mtext></mtd></mtr></mtable></mrow><mo>−</mo><mi>α</mi><mo>−</mo><mi>β</mi><mo>·</mo><msub><mi>c</mi><mi>i</mi></msub><mspace width="1em"/><mtext>for a token seen</mtext><mspace width="0.4em"/><msub><mi>c</mi><mi>i</mi></msub><mo>&gt;</mo><mn>0</mn><mspace width="0.4em"/><mtext>times</mtext></mrow></math>"#;
+
+/// One newer stage as its section shows it.
+pub(crate) struct Newer {
+    pub(crate) kind: StageKind,
+    pub(crate) title: &'static str,
+    /// What it does, its source, and where the evidence for it stands.
+    pub(crate) prose: &'static str,
+    pub(crate) formula: &'static str,
+    /// The label and the spoken symbol of its slider.
+    pub(crate) label: &'static str,
+    pub(crate) symbol: &'static str,
+}
+
+/// The newer stages, in the order the section takes them.
+pub(crate) const NEWER: [Newer; 4] = [
+    Newer {
+        kind: StageKind::MinP,
+        title: "Min-p",
+        prose: concat!(
+            "Keep every token at least a fraction p_min as likely as the most likely one (Nguyen and ",
+            "colleagues, 2024). Like top-p, the cut follows the model's confidence, and it needs no sort. ",
+            "Its authors reported better text than top-p at high temperatures; later work (Schaeffer and ",
+            "colleagues, 2025) reanalysed that evidence and found no clear advantage once every sampler's ",
+            "settings are tuned alike, so treat it as a reasonable option rather than a proven gain."
+        ),
+        formula: MIN_P_FORMULA,
+        label: "Min-p",
+        symbol: "min-p",
+    },
+    Newer {
+        kind: StageKind::TopNSigma,
+        title: "Top-n-σ",
+        prose: concat!(
+            "Keep the logits within n standard deviations of the largest (Tang and colleagues, 2024). It ",
+            "reads the logits, not the probabilities, so temperature does not move its cut: dividing every ",
+            "logit by τ divides the gap and σ alike. It is new, and little independent evidence exists yet."
+        ),
+        formula: TOP_N_SIGMA_FORMULA,
+        label: "Top-n-σ",
+        symbol: "n",
+    },
+    Newer {
+        kind: StageKind::Typical,
+        title: "Typical sampling",
+        prose: concat!(
+            "Rank the tokens by the distance d between their surprisal, −ln p, and the distribution's ",
+            "entropy H, closest first, and keep the shortest run of that ranking whose mass reaches m ",
+            "(Meister and colleagues, 2023). Unlike every stage above it can drop the most likely token, ",
+            "when that token is far likelier than the entropy suggests."
+        ),
+        formula: TYPICAL_FORMULA,
+        label: "Typical mass",
+        symbol: "m",
+    },
+    Newer {
+        kind: StageKind::Penalties,
+        title: "Penalties",
+        prose: concat!(
+            "The only stages that read the context. The repetition penalty θ (Keskar and colleagues, 2019) ",
+            "divides a seen token's positive logit by θ and multiplies a negative one, so θ above 1 always ",
+            "makes it less likely; the presence penalty α subtracts a fixed amount from every token seen at ",
+            "least once, the frequency penalty β an amount per time it was seen. They fight repetition ",
+            "directly, and all three engines above apply them first. Below, the context is ·ma, so ·, m and a ",
+            "are the penalized symbols, and the readout follows them."
+        ),
+        formula: PENALTIES_FORMULA,
+        label: "Repetition penalty θ",
+        symbol: "θ",
+    },
+];
 
 /// A formula, rendered by the browser's own MathML.
 #[component]
@@ -105,6 +175,16 @@ impl Progress {
         self.answered.with(|a| a.iter().all(|x| *x))
     }
 
+    /// How many quizzes the page asks.
+    pub fn len(&self) -> usize {
+        self.quizzes.with_value(Vec::len)
+    }
+
+    /// Whether the page asks no quiz (never).
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
     /// Whether quiz `index` is answered.
     pub fn is_answered(&self, index: usize) -> bool {
         self.answered.with(|a| a.get(index).copied().unwrap_or(false))
@@ -157,32 +237,44 @@ pub fn QuizView(
     }
 }
 
-/// Greedy against sampling on the trained transformer, both run on through its window: computed when
-/// the learner asks, since the runs take several hundred steps of the model.
+/// The page's progress: questions answered of those asked, and a note when stored progress was dropped.
+#[component]
+pub fn ProgressView(
+    /// The page's progress.
+    progress: Progress,
+) -> impl IntoView {
+    view! {
+        <p class="progress">
+            "Questions answered: "<span data-testid="progress">{move || progress.readout()}</span>
+            <span class="complete" data-testid="complete">
+                {move || progress.is_complete().then_some(" · Lesson complete: every question answered.")}
+            </span>
+        </p>
+        <p class="notice" role="status" data-testid="progress-notice">{progress.notice()}</p>
+    }
+}
+
+/// Greedy against sampling on the trained transformer, both run on through its window: computed in the
+/// background when the learner asks, since the runs take several hundred steps of the model.
 #[component]
 pub fn GreedyView(
-    /// The trained transformer.
-    model: Rc<Gpt>,
+    /// The models, in the background.
+    models: Models,
+    /// How many symbols the transformer reads.
+    window: usize,
 ) -> impl IntoView {
-    let demo = RwSignal::new(None::<Result<GreedyDemo, String>>);
-    let running = RwSignal::new(false);
-    let window = model.context_window();
+    let demo = RwSignal::new(None::<Result<protocol::demos::greedy::GreedyDemo, String>>);
+    let asked = Latest::new();
     let run = move |_| {
-        if running.get_untracked() {
-            return;
-        }
-        running.set(true);
-        let model = Rc::clone(&model);
-        // Let the page show that it is working before the runs take the main thread.
-        set_timeout(
-            move || {
-                let result = measure("greedy-run", || GreedyDemo::run(model.as_ref())).map_err(|e| e.to_string());
-                demo.set(Some(result));
-                running.set(false);
-            },
-            std::time::Duration::from_millis(30),
-        );
+        asked.ask(models, Request::Greedy, move |reply| {
+            demo.set(Some(match reply {
+                Reply::Greedy(d) => Ok(d),
+                Reply::Failed(why) => Err(why),
+                other => Err(format!("unexpected answer {other:?}")),
+            }));
+        });
     };
+    let status = move || asked.is_waiting().then(|| models.awaiting(Request::Greedy.needs()));
     view! {
         <figure class="widget greedy">
             <p class="try">
@@ -191,22 +283,20 @@ pub fn GreedyView(
             </p>
             <div class="controls">
                 <button type="button" on:click=run>"Run greedy and sampling"</button>
-                <span data-testid="greedy-status" aria-live="polite">
-                    {move || if running.get() { "Running the model…" } else { "" }}
-                </span>
+                <span data-testid="greedy-status" aria-live="polite">{status}</span>
             </div>
             {move || match demo.get() {
-                None => view! { <p class="empty">"Press the button: the page runs the transformer live, here."</p> }.into_any(),
+                None => view! { <p class="empty">"Press the button: the page runs the transformer live, in the background."</p> }.into_any(),
                 Some(Err(e)) => view! { <p class="error" role="alert">{e}</p> }.into_any(),
                 Some(Ok(demo)) => {
-                    let [before, lap, again] = demo.greedy_parts();
+                    let [before, lap, again] = greedy_parts(&demo);
                     view! {
                         <p><strong>"Greedy"</strong>" from "<code>"·"</code>", never reset: "
                             <code class="run" data-testid="greedy-run">{before}<mark class="cycle">{lap}</mark><mark class="again">{again}</mark></code></p>
-                        <p data-testid="greedy-cycle">{demo.greedy_summary()}</p>
+                        <p data-testid="greedy-cycle">{greedy_summary(&demo)}</p>
                         <p><strong>"Sampling"</strong>" (τ = 1, seed "{SEED.to_string()}") from the same start, as many symbols: "
-                            <code class="run" data-testid="sampled-run">{demo.sampled_text()}</code></p>
-                        <p data-testid="sampled-cycle">{demo.sampled_summary()}</p>
+                            <code class="run" data-testid="sampled-run">{sampled_text(&demo)}</code></p>
+                        <p data-testid="sampled-cycle">{sampled_summary(&demo)}</p>
                     }.into_any()
                 }
             }}

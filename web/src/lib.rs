@@ -8,7 +8,9 @@
 
 pub mod browser;
 pub mod island;
+pub mod islands;
 pub mod lesson;
+pub mod models;
 pub mod parts;
 mod perf;
 pub mod sections;
@@ -16,36 +18,26 @@ pub mod state;
 pub mod widgets;
 
 use leptos::prelude::*;
-use model::GptConfig;
 
-use crate::lesson::Progress;
-use crate::parts::{Models, Parts};
-use crate::state::kv::CostModel;
+use crate::island::island;
+use crate::parts::Parts;
 
-/// The whole page.
+/// The whole page: the header, every section, and the page's opening data for the browser to read
+/// (`reading`: the minutes the page takes to read, when they are known).
 #[component]
-pub fn App() -> impl IntoView {
-    let models = Models::new();
-    let config = models.config();
-    let progress = Progress::new(&config);
-    let parts =
-        Parts { progress, costs: (CostModel::of(&config), CostModel::of(&GptConfig::gpt2_small())), config, models };
-    // The reading time, counted from the page's own words once it has rendered.
-    let reading = RwSignal::new(None::<usize>);
-    crate::browser::after_redraw(move || {
-        let words = crate::browser::document()
-            .and_then(|d| d.query_selector("main").ok().flatten())
-            .and_then(|m| m.text_content())
-            .map_or(0, |t| t.split_whitespace().count());
-        reading.set(Some(crate::state::quiz::reading_minutes(words)));
-    });
-
+pub fn App(
+    /// What the page is built from.
+    parts: Parts,
+    /// The reading time in minutes, counted from the rendered page's own words (`None` while counting).
+    reading: Option<usize>,
+) -> impl IntoView {
+    let data = parts.opening.as_ref().as_ref().ok().and_then(|o| protocol::messages::encode_text(o).ok());
     view! {
         <main class="lesson">
             <header>
-                <p class="kicker" data-keep="kicker">"Tokenization, training and sampling"</p>
-                <h1 data-keep="title">"How distributions become text"</h1>
-                <p class="lede" data-keep="lede">
+                <p class="kicker">"Tokenization, training and sampling"</p>
+                <h1>"How distributions become text"</h1>
+                <p class="lede">
                     "A language model does not write. For every token it knows it hands back a score, a logit, and "
                     "a small separate procedure turns those scores into one choice. Repeat the choice and text "
                     "appears. This page is about that procedure: greedy choice and why it loops, temperature, "
@@ -54,7 +46,7 @@ pub fn App() -> impl IntoView {
                     "left out, and the key/value cache, which spares every step from recomputing the past."
                 </p>
                 <p class="meta">
-                    <span data-testid="reading-time">{move || reading.get().map(|m| format!("About {m} min read"))}</span>
+                    <span data-testid="reading-time">{reading.map(|m| format!("About {m} min read"))}</span>
                 </p>
                 <nav aria-label="On this page" class="toc">
                     <ol>
@@ -64,16 +56,12 @@ pub fn App() -> impl IntoView {
                             .collect_view()}
                     </ol>
                 </nav>
-                <p class="progress">
-                    "Questions answered: "<span data-testid="progress">{move || progress.readout()}</span>
-                    <span class="complete" data-testid="complete">
-                        {move || progress.is_complete().then_some(" · Lesson complete: every question answered.")}
-                    </span>
-                </p>
-                <p class="notice" role="status" data-testid="progress-notice">{progress.notice()}</p>
+                {island("progress", &parts)}
             </header>
 
             <sections::Sections parts />
         </main>
+        // The data every island starts from, read by the page's module: not a script, never run.
+        <script type="application/octet-stream" id=crate::parts::OPENING_ID>{data}</script>
     }
 }

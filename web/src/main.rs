@@ -4,5 +4,5 @@
 fn main() {
     // A panic in the browser is written to the console (where the end-to-end tests look for it).
     console_error_panic_hook::set_once();
-    web::island::start(web::App);
+    web::island::start();
 }

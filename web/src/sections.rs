@@ -2,14 +2,10 @@
 //! contents and the end-to-end tests, and each section is its own component.
 
 use leptos::prelude::*;
-use sampling::StageKind;
 
-use crate::lesson::{
-    Code, Formula, GreedyView, MIN_P_FORMULA, PENALTIES_FORMULA, QuizView, TEMPERATURE_FORMULA, TOP_K_FORMULA,
-    TOP_N_SIGMA_FORMULA, TOP_P_FORMULA, TYPICAL_FORMULA,
-};
+use crate::island::island;
+use crate::lesson::{Code, Formula, NEWER, TEMPERATURE_FORMULA, TOP_K_FORMULA, TOP_P_FORMULA};
 use crate::parts::Parts;
-use crate::widgets;
 
 /// Every section's anchor and title, in the order of the page.
 pub const SECTIONS: [(&str, &str); 13] = [
@@ -91,7 +87,7 @@ fn LoopSection(
             <li>"Append it, and repeat."</li>
         </ol>
         <p>"Here is that loop on this page's trained transformer, one step at a time:"</p>
-        {parts.with_steps("loop", |steps| view! { <widgets::steps::LoopView steps /> }.into_any())}
+        {island("loop", &parts)}
         <p>"In Rust, with this project's sampling core (the code runs as a test):"</p>
         <Code markdown=include_str!("../snippets/loop.md") />
         },
@@ -104,7 +100,6 @@ fn GreedySection(
     /// What the page loaded.
     parts: Parts,
 ) -> impl IntoView {
-    let progress = parts.progress;
     section(
         "greedy",
         view! {
@@ -126,8 +121,8 @@ fn GreedySection(
             "less, since the source sentence pins the output down; open-ended writing, where variety is "
             "the point, suffers most."
         </p>
-        {parts.with_gpt("greedy", |model| view! { <GreedyView model /> }.into_any())}
-        <QuizView progress index=0 />
+        {island("greedy", &parts)}
+        {island("quiz-0", &parts)}
         },
     )
 }
@@ -138,7 +133,6 @@ fn TemperatureSection(
     /// What the page loaded.
     parts: Parts,
 ) -> impl IntoView {
-    let progress = parts.progress;
     section(
         "temperature",
         view! {
@@ -152,9 +146,9 @@ fn TemperatureSection(
             <li>"τ above 1 shrinks the gaps; as τ grows, every token approaches the same probability, 1/|V|."</li>
         </ul>
         <p>"Work two cases out before the example below shows them:"</p>
-        <QuizView progress index=1 />
-        <QuizView progress index=2 />
-        <widgets::temperature::TemperatureExample progress />
+        {island("quiz-1", &parts)}
+        {island("quiz-2", &parts)}
+        {island("worked-example", &parts)}
         <p>
             "The same division works on any logits. Below it acts on a real model: a character bigram fit to "
             "US census names, which gives the probability of each next symbol given only the current one. "
@@ -162,13 +156,7 @@ fn TemperatureSection(
             "distribution of the next symbol, which reads the whole prefix. Because dividing by a positive τ never reorders the logits, the most likely symbol stays the "
             "most likely at every temperature; only its lead changes."
         </p>
-        {
-            let models = parts.models.clone();
-            parts.with_bars("bars", move |bars| {
-                let gpt = models.gpt().ok();
-                view! { <widgets::bars::BarsWidget state=bars gpt /> }.into_any()
-            })
-        }
+        {island("bars", &parts)}
         },
     )
 }
@@ -200,7 +188,6 @@ fn TopPSection(
     /// What the page loaded.
     parts: Parts,
 ) -> impl IntoView {
-    let progress = parts.progress;
     section(
         "top-p",
         view! {
@@ -216,8 +203,8 @@ fn TopPSection(
             "confidence."
         </p>
         <p>"Common settings are p = 0.9 or 0.95. Count one nucleus by hand before the widget does it for you:"</p>
-        <QuizView progress index=3 />
-        {parts.with_bars("nucleus", move |bars| view! { <widgets::nucleus::NucleusView bars progress /> }.into_any())}
+        {island("quiz-3", &parts)}
+        {island("nucleus", &parts)}
         },
     )
 }
@@ -257,7 +244,7 @@ fn OrderSection(
             <Code markdown=include_str!("../snippets/pipeline.md") />
         </div>
         <p>"And the bigram row after each stage:"</p>
-        {parts.with_bars("stages", |bars| view! { <widgets::stages::StageView state=bars /> }.into_any())}
+        {island("stages", &parts)}
         },
     )
 }
@@ -268,7 +255,6 @@ fn EnginesSection(
     /// What the page loaded.
     parts: Parts,
 ) -> impl IntoView {
-    let progress = parts.progress;
     section(
         "engines",
         view! {
@@ -280,8 +266,8 @@ fn EnginesSection(
                 "changes which tokens top-p and min-p keep; temperature last only reshapes the ones they kept."
             </p>
             <p>"Work the worked example through llama.cpp's order before the lab shows it:"</p>
-            <QuizView progress index=crate::state::quiz::ids::ENGINES />
-            {parts.with_gpt("order-lab", move |model| view! { <widgets::engines::OrderLab model progress /> }.into_any())}
+            {island("quiz-5", &parts)}
+            {island("order-lab", &parts)}
             <p>
                 "The order is not the only difference. Engines break ties in top-k differently, some measure "
                 "top-p's mass before renormalizing what top-k left, and each has its own random number "
@@ -292,76 +278,6 @@ fn EnginesSection(
     )
 }
 
-/// One newer stage as its section shows it.
-struct Newer {
-    kind: StageKind,
-    title: &'static str,
-    /// What it does, its source, and where the evidence for it stands.
-    prose: &'static str,
-    formula: &'static str,
-    /// The label and the spoken symbol of its slider.
-    label: &'static str,
-    symbol: &'static str,
-}
-
-/// The newer stages, in the order the section takes them.
-const NEWER: [Newer; 4] = [
-    Newer {
-        kind: StageKind::MinP,
-        title: "Min-p",
-        prose: concat!(
-            "Keep every token at least a fraction p_min as likely as the most likely one (Nguyen and ",
-            "colleagues, 2024). Like top-p, the cut follows the model's confidence, and it needs no sort. ",
-            "Its authors reported better text than top-p at high temperatures; later work (Schaeffer and ",
-            "colleagues, 2025) reanalysed that evidence and found no clear advantage once every sampler's ",
-            "settings are tuned alike, so treat it as a reasonable option rather than a proven gain."
-        ),
-        formula: MIN_P_FORMULA,
-        label: "Min-p",
-        symbol: "min-p",
-    },
-    Newer {
-        kind: StageKind::TopNSigma,
-        title: "Top-n-σ",
-        prose: concat!(
-            "Keep the logits within n standard deviations of the largest (Tang and colleagues, 2024). It ",
-            "reads the logits, not the probabilities, so temperature does not move its cut: dividing every ",
-            "logit by τ divides the gap and σ alike. It is new, and little independent evidence exists yet."
-        ),
-        formula: TOP_N_SIGMA_FORMULA,
-        label: "Top-n-σ",
-        symbol: "n",
-    },
-    Newer {
-        kind: StageKind::Typical,
-        title: "Typical sampling",
-        prose: concat!(
-            "Rank the tokens by the distance d between their surprisal, −ln p, and the distribution's ",
-            "entropy H, closest first, and keep the shortest run of that ranking whose mass reaches m ",
-            "(Meister and colleagues, 2023). Unlike every stage above it can drop the most likely token, ",
-            "when that token is far likelier than the entropy suggests."
-        ),
-        formula: TYPICAL_FORMULA,
-        label: "Typical mass",
-        symbol: "m",
-    },
-    Newer {
-        kind: StageKind::Penalties,
-        title: "Penalties",
-        prose: concat!(
-            "The only stages that read the context. The repetition penalty θ (Keskar and colleagues, 2019) ",
-            "divides a seen token's positive logit by θ and multiplies a negative one, so θ above 1 always ",
-            "makes it less likely; the presence penalty α subtracts a fixed amount from every token seen at ",
-            "least once, the frequency penalty β an amount per time it was seen. They fight repetition ",
-            "directly, and all three engines above apply them first. Below, the context is ·ma, so ·, m and a ",
-            "are the penalized symbols, and the readout follows them."
-        ),
-        formula: PENALTIES_FORMULA,
-        label: "Repetition penalty θ",
-        symbol: "θ",
-    },
-];
-
 /// The newer stages: min-p, top-n-σ, typical sampling and the penalties, each with its formula and a
 /// live control on the transformer.
 #[component]
@@ -369,19 +285,14 @@ fn BeyondSection(
     /// What the page loaded.
     parts: Parts,
 ) -> impl IntoView {
-    let demo = |kind: StageKind, label: &'static str, symbol_name: &'static str| {
-        parts.with_gpt(kind.name(), move |model| {
-            view! { <widgets::beyond::StageDemo model kind label symbol_name /> }.into_any()
-        })
-    };
     section(
         "beyond",
         view! {
             <p>
                 "Engines offer more stages than the three above. Each is one more edit of the logits, so each "
                 "can be added to the builder under the bars, in any place of the order. Below, each acts alone "
-                "on the transformer's distribution after ·ma, computed live; move its slider and watch what it "
-                "keeps."
+                "on the transformer's distribution after ·ma (computed by the transformer when the page was "
+                "built); the stage itself runs live as you move its slider: watch what it keeps."
             </p>
             {NEWER
                 .iter()
@@ -389,7 +300,7 @@ fn BeyondSection(
                     <h3>{n.title}</h3>
                     <p>{n.prose}</p>
                     <Formula mathml=n.formula />
-                    {demo(n.kind, n.label, n.symbol)}
+                    {island(n.kind.name(), &parts)}
                 })
                 .collect_view()}
         },
@@ -417,8 +328,8 @@ fn BeamSection(
             "dividing the score by the length raised to a power α (Wu et al. 2016); the widget below "
             "has that knob."
         </p>
-        {parts.beam_argument()}
-        {parts.with_beams(|(model, beams, sampled)| view! { <widgets::beam::BeamView model beams sampled /> }.into_any())}
+        {island("beam-argument", &parts)}
+        {island("beam", &parts)}
         },
     )
 }
@@ -429,7 +340,6 @@ fn KvSection(
     /// What the page loaded.
     parts: Parts,
 ) -> impl IntoView {
-    let progress = parts.progress;
     let (shipped, gpt2) = &parts.costs;
     section(
         "kv",
@@ -442,7 +352,7 @@ fn KvSection(
             "cache. The output is the same and the work smaller. (Keys and values are what attention compares against and averages: each token "
             "contributes one of each per layer and head.)"
         </p>
-        {parts.with_kv("kv", |(model, demo)| view! { <widgets::kv::KvCacheWidget model demo /> }.into_any())}
+        {island("kv", &parts)}
         <p>
             "Where does a cached step's work go? The breakdown above splits it. The projections, the MLP "
             "and the output head act on the new token alone: the same work at every step, however long "
@@ -453,7 +363,7 @@ fn KvSection(
             "for shapes like these, so attention dominates a cached step only in contexts far longer "
             "than either window."
         </p>
-        <QuizView progress index=4 />
+        {island("quiz-4", &parts)}
         <p>
             "Summed over a generation of T tokens: with the cache, the fixed part is paid T times and "
             "attention 1 + 2 + … + T times a small amount, so the total is linear in T plus a quadratic "
@@ -473,7 +383,6 @@ fn SpeculativeSection(
     /// What the page loaded.
     parts: Parts,
 ) -> impl IntoView {
-    let progress = parts.progress;
     section(
         "speculative",
         view! {
@@ -495,13 +404,13 @@ fn SpeculativeSection(
             "q(x)), and the residual supplies the rest, p(x) − min(p(x), q(x)). A poor draft only makes it "
             "slower, never wrong."
         </p>
-        <QuizView progress index=crate::state::quiz::ids::SPECULATIVE />
+        {island("quiz-6", &parts)}
         <p>
             "Here the bigram drafts and the transformer checks. Both use the same sampler settings, so what is "
             "preserved is the text plain sampling with those settings from the transformer would give: its "
             "distribution, not its exact tokens (the two methods read the random numbers differently)."
         </p>
-        {parts.with_speculative(|(model, demo)| view! { <widgets::speculative::SpeculativeWidget model demo /> }.into_any())}
+        {island("speculative", &parts)}
         <p>
             "How much it saves depends on how often the target agrees with the draft: the passes per token fall "
             "as the guesses kept rise, and a larger γ helps only while guesses late in a round still survive. "
@@ -546,7 +455,7 @@ fn ControlSection(
             "deterministic. vLLM, for one, documents what it takes to make its outputs reproducible; "
             "a seed alone is not enough there."
         </p>
-        {parts.with_gpt("control", |model| view! { <widgets::control::ControlSurface model /> }.into_any())}
+        {island("control", &parts)}
         },
     )
 }

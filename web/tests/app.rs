@@ -16,7 +16,9 @@ fn document() -> web_sys::Document {
 fn mount() -> (HtmlElement, impl Sized) {
     let root: HtmlElement = document().create_element("div").unwrap().unchecked_into();
     document().body().unwrap().append_child(&root).unwrap();
-    let handle = leptos::mount::mount_to(root.clone(), web::App);
+    // The page's opening data, computed here from the shipped models as the build computes it.
+    let parts = web::parts::Parts::new(Ok(model::opening().expect("the shipped models compute the opening")));
+    let handle = leptos::mount::mount_to(root.clone(), move || leptos::view! { <web::App parts reading=None /> });
     (root, handle)
 }
 

@@ -78,7 +78,7 @@ impl Worker {
         };
         match outcome {
             Ok(()) => Status::Ready,
-            Err(e) => self.fail(which, &format!("{} could not be loaded: {e}", which.name())),
+            Err(e) => self.fail(which, &format!("{} could not be loaded: {e}.", which.name())),
         }
     }
 
@@ -102,6 +102,19 @@ impl Worker {
     /// Answers `request`, timing what it times with `now` (milliseconds from any origin). A request
     /// that fails is answered with the reason, as a sentence.
     pub fn handle(&mut self, request: Request, now: &dyn Fn() -> f64) -> Reply {
+        // Every model the request needs that is missing is named, not only the first.
+        let missing: Vec<String> = request
+            .needs()
+            .iter()
+            .filter_map(|&w| match w {
+                Which::Bigram => self.bigram.get(w).err(),
+                Which::Transformer => self.gpt.get(w).err(),
+            })
+            .map(|e| e.to_string())
+            .collect();
+        if !missing.is_empty() {
+            return Reply::Failed(missing.join(" "));
+        }
         self.answer(request, now).unwrap_or_else(|e| Reply::Failed(e.to_string()))
     }
 

@@ -59,16 +59,16 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 /// the SHA-256 `sha256`. A truncated, padded or corrupt file never reaches burn.
 ///
 /// # Errors
-/// [`ModelError::Weights`] saying which check failed.
+/// [`ModelError::Unavailable`] saying which check failed, as a sentence.
 pub fn check(name: &str, bytes: &[u8], length: u64, sha256: &str) -> Result<(), ModelError> {
     if bytes.len() as u64 != length {
-        return Err(ModelError::Weights(format!(
+        return Err(ModelError::Unavailable(format!(
             "{name} has {} bytes where its card says {length}: the file is incomplete or not this model's",
             bytes.len()
         )));
     }
     if sha256_hex(bytes) != sha256 {
-        return Err(ModelError::Weights(format!("{name} does not match its card's SHA-256: the file is damaged")));
+        return Err(ModelError::Unavailable(format!("{name} does not match its card's SHA-256: the file is damaged")));
     }
     Ok(())
 }

@@ -33,7 +33,15 @@ fn damaged_weights_are_refused_with_a_reason_and_requests_fail_with_it() {
     let bytes = file(Which::Transformer);
     let status = truncated.load(Which::Transformer, &bytes[..bytes.len() / 2]);
     let Status::Unavailable(why) = status else { panic!("{status:?}") };
-    assert!(why.starts_with("The transformer could not be loaded") && why.contains("incomplete"), "{why}");
+    let half = bytes.len() / 2;
+    assert_eq!(
+        why,
+        format!(
+            "The transformer could not be loaded: gpt.bpk has {half} bytes where its card says {}: the file is \
+             incomplete or not this model's.",
+            bytes.len()
+        )
+    );
     assert_eq!(truncated.handle(Request::Greedy, &clock), Reply::Failed(why.clone()));
     assert!(!truncated.is_waiting_for(&Request::Greedy));
 
@@ -41,7 +49,10 @@ fn damaged_weights_are_refused_with_a_reason_and_requests_fail_with_it() {
     let mut flipped = bytes.clone();
     flipped[1000] ^= 0x40;
     let Status::Unavailable(why) = corrupt.load(Which::Transformer, &flipped) else { panic!() };
-    assert!(why.contains("damaged"), "{why}");
+    assert_eq!(
+        why,
+        "The transformer could not be loaded: gpt.bpk does not match its card's SHA-256: the file is damaged."
+    );
 
     let mut missing = Worker::new();
     let status = missing.fail(Which::Bigram, "The bigram could not be loaded: bigram.bpk was not found (404).");
@@ -49,6 +60,13 @@ fn damaged_weights_are_refused_with_a_reason_and_requests_fail_with_it() {
     assert_eq!(missing.load(Which::Transformer, &bytes), Status::Ready);
     let Reply::Failed(why) = missing.handle(Request::SpecRound { gamma: 2 }, &clock) else { panic!() };
     assert!(why.contains("404"), "{why}");
+    // Both missing: both are named.
+    let Reply::Failed(why) = corrupt.handle(Request::SpecRound { gamma: 2 }, &clock) else { panic!() };
+    assert_eq!(
+        why,
+        "The bigram has not loaded yet. The transformer could not be loaded: gpt.bpk does not match its card's \
+         SHA-256: the file is damaged."
+    );
     assert!(matches!(missing.handle(Request::Greedy, &clock), Reply::Greedy(_)), "the transformer alone still works");
 }
 

@@ -24,9 +24,26 @@ const WASM: &str = "wasm32-unknown-unknown";
 const README_BEGIN: &str = "<!-- bench:begin -->";
 const README_END: &str = "<!-- bench:end -->";
 
-/// Runs everything and writes the table. Extra arguments go to criterion.
+/// The heading the page's part of the table starts with.
+const PAGE_PART: &str = "\n### First load";
+
+/// Runs everything and writes the table. Extra arguments go to criterion; `page` alone reruns only the
+/// page's part (the bundle, the page in Chromium, Lighthouse) and keeps the rest of the last table.
 pub fn bench(args: &[String]) -> Result {
     let tools = tools::ensure()?;
+    if args.first().is_some_and(|a| a == "page") {
+        let out = root().join("bench/latest.md");
+        let last = std::fs::read_to_string(&out).map_err(|e| format!("cannot read {}: {e}", out.display()))?;
+        let kept = last.find(PAGE_PART).map_or(last.as_str(), |at| &last[..at]);
+        step("release bundle (trunk build --release)", || release_bundle(&tools))?;
+        let page = step("widget benchmark in Chromium (performance measures)", || browser_figures(&tools))?;
+        let audit = step("Lighthouse (npm), mobile profile", || lighthouse_table(&tools))?;
+        let table = [kept.trim_end().to_string(), bundle_table()?, page, audit].join("\n");
+        std::fs::write(&out, &table).map_err(|e| format!("cannot write {}: {e}", out.display()))?;
+        update_readme(&table)?;
+        println!("\n{table}\nwritten to {} and the README", out.display());
+        return Ok(());
+    }
     let manifest = root().join("crates/peers/Cargo.toml");
     step("the core against other libraries (criterion, crates/peers)", || {
         let mut c = cmd("cargo", &["bench", "--manifest-path"]);
@@ -369,7 +386,10 @@ fn shape_rows(figures: &BTreeMap<String, f64>, with_peers: bool) -> String {
 /// What the page fetches on first load, part by part (the bundle step wrote the copies).
 fn bundle_table() -> Result<String> {
     let sizes = site::sizes(&dist()).map_err(|e| format!("cannot read dist/: {e}"))?;
-    Ok(format!("\n### First load: every file the page fetches\n\n{}", size_table(&sizes)))
+    Ok(format!(
+        "{PAGE_PART}: every file the page fetches, then the model worker's (its module and the weights, fetched once the page is alive)\n\n{}",
+        size_table(&sizes)
+    ))
 }
 
 fn update_readme(table: &str) -> Result {

@@ -35,7 +35,8 @@ tasks:
   test [KIND...]    install what is missing, then run every check; or only some KINDs:
                     lint (fmt + clippy), native, wasm (headless Chromium), e2e (release bundle in Chromium)
   build             build the release bundle into dist/
-  bench             run every benchmark and write the table: bench/latest.md and the README
+  bench [page]      run every benchmark and write the table: bench/latest.md and the README
+                    (page: only the bundle, the page in Chromium and Lighthouse)
   fuzz [SECONDS]    fuzz the sampler and the prompt path (nightly, cargo-fuzz) for SECONDS each
                     (default 60), then minimize fuzz/corpus/, which CI replays as tests
   monkey [ACTIONS]  random actions on the page in Chromium (default 2,000; CI runs 150)

@@ -8,7 +8,7 @@ use crate::tools::{self, Tools};
 
 const WASM: &str = "wasm32-unknown-unknown";
 /// The crates that build for the browser (clippy checks them for wasm32).
-const WASM_CRATES: [&str; 3] = ["sampling", "model", "web"];
+const WASM_CRATES: [&str; 5] = ["sampling", "protocol", "model", "worker", "web"];
 /// The crates with wasm-bindgen tests.
 const WASM_TESTED: [&str; 2] = ["sampling", "web"];
 

@@ -1,6 +1,7 @@
 //! Renders the lesson natively and writes it into the body of the built page, so that the words are in
-//! the HTML the server sends: `prerender dist/index.html`. The same components as in the browser, from
-//! the same shipped models; each island is the widget in its first state.
+//! the HTML the server sends: `prerender dist/index.html`. The same components as in the browser; each
+//! island is the widget in its first state, computed from the shipped models by the same code the model
+//! worker runs, and the opening data the browser's islands start from goes with it.
 
 use std::path::Path;
 use std::process::ExitCode;
@@ -45,9 +46,22 @@ fn main() -> ExitCode {
         eprintln!("an executor was already set");
         return ExitCode::FAILURE;
     }
+    let opening = match model::opening() {
+        Ok(opening) => opening,
+        Err(e) => {
+            eprintln!("the models cannot compute the page's first state: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
     // Rendering once reads every signal outside any reactive context, on purpose: no warnings for that.
     let _quiet = leptos::reactive::diagnostics::SpecialNonReactiveZone::enter();
-    let lesson = Owner::new().with(|| view! { <web::App /> }.to_html());
+    let render = |reading: Option<usize>| {
+        let parts = web::parts::Parts::new(Ok(opening.clone()));
+        Owner::new().with(|| view! { <web::App parts reading /> }.to_html())
+    };
+    // Rendered twice: once to count the words the reader will see, once with the reading time.
+    let words = web::state::quiz::visible_words(&render(None));
+    let lesson = render(Some(web::state::quiz::reading_minutes(words)));
     if let Err(e) = std::fs::write(&path, format!("{head}<body>{lesson}</body>{tail}")) {
         eprintln!("cannot write {path}: {e}");
         return ExitCode::FAILURE;

@@ -2,7 +2,7 @@
 //! learner can drag: the bigram's row after one symbol, or the transformer's after a typed start of a
 //! name.
 
-use model::{VOCAB_SIZE, Vocab};
+use protocol::{VOCAB_SIZE, Vocab};
 use sampling::{
     Distribution, Engine, Knobs, Logits, MinP, Penalties, Pipeline, StageKind, Temperature, TokenId, TopK, TopNSigma,
     TopP, Traced, Typical, softmax,
@@ -155,7 +155,7 @@ impl Bars {
         match self.model {
             Model::Bigram => vec![self.context],
             Model::Transformer => {
-                std::iter::once(model::START).chain(Vocab.encode(&self.prefix).unwrap_or_default()).collect()
+                std::iter::once(protocol::START).chain(Vocab.encode(&self.prefix).unwrap_or_default()).collect()
             }
         }
     }

@@ -1,31 +1,12 @@
-//! The KV-cache step-through: a real 12-token generation from the trained transformer, the cache rows
-//! it fills, and the exact work of each step with the cache on and off.
+//! The KV-cache step-through as the page shows it: a real 12-token generation from the trained
+//! transformer (recorded when the page was built: `protocol::demos::kv`), the cache rows it fills, and
+//! the exact work of each step with the cache on and off.
 
-use model::{Cache, Gpt, GptConfig, ModelError, START, StepFlops, Vocab, generate_with_cache};
-use sampling::{Sampler, SeededRng, Strategy, Temperature, TokenId, TopK, TopP, seeded_rng};
+use protocol::demos::kv::{KvRecording, Row, STEPS};
+use protocol::{Cache, GptConfig, StepFlops, Vocab};
+use sampling::TokenId;
 
 use crate::state::axes::{Axis, Spacing};
-
-/// How many tokens the demonstration generates.
-pub const STEPS: usize = 12;
-/// The seed of the demonstration's draws.
-pub const SEED: u64 = 7;
-
-/// The sampler of the demonstration.
-pub fn sampler() -> Sampler {
-    Sampler::new(Temperature::ONE, TopK::OFF, TopP::new(0.9).unwrap_or(TopP::OFF))
-}
-
-/// One cached row: the token whose key and value it holds, and one summary number per head.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Row {
-    /// The token fed at this position.
-    pub token: TokenId,
-    /// Per head, the mean of that head's key entries.
-    pub keys: Vec<f32>,
-    /// Per head, the mean of that head's value entries.
-    pub values: Vec<f32>,
-}
 
 /// The demonstration: the generation, recorded once, and where the learner has stepped to.
 #[derive(Debug, Clone)]
@@ -37,30 +18,10 @@ pub struct KvDemo {
     cache: Cache,
 }
 
-/// Means of consecutive groups of `group` entries.
-fn group_means(row: &[f32], group: usize) -> Vec<f32> {
-    row.chunks(group.max(1)).map(|c| c.iter().sum::<f32>() / c.len() as f32).collect()
-}
-
 impl KvDemo {
-    /// Generates `STEPS` tokens from `·` with the cache, recording layer 0's keys and values.
-    ///
-    /// # Errors
-    /// Whatever the model returns (never, for the shipped weights).
-    pub fn record(model: &Gpt, config: GptConfig) -> Result<Self, ModelError> {
-        let strategy = Strategy::Sample(sampler());
-        let mut rng: SeededRng = seeded_rng(SEED);
-        let mut cache = model.new_cache();
-        let generated = generate_with_cache(model, &mut cache, &[START], STEPS, None, &strategy, &mut rng)?;
-        let head_dim = config.head_dim();
-        let (keys, values) = (cache.keys(0), cache.values(0));
-        let rows = cache
-            .tokens()
-            .iter()
-            .zip(keys.iter().zip(&values))
-            .map(|(&token, (k, v))| Row { token, keys: group_means(k, head_dim), values: group_means(v, head_dim) })
-            .collect();
-        Ok(Self { config, rows, generated, step: 0, cache: Cache::On })
+    /// The recorded generation of a model of shape `config`, before its first step, cache on.
+    pub fn new(config: GptConfig, recording: KvRecording) -> Self {
+        Self { config, rows: recording.rows, generated: recording.generated, step: 0, cache: Cache::On }
     }
 
     /// The step reached, 0 to 12.
@@ -203,47 +164,6 @@ pub fn group_thousands(n: u64) -> String {
     out
 }
 
-/// How many tokens the speed comparison runs: two context windows' worth, so that it shows both what the
-/// cache saves inside the window and what it costs to rebuild past it.
-pub fn comparison_length(config: &GptConfig) -> usize {
-    2 * config.context
-}
-
-/// The tokens the speed comparison feeds: `·` and then a generation from the demonstration's sampler,
-/// `n` tokens in all.
-///
-/// # Errors
-/// Whatever the model returns (never, for the shipped weights).
-pub fn comparison_tokens(model: &Gpt, n: usize) -> Result<Vec<TokenId>, ModelError> {
-    let strategy = Strategy::Sample(sampler());
-    let mut rng = seeded_rng(SEED + 1);
-    let mut tokens = vec![START];
-    let new = n.saturating_sub(1);
-    tokens.extend(generate_with_cache(model, &mut model.new_cache(), &[START], new, None, &strategy, &mut rng)?);
-    Ok(tokens)
-}
-
-/// The next-token logits after every prefix of `tokens`, computed one way.
-///
-/// # Errors
-/// Whatever the model returns.
-pub fn logits_along(model: &Gpt, tokens: &[TokenId], cache: Cache) -> Result<Vec<Vec<f64>>, ModelError> {
-    match cache {
-        Cache::On => {
-            let mut kv = model.new_cache();
-            tokens.iter().map(|&t| model.step(t, &mut kv).map(|l| l.as_slice().to_vec())).collect()
-        }
-        Cache::Off => (1..=tokens.len())
-            .map(|end| model::next_logits(model, &tokens[..end]).map(|l| l.as_slice().to_vec()))
-            .collect(),
-    }
-}
-
-/// The largest absolute difference between two runs' logits.
-pub fn largest_difference(a: &[Vec<f64>], b: &[Vec<f64>]) -> f64 {
-    a.iter().flatten().zip(b.iter().flatten()).map(|(x, y)| (x - y).abs()).fold(0.0, f64::max)
-}
-
 /// The colour of a cell: teal for positive, coral for negative, stronger for larger |value|.
 pub fn cell_color(value: f32, max_abs: f32) -> String {
     let strength = if max_abs > 0.0 { (value.abs() / max_abs).clamp(0.0, 1.0) } else { 0.0 };
@@ -290,10 +210,13 @@ pub fn work_plot(config: &GptConfig, (x, y): (Axis, Axis)) -> (String, String) {
 mod tests {
     use super::*;
 
+    /// A recording of 12 steps by a model with two heads: row i holds token i's means.
     fn demo() -> KvDemo {
         let config = GptConfig::new().with_context(16).with_width(8).with_heads(2).with_layers(1);
-        let model = Gpt::new(&config, &model::device());
-        KvDemo::record(&model, config).unwrap()
+        let rows = (0..STEPS)
+            .map(|i| Row { token: i % 27, keys: vec![i as f32, -(i as f32)], values: vec![0.5, -0.25] })
+            .collect();
+        KvDemo::new(config, KvRecording { rows, generated: (1..=STEPS).collect() })
     }
 
     #[test]
@@ -304,7 +227,7 @@ mod tests {
             d.forward();
             assert_eq!(d.step(), t);
             assert_eq!(d.rows().len(), t);
-            assert_eq!(d.rows()[0].token, START);
+            assert_eq!(d.rows()[0].token, 0);
             assert_eq!(d.rows()[0].keys.len(), 2, "one cell per head");
         }
         d.forward();
@@ -383,19 +306,6 @@ mod tests {
         d.forward();
         d.forward();
         assert_eq!(d.text().chars().count(), 2);
-    }
-
-    #[test]
-    fn both_paths_agree_on_the_comparison_run() {
-        let config = GptConfig::new().with_context(16).with_width(8).with_heads(2).with_layers(1);
-        let model = Gpt::new(&config, &model::device());
-        let tokens = comparison_tokens(&model, comparison_length(&config)).unwrap();
-        assert_eq!(tokens.len(), 32);
-        let on = logits_along(&model, &tokens, Cache::On).unwrap();
-        let off = logits_along(&model, &tokens, Cache::Off).unwrap();
-        assert_eq!(on.len(), 32);
-        assert!(largest_difference(&on, &off) < 1e-5);
-        assert_eq!(largest_difference(&[vec![1.0, 2.0]], &[vec![1.5, 2.0]]), 0.5);
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! Inline quizzes: a question, an answer computed by the core, and a check of what the learner typed.
 
-use model::{Cache, GptConfig};
+use protocol::{Cache, GptConfig};
 use sampling::{Distribution, Nucleus, Temperature, TopP, examples, softmax};
 
 /// One question with a numeric answer.
@@ -324,6 +324,25 @@ pub fn decode_progress(stored: &str, n: usize) -> Option<Vec<bool>> {
     answered.filter(|a| a.len() == n)
 }
 
+/// The words a reader sees in `html`: the text between its tags, without what scripts, styles and
+/// `noscript` elements hold.
+pub fn visible_words(html: &str) -> usize {
+    let mut words = 0;
+    let mut rest = html;
+    while let Some(open) = rest.find('<') {
+        words += rest[..open].split_whitespace().count();
+        let tag = &rest[open + 1..];
+        let name: String = tag.chars().take_while(|c| c.is_ascii_alphanumeric()).collect();
+        let after = tag.find('>').map_or(tag.len(), |end| end + 1);
+        rest = &tag[after..];
+        if ["script", "style", "noscript"].contains(&name.as_str()) {
+            let close = format!("</{name}>");
+            rest = rest.find(&close).map_or("", |end| &rest[end + close.len()..]);
+        }
+    }
+    words + rest.split_whitespace().count()
+}
+
 /// Minutes to read `words` words at 200 words a minute, at least 1.
 pub fn reading_minutes(words: usize) -> usize {
     words.div_ceil(200).max(1)
@@ -343,6 +362,14 @@ pub fn shown_code(markdown: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn visible_words_skip_tags_scripts_and_noscript() {
+        let html = r#"<main><h1 class="x">Two words</h1><p>and <b>three</b> more</p><script type="a">x y z</script><noscript><p>hidden words</p></noscript>end</main>"#;
+        assert_eq!(visible_words(html), 6);
+        assert_eq!(visible_words("plain text"), 2);
+        assert_eq!(visible_words("<p unclosed"), 0);
+    }
 
     fn all() -> Vec<Quiz> {
         quizzes(&GptConfig::new())

@@ -88,7 +88,7 @@ pub fn bars_tau() -> Scale {
 /// Top-k over the 27 symbols: 1 to 27, where 27 means off; from off.
 pub fn top_k(vocab: usize) -> Scale {
     fn label(k: f64) -> String {
-        top_k_label(top_k_from_slider(k as usize, model::VOCAB_SIZE), model::VOCAB_SIZE)
+        top_k_label(top_k_from_slider(k as usize, protocol::VOCAB_SIZE), protocol::VOCAB_SIZE)
     }
     Scale::new((1..=vocab).map(|k| k as f64).collect(), vocab as f64, label)
 }

@@ -3,11 +3,13 @@
 
 use leptos::ev::KeyboardEvent;
 use leptos::prelude::*;
-use std::rc::Rc;
 
-use model::{Gpt, VOCAB_SIZE};
-use sampling::Temperature;
+use protocol::VOCAB_SIZE;
+use protocol::control::prompt_context;
+use protocol::messages::{Reply, Request, Which};
+use sampling::{Logits, Temperature};
 
+use crate::models::{Latest, Models};
 use crate::perf::{measure, measure_until_rendered};
 use crate::state::axes::{Axis, Spacing};
 use crate::state::bars::{BAR_PAGE, BAR_STEP, Bars, COLD_TAU, Model, symbol};
@@ -21,7 +23,6 @@ use crate::widgets::drag::{Drag, KeyMove, key_move};
 use crate::widgets::predict::PredictView;
 use crate::widgets::slider::Slider;
 use crate::widgets::strip::DrawStrip;
-use model::control::prompt_logits;
 
 /// The viewBox of the bar chart.
 const VIEW: (f64, f64) = (600.0, 296.0);
@@ -133,31 +134,39 @@ fn stream(state: RwSignal<Bars>, playing: RwSignal<bool>) {
 pub fn BarsWidget(
     /// The shared state: the model's row, the sampler, the samples.
     state: RwSignal<Bars>,
-    /// The trained transformer, when it loaded: the bars can show its distribution too.
-    gpt: Option<Rc<Gpt>>,
+    /// The models, in the background: the bars can show the transformer's distribution too.
+    models: Models,
+    /// The transformer's logits after `·` alone, as the page was sent them (so the switch answers at once).
+    after_start: Option<Logits>,
 ) -> impl IntoView {
     let prefix = RwSignal::new(state.with_untracked(|s| s.prefix().to_string()));
     let prefix_error = RwSignal::new(None::<String>);
-    let show_prefix = {
-        let gpt = gpt.clone();
-        move |text: String| {
-            let Some(gpt) = gpt.as_ref() else { return };
-            match prompt_logits(gpt.as_ref(), &text).map_err(|e| e.to_string()) {
-                Ok((logits, _)) => {
-                    prefix_error.set(None);
-                    state.update(|s| s.show_transformer(&text, logits));
-                }
-                Err(e) => prefix_error.set(Some(e)),
-            }
+    let asked = Latest::new();
+    let after_start = StoredValue::new(after_start);
+    let show_prefix = move |text: String| {
+        // A prompt outside a–z is refused here, in the worker's own words, before anything is asked.
+        if let Err(e) = prompt_context(&text) {
+            asked.cancel();
+            return prefix_error.set(Some(e.to_string()));
         }
+        prefix_error.set(None);
+        if let (true, Some(logits)) = (text.is_empty(), after_start.get_value()) {
+            asked.cancel();
+            return state.update(|s| s.show_transformer("", logits));
+        }
+        asked.ask(models, Request::Logits { prompt: text }, move |reply| match reply {
+            Reply::Logits { prompt, logits } => match Logits::from_f32(&logits) {
+                Ok(logits) => state.update(|s| s.show_transformer(&prompt, logits)),
+                Err(e) => prefix_error.set(Some(e.to_string())),
+            },
+            Reply::Failed(why) => prefix_error.set(Some(why)),
+            other => prefix_error.set(Some(format!("An unexpected answer: {other:?}"))),
+        });
     };
-    let on_prefix = {
-        let show_prefix = show_prefix.clone();
-        move |ev| {
-            let text = event_target_value(&ev);
-            prefix.set(text.clone());
-            show_prefix(text);
-        }
+    let on_prefix = move |ev| {
+        let text = event_target_value(&ev);
+        prefix.set(text.clone());
+        show_prefix(text);
     };
     let pick_transformer = move |_| show_prefix(prefix.get_untracked());
     let on_transformer = move || state.with(|s| s.model() == Model::Transformer);
@@ -217,14 +226,12 @@ pub fn BarsWidget(
                                 .collect_view()}
                         </select>
                     </label>
-                    {gpt.is_some().then(|| view! {
-                        <div class="model-switch" role="group" aria-label="Model">
-                            <button type="button" aria-pressed=move || (!on_transformer()).to_string()
-                                on:click=move |_| { prefix_error.set(None); state.update(Bars::show_bigram) }>"Bigram"</button>
-                            <button type="button" aria-pressed=move || on_transformer().to_string()
-                                on:click=pick_transformer>"Transformer"</button>
-                        </div>
-                    })}
+                    <div class="model-switch" role="group" aria-label="Model">
+                        <button type="button" aria-pressed=move || (!on_transformer()).to_string()
+                            on:click=move |_| { asked.cancel(); prefix_error.set(None); state.update(Bars::show_bigram) }>"Bigram"</button>
+                        <button type="button" aria-pressed=move || on_transformer().to_string()
+                            on:click=pick_transformer>"Transformer"</button>
+                    </div>
                     <label class="field" hidden=move || !on_transformer()>
                         <span>"Start of a name"</span>
                         <input type="text" autocomplete="off" spellcheck="false" placeholder="a–z, or empty"
@@ -238,6 +245,9 @@ pub fn BarsWidget(
                     </button>
                 </div>
 
+                <p class="status" aria-live="polite" data-testid="bars-status">
+                    {move || asked.is_waiting().then(|| models.awaiting(&[Which::Transformer]))}
+                </p>
                 <p class="error" role="alert" data-testid="bars-prefix-error">{move || prefix_error.get()}</p>
                 <p class="setup" data-testid="bars-source">
                     {move || state.with(|s| match s.model() {
@@ -285,9 +295,11 @@ pub fn BarsWidget(
                 </div>
 
                 <figcaption id="bars-caption">
-                    "Computed live in your browser. With the bigram, the bars are its row after the chosen context "
-                    "symbol; with the transformer, its distribution of the next symbol after · and the letters "
-                    "typed. Drag a bar (or focus it and use the arrow keys) to set its probability before the "
+                    "With the bigram, the bars are its row after the chosen context symbol; with the transformer, "
+                    "its distribution of the next symbol after · and the letters typed. The bigram's rows and the "
+                    "transformer's after · alone came with the page (computed when it was built); after typed "
+                    "letters the transformer runs live, in the background; the transforms and the draws run live "
+                    "on this page. Drag a bar (or focus it and use the arrow keys) to set its probability before the "
                     "transforms; the others rescale so the row still sums to 1. The faint bars are the row before "
                     "temperature and top-k, the solid bars after; the highlighted bar is the argmax, which no "
                     "temperature moves. The probability axis fits the row on a square-root scale, so that small "

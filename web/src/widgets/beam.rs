@@ -1,12 +1,11 @@
 //! Beam search on the trained transformer, beside plain sampling.
 
-use std::rc::Rc;
-
 use leptos::prelude::*;
-use model::Gpt;
+use protocol::DecodingTable;
+use protocol::demos::beam::{BEAM_SEED as SEED, SAMPLED_NAMES, Scored, mean_symbols};
+use protocol::messages::{Reply, Request};
 
-use crate::perf::measure;
-use crate::state::beam::{BEAM_SEED as SEED, SAMPLED_NAMES, Scored, beam_names, mean_symbols};
+use crate::models::{Latest, Models};
 use crate::state::sliders::{beam_width, length_penalty};
 use crate::widgets::slider::{Report, Slider};
 
@@ -35,30 +34,37 @@ fn rows(names: &[Scored], testid: &'static str) -> impl IntoView + use<> {
 /// Beam search against sampling.
 #[component]
 pub fn BeamView(
-    /// The trained transformer.
-    model: Rc<Gpt>,
-    /// The names beam search finds at the sliders' first settings (computed before the widget, in a
-    /// start-up step of its own).
+    /// The models, in the background.
+    models: Models,
+    /// The names beam search finds at the sliders' first settings (computed when the page was built).
     beams: Vec<Scored>,
     /// The sampled names shown beside them.
     sampled: Vec<Scored>,
+    /// The decoding methods compared on this model (precomputed).
+    table: DecodingTable,
 ) -> impl IntoView {
     let width = RwSignal::new(beam_width().default());
     let alpha = RwSignal::new(length_penalty().default());
-    let search = move |model: &Gpt, w: f64, a: f64| {
-        measure("beam-search", || beam_names(model, w as usize, a)).map_err(|e| e.to_string())
+    // The names shown, with the settings that found them (the sliders may already stand elsewhere).
+    let found = RwSignal::new(Ok::<_, String>((width.get_untracked(), alpha.get_untracked(), beams)));
+    let asked = Latest::new();
+    let search = move || {
+        let (w, a) = (width.get_untracked(), alpha.get_untracked());
+        asked.ask(models, Request::Beam { width: w as usize, alpha: a }, move |reply| {
+            found.set(match reply {
+                Reply::Beams(names) => Ok((w, a, names)),
+                Reply::Failed(why) => Err(why),
+                other => Err(format!("An unexpected answer: {other:?}")),
+            });
+        });
     };
-    let beams = RwSignal::new(Ok::<_, String>(beams));
-    let on_width = {
-        let model = Rc::clone(&model);
-        move |w: f64| {
-            width.set(w);
-            beams.set(search(&model, w, alpha.get_untracked()));
-        }
+    let on_width = move |w: f64| {
+        width.set(w);
+        search();
     };
     let on_alpha = move |a: f64| {
         alpha.set(a);
-        beams.set(search(&model, width.get_untracked(), a));
+        search();
     };
     view! {
         <figure class="widget beam">
@@ -73,20 +79,26 @@ pub fn BeamView(
                 <Slider label="Length penalty α" symbol="α" scale=length_penalty() value=alpha on_change=on_alpha
                     report=Report::OnRelease testid="beam-alpha" />
             </div>
+            <p class="status" aria-live="polite" data-testid="beam-status">
+                {move || asked.is_waiting().then(|| models.awaiting(Request::Beam { width: 1, alpha: 0.0 }.needs()))}
+            </p>
             <p data-testid="beam-length" aria-live="polite">
-                {move || match beams.get() {
-                    Ok(names) => format!(
-                        "Ranked by Σ log p ÷ length^{:.1}: the names found average {:.1} symbols, the closing · included.",
-                        alpha.get(), mean_symbols(&names)
+                {move || match found.get() {
+                    Ok((_, a, names)) => format!(
+                        "Ranked by Σ log p ÷ length^{a:.1}: the names found average {:.1} symbols, the closing · included.",
+                        mean_symbols(&names)
                     ),
                     Err(_) => String::new(),
                 }}
             </p>
             <div class="beam-tables">
                 <div>
-                    <h3>{move || format!("The {} best names beam search finds", width.get())}</h3>
-                    {move || match beams.get() {
-                        Ok(names) => rows(&names, "beam-rows").into_any(),
+                    <h3>{move || found.with(|f| match f {
+                        Ok((w, _, _)) => format!("The {w} best names beam search finds"),
+                        Err(_) => "The best names beam search finds".to_string(),
+                    })}</h3>
+                    {move || match found.get() {
+                        Ok((_, _, names)) => rows(&names, "beam-rows").into_any(),
                         Err(e) => view! { <p class="error" role="alert">{e}</p> }.into_any(),
                     }}
                 </div>
@@ -95,8 +107,8 @@ pub fn BeamView(
                     {rows(&sampled, "sampled-rows")}
                 </div>
             </div>
-            {match model::shipped_table() {
-                Ok(table) => view! {
+            {
+                    view! {
                     <div class="table-scroll" tabindex="0">
                     <table class="scores methods" data-testid="decoding-table">
                         <caption>{format!(
@@ -123,11 +135,12 @@ pub fn BeamView(
                         </tbody>
                     </table>
                     </div>
-                }.into_any(),
-                Err(e) => view! { <p class="error" role="alert">{e.to_string()}</p> }.into_any(),
-            }}
+                }
+            }
             <figcaption>
-                "Above, live: beam search and sampling run on the trained transformer in your browser. Σ log p "
+                "Above, live: beam search runs on the trained transformer in your browser, in the background, "
+                "whenever a slider is let go (its first names and the sampled ones were computed when the page "
+                "was built, by the same code). Σ log p "
                 "is the log-probability the model gives a whole name, its closing · included. The table "
                 "repeats the comparison of Holtzman et al. (2020) on this model. It is precomputed, not run "
                 "here. Its columns measure different things: repetition within one long output (a continuous "

@@ -1,21 +1,19 @@
-//! One newer stage alone on the transformer, with its setting as a slider.
-
-use std::rc::Rc;
+//! One newer stage alone on the transformer's distribution after `·ma` (computed when the page was
+//! built), with its setting as a slider; the stage itself runs live.
 
 use leptos::prelude::*;
-use model::Gpt;
-use sampling::StageKind;
+use protocol::control::prompt_context;
+use sampling::{Logits, StageKind};
 
 use crate::state::bars::symbol;
 use crate::state::beyond::{Demo, scale};
 use crate::widgets::slider::Slider;
-use model::control::prompt_logits;
 
 /// The stage `kind` alone on the transformer's distribution after `·ma`.
 #[component]
 pub fn StageDemo(
-    /// The trained transformer.
-    model: Rc<Gpt>,
+    /// The transformer's logits after `·ma`, as the page was sent them.
+    after_ma: Logits,
     /// The stage shown.
     kind: StageKind,
     /// The slider's label.
@@ -26,7 +24,7 @@ pub fn StageDemo(
     const PROMPT: &str = "ma";
     let (scale, start) = scale(kind);
     let value = RwSignal::new(start);
-    let row = StoredValue::new(prompt_logits(model.as_ref(), PROMPT).map_err(|e| e.to_string()));
+    let row = StoredValue::new(prompt_context(PROMPT).map(|context| (after_ma, context)).map_err(|e| e.to_string()));
     let demo = Memo::new(move |_| {
         let v = value.get();
         row.with_value(|r| {

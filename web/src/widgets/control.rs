@@ -1,11 +1,10 @@
 //! The control surface: prompt, sampler and seed in, a name and its fingerprint out.
 
-use std::rc::Rc;
-
 use leptos::prelude::*;
-use model::Gpt;
+use protocol::control::{Form, Output, Settings, prompt_context};
+use protocol::messages::{Reply, Request, Which};
 
-use protocol::control::{Form, Output, Settings};
+use crate::models::Models;
 
 /// The settings in the page's address, if any, and notes on the values that could not be used.
 fn settings_from_address() -> (Settings, Vec<String>) {
@@ -43,8 +42,8 @@ fn Field(
 /// The control surface on the trained transformer.
 #[component]
 pub fn ControlSurface(
-    /// The trained transformer.
-    model: Rc<Gpt>,
+    /// The models, in the background: the runs are the transformer's.
+    models: Models,
 ) -> impl IntoView {
     let (initial, ignored) = settings_from_address();
     let notice = (!ignored.is_empty())
@@ -66,24 +65,38 @@ pub fn ControlSurface(
         }
         .parse()
     };
+    // Runs queue: every press is one run, answered in order.
+    let pending = RwSignal::new(0usize);
     let generate = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let outcome = read().and_then(|settings| {
-            let output = model::control::run(&settings, model.as_ref()).map_err(|e| e.to_string())?;
-            settings_to_address(&settings);
-            Ok((settings.to_query(), output))
+        // Settings the core refuses, and prompts outside a–z, are named here before anything runs.
+        let checked = read().and_then(|settings| {
+            prompt_context(&settings.prompt).map_err(|e| e.to_string())?;
+            settings.sampler().map_err(|e| e.to_string())?;
+            Ok(settings)
         });
-        match outcome {
-            Ok(run) => {
-                error.set(None);
-                runs.update(|r| {
-                    r.insert(0, run);
-                    r.truncate(5);
-                });
+        let settings = match checked {
+            Ok(settings) => settings,
+            Err(message) => return error.set(Some(message)),
+        };
+        error.set(None);
+        pending.update(|n| *n += 1);
+        models.ask(Request::Generate(settings.clone()), move |reply| {
+            pending.update(|n| *n -= 1);
+            match reply {
+                Reply::Generated(output) => {
+                    settings_to_address(&settings);
+                    runs.update(|r| {
+                        r.insert(0, (settings.to_query(), output));
+                        r.truncate(5);
+                    });
+                }
+                Reply::Failed(why) => error.set(Some(why)),
+                other => error.set(Some(format!("An unexpected answer: {other:?}"))),
             }
-            Err(message) => error.set(Some(message)),
-        }
+        });
     };
+    let status = move || (pending.get() > 0).then(|| models.awaiting(&[Which::Transformer]));
 
     view! {
         <figure class="widget control">
@@ -103,6 +116,7 @@ pub fn ControlSurface(
                 </div>
                 <button type="submit">"Generate"</button>
             </form>
+            <p class="status" aria-live="polite" data-testid="control-status">{status}</p>
             <p class="notice" role="status" data-testid="control-notice">{notice}</p>
             <p class="error" role="alert" data-testid="control-error">{move || error.get()}</p>
             <ol class="runs" aria-live="polite" data-testid="control-runs">

@@ -1,18 +1,21 @@
 //! The order lab: the worked example, then the transformer, through each engine's default order.
 
-use std::rc::Rc;
-
 use leptos::prelude::*;
-use model::{Gpt, VOCAB_SIZE};
-use sampling::{Engine, Knobs, MinP, Temperature, TopP};
+use protocol::VOCAB_SIZE;
+use protocol::control::prompt_context;
+use protocol::messages::{Reply, Request, Which};
+use sampling::{Engine, Knobs, Logits, MinP, Temperature, TopP};
 
 use crate::lesson::Progress;
+use crate::models::{Latest, Models};
 use crate::state::bars::symbol;
 use crate::state::engines::{compare, letter, worked_logits};
 use crate::state::quiz::ids;
 use crate::state::sliders;
 use crate::widgets::slider::Slider;
-use model::control::prompt_logits;
+
+/// The prompt the lab opens on.
+const PROMPT: &str = "ma";
 
 /// The worked example's settings: τ = 0.5 and top-p 0.8.
 fn lesson_knobs() -> Knobs {
@@ -26,25 +29,47 @@ fn lesson_knobs() -> Knobs {
 /// The lab.
 #[component]
 pub fn OrderLab(
-    /// The trained transformer.
-    model: Rc<Gpt>,
+    /// The models, in the background.
+    models: Models,
+    /// The transformer's logits after `·ma`, as the page was sent them.
+    after_ma: Logits,
     /// The page's progress: llama.cpp's row of the worked example waits for its question.
     progress: Progress,
 ) -> impl IntoView {
     let worked = compare(&worked_logits(), &[], &lesson_knobs());
     let hidden = move |engine: Engine| engine == Engine::LlamaCpp && !progress.is_answered(ids::ENGINES);
     let knobs = RwSignal::new(lesson_knobs());
-    let prefix = RwSignal::new("ma".to_string());
-    // The model runs in the input's handler; the comparison follows the logits and the settings.
-    let model_row = move |text: &str| prompt_logits(model.as_ref(), text).map_err(|e| e.to_string());
-    let row = RwSignal::new(model_row(&prefix.get_untracked()));
+    let prefix = RwSignal::new(PROMPT.to_string());
+    // The transformer's row: the prompt it follows, its logits and context (or why there is none).
+    let row =
+        RwSignal::new(prompt_context(PROMPT).map(|c| (PROMPT.to_string(), after_ma, c)).map_err(|e| e.to_string()));
+    let asked = Latest::new();
     let on_prefix = move |ev| {
         let text = event_target_value(&ev);
-        row.set(model_row(&text));
-        prefix.set(text);
+        prefix.set(text.clone());
+        let context = match prompt_context(&text) {
+            Ok(context) => context,
+            Err(e) => {
+                asked.cancel();
+                return row.set(Err(e.to_string()));
+            }
+        };
+        asked.ask(models, Request::Logits { prompt: text }, move |reply| {
+            row.set(match reply {
+                Reply::Logits { prompt, logits } => {
+                    Logits::from_f32(&logits).map(|l| (prompt, l, context)).map_err(|e| e.to_string())
+                }
+                Reply::Failed(why) => Err(why),
+                other => Err(format!("An unexpected answer: {other:?}")),
+            });
+        });
     };
     let compared = Memo::new(move |_| {
-        row.with(|r| r.as_ref().map(|(logits, context)| compare(logits, context, &knobs.get())).map_err(Clone::clone))
+        row.with(|r| {
+            r.as_ref()
+                .map(|(prompt, logits, context)| (prompt.clone(), compare(logits, context, &knobs.get())))
+                .map_err(Clone::clone)
+        })
     });
     view! {
         <figure class="widget order-lab" aria-labelledby="order-lab-caption">
@@ -89,12 +114,15 @@ pub fn OrderLab(
                     value=Signal::derive(move || knobs.with(|k| k.min_p.get()))
                     on_change=move |v| if let Ok(m) = MinP::new(v) { knobs.update(|k| k.min_p = m) } />
             </div>
+            <p class="status" aria-live="polite" data-testid="engines-status">
+                {move || asked.is_waiting().then(|| models.awaiting(&[Which::Transformer]))}
+            </p>
             {move || match compared.get() {
                 Err(e) => view! { <p class="error" role="alert" data-testid="engines-error">{e}</p> }.into_any(),
-                Ok(rows) => view! {
+                Ok((prompt, rows)) => view! {
                     <div class="table-scroll" tabindex="0">
                         <table class="scores" data-testid="engines-model">
-                            <caption>{format!("The transformer after ·{}: each engine's kept symbols (of {VOCAB_SIZE}) and their probabilities", prefix.get())}</caption>
+                            <caption>{format!("The transformer after ·{prompt}: each engine's kept symbols (of {VOCAB_SIZE}) and their probabilities")}</caption>
                             <thead><tr><th scope="col">"engine"</th><th scope="col">"kept"</th><th scope="col">"drawn from (most likely first)"</th></tr></thead>
                             <tbody>
                                 {rows.into_iter().map(|row| view! {
@@ -112,7 +140,8 @@ pub fn OrderLab(
             <figcaption id="order-lab-caption">
                 "Computed live by this page's core, with each engine's default order of the stages this page "
                 "has (the penalties are off here). The settings are the same for all three; only the order "
-                "differs."
+                "differs. The transformer's distribution after ·ma came with the page; after other letters it "
+                "is computed in the background."
             </figcaption>
         </figure>
     }

@@ -1,18 +1,16 @@
 //! The KV cache, step by step: a real generation from the trained transformer, the key and value rows
 //! it caches, and the work of each step with the cache on and off.
 
-use std::rc::Rc;
 use std::time::Duration;
 
 use leptos::prelude::*;
-use model::{Cache, Gpt, START};
+use protocol::demos::kv::{KvComparison, Row, SEED, STEPS, comparison_length, sampler};
+use protocol::messages::{Reply, Request};
+use protocol::{Cache, START};
 
-use crate::perf::measure;
+use crate::models::{Latest, Models};
 use crate::state::bars::symbol;
-use crate::state::kv::{
-    KvDemo, Row, SEED, STEPS, cell_color, comparison_length, comparison_tokens, format_flops, largest_difference,
-    logits_along, parts, sampler, work_axes, work_plot,
-};
+use crate::state::kv::{KvDemo, cell_color, format_flops, parts, work_axes, work_plot};
 use crate::state::predict::speedup;
 use crate::widgets::axes::Axes;
 use crate::widgets::predict::PredictView;
@@ -71,84 +69,21 @@ fn Grid(
     }
 }
 
-/// The speed of both paths, measured in this browser.
-#[derive(Debug, Clone, PartialEq)]
-struct Measured {
-    tokens: usize,
-    on_ms: f64,
-    off_ms: f64,
-    flop_ratio: f64,
-    difference: f64,
-}
-
-impl Measured {
-    /// How many times faster the cached path ran.
-    fn speedup(&self) -> f64 {
-        self.off_ms / self.on_ms.max(1e-9)
-    }
-}
-
-fn now() -> f64 {
-    crate::browser::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
-}
-
-/// Measures both paths in three parts, each after the page has painted its progress, so the notice
-/// stays on screen and the page answers between them: the tokens to feed, the cached path, the
-/// uncached one. Each path's time is its own part's alone.
-fn compare_in_parts(
-    model: Rc<Gpt>,
-    config: model::GptConfig,
-    working: RwSignal<Option<&'static str>>,
-    measured: RwSignal<Option<Result<Measured, String>>>,
-) {
-    let finish = move |result: Result<Measured, String>| {
-        measured.set(Some(result));
-        working.set(None);
-    };
-    working.set(Some("Measuring: choosing the tokens to feed (1 of 3)…"));
-    crate::browser::after_paint(move || {
-        let n = comparison_length(&config);
-        let tokens = match comparison_tokens(&model, n) {
-            Ok(tokens) => tokens,
-            Err(e) => return finish(Err(e.to_string())),
-        };
-        working.set(Some("Measuring: the path with the cache (2 of 3)…"));
-        crate::browser::after_paint(move || {
-            let t0 = now();
-            let on = measure("kv-cache-on", || logits_along(&model, &tokens, Cache::On));
-            let on_ms = (now() - t0) / n as f64;
-            let on = match on {
-                Ok(on) => on,
-                Err(e) => return finish(Err(e.to_string())),
-            };
-            working.set(Some("Measuring: the path without it (3 of 3)…"));
-            crate::browser::after_paint(move || {
-                let t1 = now();
-                let off = measure("kv-cache-off", || logits_along(&model, &tokens, Cache::Off));
-                let off_ms = (now() - t1) / n as f64;
-                finish(off.map_err(|e| e.to_string()).map(|off| Measured {
-                    tokens: n,
-                    on_ms,
-                    off_ms,
-                    flop_ratio: config.cumulative_flops(n, Cache::Off) as f64
-                        / config.cumulative_flops(n, Cache::On) as f64,
-                    difference: largest_difference(&on, &off),
-                }));
-            });
-        });
-    });
+/// How many times faster the cached path ran.
+fn measured_speedup(m: &KvComparison) -> f64 {
+    m.off_ms / m.on_ms.max(1e-9)
 }
 
 /// The KV-cache widget.
 #[component]
 pub fn KvCacheWidget(
-    /// The trained transformer.
-    model: Rc<Gpt>,
+    /// The models, in the background: they time both paths.
+    models: Models,
     /// The recorded demonstration.
     demo: RwSignal<KvDemo>,
 ) -> impl IntoView {
     let playing = RwSignal::new(false);
-    let measured = RwSignal::new(None::<Result<Measured, String>>);
+    let measured = RwSignal::new(None::<Result<KvComparison, String>>);
     let axes = demo.with_untracked(|d| work_axes(d.config(), PLOT.0, PLOT.1));
     let (plot_on, plot_off) = demo.with_untracked(|d| work_plot(d.config(), axes));
     let (tokens, flop_ratio) = demo.with_untracked(|d| {
@@ -186,16 +121,21 @@ pub fn KvCacheWidget(
         }
     };
     let cache_on = move || demo.with(|d| d.cache() == Cache::On);
-    let working = RwSignal::new(None::<&'static str>);
-    let run_comparison = {
-        let model = Rc::clone(&model);
-        move |_| {
-            if working.get_untracked().is_none() {
-                measured.set(None);
-                compare_in_parts(Rc::clone(&model), demo.with_untracked(|d| d.config().clone()), working, measured);
-            }
+    let asked = Latest::new();
+    let run_comparison = move |_| {
+        if asked.is_waiting() {
+            return;
         }
+        measured.set(None);
+        asked.ask(models, Request::KvCompare, move |reply| {
+            measured.set(Some(match reply {
+                Reply::KvCompared(m) => Ok(m),
+                Reply::Failed(why) => Err(why),
+                other => Err(format!("An unexpected answer: {other:?}")),
+            }));
+        });
     };
+    let working = move || asked.is_waiting().then(|| models.awaiting(Request::KvCompare.needs()));
 
     view! {
         <figure class="widget kv-widget" aria-labelledby="kv-caption">
@@ -266,11 +206,11 @@ pub fn KvCacheWidget(
                 <PredictView prediction
                     question=format!("Before you press Measure: counted in FLOPs, the cache saves {flop_ratio:.2}× over these {tokens} tokens. What speedup do you expect to measure in this browser?")
                     name="kv-speedup" />
-                <button type="button" on:click=run_comparison aria-disabled=move || working.get().is_some().to_string()>"Measure both paths"</button>
-                <p class="progress" role="status" data-testid="kv-progress">{move || working.get()}</p>
+                <button type="button" on:click=run_comparison aria-disabled=move || asked.is_waiting().to_string()>"Measure both paths"</button>
+                <p class="progress" role="status" data-testid="kv-progress">{working}</p>
                 <p class="reveal" data-testid="kv-reveal" aria-live="polite">
                     {move || match measured.get() {
-                        Some(Ok(m)) => prediction.with(|p| p.reveal(m.speedup(), &format!("{:.2}×", m.speedup()))).map(|text| format!(
+                        Some(Ok(m)) => prediction.with(|p| p.reveal(measured_speedup(&m), &format!("{:.2}×", measured_speedup(&m)))).map(|text| format!(
                             "{text} Time is not a FLOP count: every tensor operation also pays a fixed cost, whatever its size, and a cached step is many small operations; past the window the cache is rebuilt as well."
                         )),
                         _ => None,
@@ -278,18 +218,18 @@ pub fn KvCacheWidget(
                 </p>
                 <p data-testid="kv-measured" aria-live="polite">
                     {move || match measured.get() {
-                        None if working.get().is_some() => String::new(),
-                        None => "Generates two windows' worth of tokens both ways in this browser and times it: past the window the cache must be rebuilt, because every kept token moves one position.".to_string(),
+                        None if asked.is_waiting() => String::new(),
+                        None => "Generates two windows' worth of tokens both ways in this browser, in the background, and times it: past the window the cache must be rebuilt, because every kept token moves one position.".to_string(),
                         Some(Ok(m)) => format!(
                             "{} tokens: cache on {:.2} ms per token, cache off {:.2} ms per token: measured speedup {:.1}× (FLOP ratio {:.1}×). Largest difference between the two paths' logits: {:.1e}.",
-                            m.tokens, m.on_ms, m.off_ms, m.speedup(), m.flop_ratio, m.difference
+                            m.tokens, m.on_ms, m.off_ms, measured_speedup(&m), flop_ratio, m.difference
                         ),
                         Some(Err(e)) => format!("The measurement failed: {e}"),
                     }}
                 </p>
             </div>
             <figcaption id="kv-caption">
-                {format!("A real generation of {STEPS} symbols from the trained transformer, computed once with the cache when the page loaded. ")}
+                {format!("A real generation of {STEPS} symbols from the trained transformer, computed once with the cache when the page was built. ")}
                 "Each step feeds one symbol. Each row of the grids is one cached token; each cell is one "
                 "attention head of the first layer, coloured by the mean of that head's key (or value) "
                 "entries: teal above 0, coral below. With the cache on, only the newest row is computed (it "

@@ -2,26 +2,23 @@
 //! models' probabilities, the accept-or-reject of each, the residual when one is rejected, the totals,
 //! ten thousand first symbols against both distributions, and a measurement in this browser.
 
-use std::rc::Rc;
-
 use leptos::prelude::*;
-use model::{Gpt, MAX_NAME, START};
+use protocol::demos::speculative::{DRAWS, Fate, GAMMA_MAX, GAMMA_START, MEASURED_NAMES, SEED, SpecMeasured, SpecView};
+use protocol::messages::{Reply, Request, Which};
+use protocol::{MAX_NAME, START};
 
+use crate::models::{Latest, Models};
 use crate::perf::measure;
 use crate::state::axes::{Axis, Spacing};
 use crate::state::bars::symbol;
 use crate::state::projection::BarChart;
 use crate::state::sliders::Scale;
-use crate::state::speculative::{
-    CHART_VIEW, DRAWS, Draws, Fate, GAMMA_MAX, GAMMA_START, SEED, SpecDemo, chart, measure_names,
-};
+use crate::state::speculative::{CHART_VIEW, Draws, chart};
 use crate::widgets::axes::Axes;
 use crate::widgets::slider::Slider;
 
 /// Draws per animation frame in the draw mode.
 const PER_FRAME: usize = 500;
-/// Names generated each way by the measurement.
-const MEASURED_NAMES: u64 = 20;
 
 /// The slider of γ: 1 to 8 drafts a round.
 fn gamma_scale() -> Scale {
@@ -71,44 +68,39 @@ fn ThreeSeries(
     }
 }
 
-/// The speed of plain cached sampling and of speculative sampling, measured in this browser.
-#[derive(Debug, Clone, PartialEq)]
-struct Measured {
-    gamma: usize,
-    plain_ms: f64,
-    speculative_ms: f64,
-    passes_per_symbol: f64,
-}
-
-fn now() -> f64 {
-    crate::browser::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
-}
-
 /// The step-through widget.
 #[component]
 pub fn SpeculativeWidget(
-    /// The trained transformer.
-    model: Rc<Gpt>,
-    /// The step-through's state.
-    demo: RwSignal<SpecDemo, LocalStorage>,
+    /// The models, in the background: the rounds run there.
+    models: Models,
+    /// The step-through before its first round, as the page was sent it.
+    view: SpecView,
 ) -> impl IntoView {
     let error = RwSignal::new(None::<String>);
-    let report = move |result: Result<(), model::ModelError>| error.set(result.err().map(|e| e.to_string()));
-    let gamma = Signal::derive(move || demo.with(|d| d.gamma() as f64));
-    let step = {
-        let model = Rc::clone(&model);
-        move |_| {
-            let result = measure("speculative-round", || demo.try_update(|d| d.step(&model)).unwrap_or(Ok(())));
-            report(result);
-        }
+    let gamma = RwSignal::new(GAMMA_START);
+    let shown = RwSignal::new(view);
+    // Rounds queue: every press is one round, answered in order; the view follows the last answer.
+    let pending = RwSignal::new(0usize);
+    let ask = move |request: Request| {
+        pending.update(|n| *n += 1);
+        models.ask(request, move |reply| {
+            pending.update(|n| *n -= 1);
+            match reply {
+                Reply::Spec(view) => {
+                    error.set(None);
+                    shown.set(view);
+                }
+                Reply::Failed(why) => error.set(Some(why)),
+                other => error.set(Some(format!("An unexpected answer: {other:?}"))),
+            }
+        });
     };
-    let start_over = {
-        let model = Rc::clone(&model);
-        move |_| report(demo.try_update(|d| d.reset(&model)).unwrap_or(Ok(())))
-    };
-    let residual = Signal::derive(move || demo.with(SpecDemo::residual));
+    let step = move |_| ask(Request::SpecRound { gamma: gamma.get_untracked() });
+    let start_over = move |_| ask(Request::SpecReset);
+    let residual = Signal::derive(move || shown.with(|v| v.residual.clone()));
+    let status = move || (pending.get() > 0).then(|| models.awaiting(&Which::ALL));
 
-    // The draw mode: ten thousand first symbols after the text so far, a batch per frame.
+    // The draw mode: ten thousand first symbols after the text so far, a batch per frame, on this page.
     let draws = RwSignal::new_local(None::<Draws>);
     let drawing = RwSignal::new(false);
     fn more(draws: RwSignal<Option<Draws>, LocalStorage>, drawing: RwSignal<bool>, error: RwSignal<Option<String>>) {
@@ -129,57 +121,33 @@ pub fn SpeculativeWidget(
             more(draws, drawing, error);
         });
     }
-    let draw = {
-        let model = Rc::clone(&model);
-        move |_| {
-            let made = demo.with_untracked(|d| Draws::new(d.draft(), &model, &d.context()));
-            match made {
-                Ok(d) => {
-                    draws.set(Some(d));
-                    drawing.set(true);
-                    more(draws, drawing, error);
-                }
-                Err(e) => error.set(Some(e.to_string())),
-            }
+    let draw = move |_| match shown.with_untracked(Draws::new) {
+        Ok(d) => {
+            draws.set(Some(d));
+            drawing.set(true);
+            more(draws, drawing, error);
         }
+        Err(e) => error.set(Some(e.to_string())),
     };
     let draw_series = Signal::derive(move || {
         draws.with(|d| d.as_ref().map(|d| [d.p.probs().to_vec(), d.q.probs().to_vec(), d.frequencies()]))
     });
 
-    // The measurement: names both ways, timed, each after a paint so the notice shows.
-    let measured = RwSignal::new(None::<Result<Measured, String>>);
-    let working = RwSignal::new(false);
-    let run_measure = {
-        let model = Rc::clone(&model);
-        move |_| {
-            if working.get_untracked() {
-                return;
-            }
-            working.set(true);
-            measured.set(None);
-            let model = Rc::clone(&model);
-            crate::browser::after_paint(move || {
-                let gamma = demo.with_untracked(SpecDemo::gamma);
-                let result = demo.with_untracked(|d| {
-                    let (t0, plain) =
-                        (now(), measure("speculative-plain", || measure_names(d.draft(), &model, 0, MEASURED_NAMES)));
-                    let (t1, spec) = (
-                        now(),
-                        measure("speculative-gamma", || measure_names(d.draft(), &model, gamma, MEASURED_NAMES)),
-                    );
-                    let t2 = now();
-                    plain.and(spec).map(|tally| Measured {
-                        gamma,
-                        plain_ms: t1 - t0,
-                        speculative_ms: t2 - t1,
-                        passes_per_symbol: tally.passes_per_token(),
-                    })
-                });
-                measured.set(Some(result.map_err(|e| e.to_string())));
-                working.set(false);
-            });
+    // The measurement: names both ways, timed in the background.
+    let measured = RwSignal::new(None::<Result<SpecMeasured, String>>);
+    let measuring = Latest::new();
+    let run_measure = move |_| {
+        if measuring.is_waiting() {
+            return;
         }
+        measured.set(None);
+        measuring.ask(models, Request::SpecMeasure { gamma: gamma.get_untracked() }, move |reply| {
+            measured.set(Some(match reply {
+                Reply::SpecMeasured(m) => Ok(m),
+                Reply::Failed(why) => Err(why),
+                other => Err(format!("An unexpected answer: {other:?}")),
+            }));
+        });
     };
 
     view! {
@@ -190,24 +158,25 @@ pub fn SpeculativeWidget(
                 "from the residual; the passes per symbol fall below 1. Compare them across γ."
             </p>
             <div class="controls">
-                <Slider label="Guesses a round" symbol="γ" scale=gamma_scale() value=gamma
-                    on_change=move |g: f64| demo.update(|d| d.set_gamma(g as usize)) testid="spec-gamma" />
+                <Slider label="Guesses a round" symbol="γ" scale=gamma_scale() value=Signal::derive(move || gamma.get() as f64)
+                    on_change=move |g: f64| gamma.set((g as usize).clamp(1, GAMMA_MAX)) testid="spec-gamma" />
                 <button type="button" on:click=step>"Draft and check"</button>
                 <button type="button" on:click=start_over>"Start over"</button>
             </div>
+            <p class="status" aria-live="polite" data-testid="spec-status">{status}</p>
             <p class="error" role="alert">{move || error.get()}</p>
             <p class="setup">
                 {format!("Prompt {}, τ = 1 (both models' own distributions), seed {SEED}: ", symbol(START))}
                 <strong class="spec-text" data-testid="spec-text">
-                    {move || demo.with(|d| {
-                        let (settled, kept, next) = d.parts();
+                    {move || shown.with(|v| {
+                        let (settled, kept, next) = v.parts.clone();
                         view! { {settled}<mark class="kept">{kept}</mark><mark class="drawn">{next}</mark> }
                     })}
                 </strong>
             </p>
             <table class="scores spec-table" data-testid="spec-round">
-                <caption>{move || demo.with(|d| {
-                    let rows = d.rows();
+                <caption>{move || shown.with(|v| {
+                    let rows = &v.rows;
                     if rows.is_empty() {
                         "The last round: press Draft and check to run one".to_string()
                     } else {
@@ -222,7 +191,7 @@ pub fn SpeculativeWidget(
                     <th scope="col">"min(1, p/q)"</th><th scope="col">"u"</th><th scope="col">"verdict"</th>
                 </tr></thead>
                 <tbody>
-                    {move || demo.with(|d| d.rows().into_iter().map(|r| {
+                    {move || shown.with(|v| v.rows.clone().into_iter().map(|r| {
                         let verdict = match r.fate {
                             Fate::Accepted => "kept",
                             Fate::Rejected => "rejected",
@@ -246,17 +215,17 @@ pub fn SpeculativeWidget(
                     testid="spec-residual" />
             </Show>
             <dl class="readouts" aria-live="polite">
-                <div><dt>"rounds: passes of the transformer"</dt><dd data-testid="spec-passes">{move || demo.with(|d| d.tally().target_passes)}</dd></div>
-                <div><dt>"symbols written"</dt><dd data-testid="spec-symbols">{move || demo.with(|d| d.tally().tokens)}</dd></div>
-                <div><dt>"passes per symbol"</dt><dd data-testid="spec-per-symbol">{move || demo.with(|d| {
-                    let t = d.tally();
+                <div><dt>"rounds: passes of the transformer"</dt><dd data-testid="spec-passes">{move || shown.with(|v| v.tally.target_passes)}</dd></div>
+                <div><dt>"symbols written"</dt><dd data-testid="spec-symbols">{move || shown.with(|v| v.tally.tokens)}</dd></div>
+                <div><dt>"passes per symbol"</dt><dd data-testid="spec-per-symbol">{move || shown.with(|v| {
+                    let t = v.tally;
                     if t.tokens == 0 { "–".to_string() } else { format!("{:.2}", t.passes_per_token()) }
                 })}</dd></div>
-                <div><dt>"guesses kept"</dt><dd data-testid="spec-acceptance">{move || demo.with(|d| {
-                    let t = d.tally();
+                <div><dt>"guesses kept"</dt><dd data-testid="spec-acceptance">{move || shown.with(|v| {
+                    let t = v.tally;
                     if t.drafted == 0 { "–".to_string() } else { format!("{} of {} ({:.0} %)", t.accepted, t.drafted, 100.0 * t.acceptance_rate()) }
                 })}</dd></div>
-                <div><dt>"names finished"</dt><dd data-testid="spec-names">{move || demo.with(|d| d.names().join(", "))}</dd></div>
+                <div><dt>"names finished"</dt><dd data-testid="spec-names">{move || shown.with(|v| v.names.join(", "))}</dd></div>
             </dl>
             <div class="spec-draws">
                 <p>
@@ -270,27 +239,29 @@ pub fn SpeculativeWidget(
                     <ThreeSeries series=draw_series third="how often each came out"
                         label="After the text so far: both models' probabilities of every next symbol, and how often each came out of the draws"
                         testid="spec-draws-chart" />
-                    <p data-testid="spec-draws" aria-live="polite">{move || draws.with(|d| d.as_ref().map(|d| format!(
-                        "{} draws after {}: distance from the transformer's p {:.3}, from the bigram's q {:.3} (the two models are {:.3} apart here); the bigram's own guess was kept in {:.0} % of them (Σ min(p, q) = {:.0} %).",
-                        d.total(), d.context, d.distance(&d.p), d.distance(&d.q), d.p.total_variation(&d.q).unwrap_or(0.0),
-                        100.0 * d.kept_share(), 100.0 * (1.0 - d.p.total_variation(&d.q).unwrap_or(0.0))
-                    )))}</p>
+                    <p data-testid="spec-draws" aria-live="polite">{move || draws.with(|d| d.as_ref().map(|d| {
+                        let (apart, overlap) = d.models_apart();
+                        format!(
+                            "{} draws after {}: distance from the transformer's p {:.3}, from the bigram's q {:.3} (the two models are {apart:.3} apart here); the bigram's own guess was kept in {:.0} % of them (Σ min(p, q) = {:.0} %).",
+                            d.total(), d.context, d.distance(&d.p), d.distance(&d.q), 100.0 * d.kept_share(), 100.0 * overlap
+                        )
+                    }))}</p>
                 </Show>
             </div>
             <div class="measure">
-                <button type="button" on:click=run_measure aria-disabled=move || working.get().to_string()>"Measure in this browser"</button>
+                <button type="button" on:click=run_measure aria-disabled=move || measuring.is_waiting().to_string()>"Measure in this browser"</button>
                 <p data-testid="spec-measured" aria-live="polite">{move || match measured.get() {
-                    None if working.get() => "Measuring…".to_string(),
-                    None => format!("Generates {MEASURED_NAMES} names (up to {MAX_NAME} symbols) with plain cached sampling and with the γ set above, on the same seeds, and times both in this browser."),
+                    None if measuring.is_waiting() => models.awaiting(&Which::ALL),
+                    None => format!("Generates {MEASURED_NAMES} names (up to {MAX_NAME} symbols) with plain cached sampling and with the γ set above, on the same seeds, and times both in this browser, in the background."),
                     Some(Ok(m)) => format!(
                         "{MEASURED_NAMES} names: plain cached sampling {:.1} ms, speculative at γ = {} {:.1} ms: measured speedup {:.2}×, with {:.2} passes of the transformer per symbol. Here the bigram costs a table lookup and the transformer is tiny, so a pass over γ + 1 positions costs more than one step and the time saved is small: the figure that carries over to a large model on a GPU, where a pass over a few positions costs about one step, is the passes per symbol.",
-                        m.plain_ms, m.gamma, m.speculative_ms, m.plain_ms / m.speculative_ms.max(1e-9), m.passes_per_symbol
+                        m.plain_ms, m.gamma, m.speculative_ms, m.plain_ms / m.speculative_ms.max(1e-9), m.tally.passes_per_token()
                     ),
                     Some(Err(e)) => format!("The measurement failed: {e}"),
                 }}</p>
             </div>
             <figcaption id="spec-caption">
-                "Live: every round runs both models in this browser. The bigram guesses from its table, one symbol "
+                "Live: every round runs both models in this browser, in the background. The bigram guesses from its table, one symbol "
                 "at a time; the transformer then reads the last symbol and all the guesses in one pass with its KV "
                 "cache, which gives p at every guessed position and one more. Each guess is kept while u < p/q; the "
                 "first rejected one is replaced by a draw from max(0, p − q), normalized, and the round ends; when all "

@@ -1,7 +1,7 @@
 //! The stage view: the bars widget's row after each step of the pipeline, side by side.
 
 use leptos::prelude::*;
-use model::VOCAB_SIZE;
+use protocol::VOCAB_SIZE;
 use sampling::{Engine, Knobs, MinP, Penalties, StageKind, TopNSigma, TopP, Typical};
 
 use crate::state::axes::{Axis, Spacing};

@@ -1,11 +1,12 @@
 //! The autoregressive loop, step by step, on the trained transformer.
 
 use leptos::prelude::*;
-use model::Vocab;
+use protocol::Vocab;
+use protocol::demos::steps::{LoopStep, SEED, STEPS, sampler};
 use sampling::Distribution;
 
 use crate::state::bars::symbol;
-use crate::state::steps::{LoopStep, SEED, STEPS, sampler, top};
+use crate::state::steps::top;
 use crate::state::strip::intervals;
 use crate::widgets::strip::DrawStrip;
 
