@@ -269,6 +269,10 @@ impl Models {
         let Some(root) = document.document_element() else { return };
         if root.get_attribute(SETTLED.0).as_deref() != Some(SETTLED.1) {
             let _ = root.set_attribute(SETTLED.0, SETTLED.1);
+            // When the models were ready (or known not to be), for the load benchmark.
+            if let Some(performance) = crate::browser::window().and_then(|w| w.performance()) {
+                let _ = performance.mark("models-settled");
+            }
             if let Ok(event) = web_sys::Event::new("models-settled") {
                 let _ = document.dispatch_event(&event);
             }

@@ -1,8 +1,11 @@
 // Starts the lesson. It lives in its own file because the page's Content-Security-Policy allows no
 // inline script. Trunk writes the hashed names of the bindings and the module into this tag's data.
+// It runs once the page is parsed (a module script), so the module never competes with the page's own
+// bytes; the bindings and the module are then fetched side by side.
 const tag = document.getElementById("boot");
+const wasm = fetch(tag.dataset.wasm);
 const { default: init } = await import(tag.dataset.js);
-await init({ module_or_path: tag.dataset.wasm });
+await init({ module_or_path: wasm });
 
 // Offline: a service worker keeps a copy of every file this page fetched from its own origin, and
 // answers from it when the network is gone.

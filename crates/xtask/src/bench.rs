@@ -193,8 +193,10 @@ fn browser_figures(tools: &Tools) -> Result<String> {
     let out = std::env::temp_dir().join("distributions-become-text-page-bench.md");
     // Each benchmark appends its part.
     let _ = std::fs::remove_file(&out);
-    let mut c =
-        e2e(tools, &["test", "--release", "-p", "e2e", "--test", "browser_bench", "--", "--ignored", "--nocapture"]);
+    // One benchmark at a time: run side by side on two cores they would time each other.
+    let args = ["test", "--release", "-p", "e2e", "--test", "browser_bench", "--", "--ignored", "--nocapture"];
+    let mut c = e2e(tools, &args);
+    c.arg("--test-threads=1");
     c.env("BENCH_OUT", &out);
     run(c)?;
     let figures = std::fs::read_to_string(&out).map_err(|e| format!("no page figures: {e}"))?;
