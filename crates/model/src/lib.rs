@@ -6,6 +6,7 @@
 
 mod backend;
 mod bigram;
+pub mod bpe;
 pub mod control;
 mod corpus;
 mod decoding;

@@ -11,7 +11,8 @@
 //! * `monkey`: the long run of the seeded monkey test in Chromium.
 //! * `mutants`: mutation testing of the sampling core (cargo-mutants); the README reports the score.
 //! * `setup`: only install what is missing.
-//! * `corpus`, `fit-bigram`, `train`: regenerate the committed data and weights.
+//! * `corpus`, `fit-bigram`, `train`, `decoding-table`, `tokenizer`: regenerate the committed data and
+//!   weights.
 
 mod bench;
 mod build;
@@ -48,6 +49,8 @@ tasks:
   fit-bigram        refit the bigram on the corpus: assets/models/bigram.bpk and its card
   train             train the tiny transformer on the corpus (CPU, a few minutes): assets/models/gpt.bpk
   decoding-table    compare decoding methods on the transformer: assets/models/decoding.json
+  tokenizer         train the Shakespeare model's tokens with the tokenizers library (byte-level BPE,
+                    2,048): assets/models/shakespeare-tokenizer.json
 ";
 
 fn main() -> ExitCode {
@@ -65,6 +68,7 @@ fn main() -> ExitCode {
         Some("fit-bigram") => models::fit_bigram(),
         Some("train") => models::train(),
         Some("decoding-table") => models::decoding_table(),
+        Some("tokenizer") => models::tokenizer(),
         Some("help" | "-h" | "--help") => {
             print!("{USAGE}");
             Ok(())

@@ -1,5 +1,5 @@
-//! `cargo xtask fit-bigram`, `train` and `decoding-table`: regenerate the committed model files, each by
-//! running one binary of the model crate in release mode.
+//! `cargo xtask fit-bigram`, `train`, `decoding-table` and `tokenizer`: regenerate the committed model
+//! files, each by running one binary of the model crate in release mode.
 
 use crate::run::{Result, cmd, run, step};
 
@@ -21,5 +21,12 @@ pub fn train() -> Result {
 pub fn decoding_table() -> Result {
     step("decoding methods compared (cargo run -p model --bin decoding-table)", || {
         run(cmd("cargo", &["run", "--release", "-p", "model", "--bin", "decoding-table"]))
+    })
+}
+
+/// Trains the Shakespeare model's tokens (byte-level BPE, 2,048) and writes the tokenizer's JSON.
+pub fn tokenizer() -> Result {
+    step("train the tokenizer (cargo run -p model --features train --bin train-tokenizer)", || {
+        run(cmd("cargo", &["run", "--release", "-p", "model", "--features", "train", "--bin", "train-tokenizer"]))
     })
 }
