@@ -1,6 +1,8 @@
 //! The model worker's encoder against the library that trained the tokens: the same ids on the whole
 //! validation text and on fuzzed strings of any Unicode, and text back from ids.
 
+#![cfg(not(target_arch = "wasm32"))]
+
 use model::bpe::{Bpe, PIECE_PATTERN};
 use proptest::prelude::*;
 
