@@ -203,6 +203,11 @@ impl Page {
         &self.base
     }
 
+    /// The paths the page has asked the server for so far (none once the server is stopped).
+    pub fn requested(&self) -> Vec<String> {
+        self.server.lock().ok().and_then(|s| s.as_ref().map(site::Server::requested)).unwrap_or_default()
+    }
+
     /// Stops serving the bundle: from now on the network is gone for this page.
     pub fn stop_server(&self) {
         let server = self.server.lock().map(|mut s| s.take());

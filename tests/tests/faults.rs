@@ -31,8 +31,24 @@ async fn damaged_weights_are_named_where_they_are_needed_and_the_rest_works() {
     replace(&dir, "gpt.bpk", &flipped);
     let bigram = std::fs::read(dir.join("bigram.bpk")).unwrap();
     replace(&dir, "bigram.bpk", &bigram[..bigram.len() / 2]);
-    with_bundle(&dir, &[], |page| async move {
+    // The Shakespeare model's tokens are gone: 404.
+    for suffix in ["", ".br", ".gz"] {
+        std::fs::remove_file(dir.join(format!("shakespeare-tokenizer.json{suffix}"))).expect("the tokens are removed");
+    }
+    with_bundle(&dir, &["shakespeare-tokenizer.json"], |page| async move {
         page.open().await;
+        // The model fetched on demand says which of its files is missing.
+        let card = model::text::card().unwrap();
+        let kb = ((card.weights_bytes + card.tokenizer_bytes) as f64 / 1000.0).round();
+        let run = page.by_role("button", &format!("Run greedy (fetches the model once: {kb} KB)")).await;
+        page.press(&run, Key::Enter, 1).await;
+        page.wait_for("the text widget's message", || async {
+            alerts(&page).await.contains(
+                "The Shakespeare model could not be loaded: shakespeare-tokenizer.json could not be fetched (the \
+                 server answered 404)",
+            )
+        })
+        .await;
         // The transformer's widgets say what is wrong with its file.
         page.by_role("button", "Run greedy and sampling").await.click().await.unwrap();
         page.wait_for("the greedy widget's message", || async {

@@ -9,10 +9,11 @@ use crate::parts::{Parts, failed};
 use crate::widgets;
 
 /// Every island, in the order of the page.
-pub const NAMES: [&str; 24] = [
+pub const NAMES: [&str; 25] = [
     "progress",
     "loop",
     "greedy",
+    "greedy-text",
     "quiz-0",
     "quiz-1",
     "quiz-2",
@@ -46,6 +47,10 @@ pub fn render(name: &'static str, parts: &Parts) -> AnyView {
             Ok(view! { <widgets::steps::LoopView steps /> }.into_any())
         }),
         "greedy" => Ok(view! { <GreedyView models window=parts.config.context /> }.into_any()),
+        "greedy-text" => parts.opening().map(|o| {
+            let card = o.text.clone();
+            view! { <widgets::text::TextGreedyView models card /> }.into_any()
+        }),
         "worked-example" => Ok(view! { <widgets::temperature::TemperatureExample progress /> }.into_any()),
         "bars" => parts.bars().map(|state| {
             let after_start = parts.after("").ok();

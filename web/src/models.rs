@@ -90,6 +90,7 @@ struct Link {
 pub struct Models {
     bigram: RwSignal<ModelState>,
     transformer: RwSignal<ModelState>,
+    shakespeare: RwSignal<ModelState>,
     link: StoredValue<Link, LocalStorage>,
 }
 
@@ -111,6 +112,7 @@ impl Models {
         Self {
             bigram: RwSignal::new(ModelState::Waiting),
             transformer: RwSignal::new(ModelState::Waiting),
+            shakespeare: RwSignal::new(ModelState::Waiting),
             link: StoredValue::new_local(Link::default()),
         }
     }
@@ -119,6 +121,7 @@ impl Models {
         match which {
             Which::Bigram => self.bigram,
             Which::Transformer => self.transformer,
+            Which::Shakespeare => self.shakespeare,
         }
     }
 
@@ -239,7 +242,7 @@ impl Models {
     /// The worker failed (`why`, a sentence): every model is unavailable, every request waiting is
     /// answered with the reason, and so is every later one.
     fn fail(&self, why: &str) {
-        for which in Which::ALL {
+        for which in Which::EVERY {
             self.signal(which).set(ModelState::Unavailable(why.to_string()));
         }
         self.settle();

@@ -122,6 +122,15 @@ fn GreedySection(
             "the point, suffers most."
         </p>
         {island("greedy", &parts)}
+        <p>
+            "A model of names reads only a few symbols, so its cycle is easy to prove and slow to arrive. Text is "
+            "where the claim matters. The model below was trained by this project on Shakespeare's works: it reads "
+            "word pieces (whole common words, parts of rare ones) and a window of "{parts.opening().map(|o| o.text.config.context).unwrap_or_default()}" of them. "
+            "Within one window's worth of writing, a window that long cannot come back whole, so the argument "
+            "above guarantees no cycle here. Below, the page tests the claim on this model instead: whether greedy "
+            "falls into an exact loop before its window is full, and how often its phrases come back."
+        </p>
+        {island("greedy-text", &parts)}
         {island("quiz-0", &parts)}
         },
     )

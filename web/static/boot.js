@@ -21,12 +21,14 @@ if ("serviceWorker" in navigator) {
       const own = (url) => new URL(url, location.href).origin === location.origin;
       // The model worker's files: its start script, its module, and the weights it fetches.
       const worker = ["worker-start.js", "worker.js", "worker_bg.wasm", "bigram.bpk", "gpt.bpk"];
+      // Fetched only when the learner asks for them: kept once fetched, never fetched to be kept.
+      const onDemand = ["shakespeare-tokenizer.json", "shakespeare.bpk"].map((f) => new URL(f, location.href).href);
       const keep = () => {
         // Everything fetched so far, and what the document names (the icon has no timing entry).
         const named = [...document.querySelectorAll("link[href], script[src]")].map((e) => e.href || e.src);
         const timed = performance.getEntriesByType("resource").map((entry) => entry.name);
         const files = [...new Set([...timed, ...named, ...worker.map((f) => new URL(f, location.href).href)])];
-        registration.active.postMessage({ keep: [location.pathname, ...files.filter(own)] });
+        registration.active.postMessage({ keep: [location.pathname, ...files.filter(own)], also: onDemand });
       };
       // Kept once the worker has fetched its files (or failed to), so that keeping them fetches nothing
       // the page is still waiting for.

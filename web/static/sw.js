@@ -4,15 +4,17 @@ const CACHE = "how-distributions-become-text";
 self.addEventListener("install", () => self.skipWaiting());
 self.addEventListener("activate", (event) => event.waitUntil(self.clients.claim()));
 
-// The page sends the files it loaded: keep exactly those (older bundles' files are dropped).
+// The page sends the files it loaded: keep exactly those (older bundles' files are dropped), and those
+// it fetches only on demand if they are already here.
 self.addEventListener("message", (event) => {
   const keep = (event.data && event.data.keep) || [];
   const urls = new Set(keep.map((url) => new URL(url, self.location.href).href));
+  const also = new Set(((event.data && event.data.also) || []).map((url) => new URL(url, self.location.href).href));
   event.waitUntil(
     caches.open(CACHE).then(async (cache) => {
       await Promise.all([...urls].map((url) => cache.add(url).catch(() => undefined)));
       for (const request of await cache.keys()) {
-        if (!urls.has(request.url)) await cache.delete(request);
+        if (!urls.has(request.url) && !also.has(request.url)) await cache.delete(request);
       }
       if (event.source) event.source.postMessage({ kept: urls.size });
     }),

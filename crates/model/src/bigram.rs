@@ -164,6 +164,10 @@ impl LanguageModel for Bigram {
         usize::MAX
     }
 
+    fn vocab_size(&self) -> usize {
+        VOCAB_SIZE
+    }
+
     fn device(&self) -> Device {
         self.table.val().device()
     }

@@ -11,7 +11,7 @@ use sampling::{Logits, TokenId};
 
 use crate::kv_cache::{KvCache, LayerCache};
 use crate::lm::to_vec;
-use crate::{GptConfig, LanguageModel, ModelError, VOCAB_SIZE};
+use crate::{GptConfig, LanguageModel, ModelError};
 
 /// The shipped weights (burnpack), trained by `cargo xtask train`.
 const SHIPPED_WEIGHTS: &[u8] = include_bytes!("../../../assets/models/gpt.bpk");
@@ -218,7 +218,7 @@ impl Gpt {
     /// # Errors
     /// [`ModelError::BadToken`] for an id outside the vocabulary.
     pub fn step(&self, token: TokenId, cache: &mut KvCache) -> Result<Logits, ModelError> {
-        if token >= VOCAB_SIZE {
+        if token >= self.vocab_size() {
             return Err(ModelError::BadToken(token));
         }
         if cache.len() == self.context {
@@ -240,7 +240,7 @@ impl Gpt {
     /// # Errors
     /// [`ModelError::BadToken`] for an id outside the vocabulary.
     pub fn extend(&self, tokens: &[TokenId], cache: &mut KvCache) -> Result<Vec<Logits>, ModelError> {
-        if let Some(&bad) = tokens.iter().find(|&&t| t >= VOCAB_SIZE) {
+        if let Some(&bad) = tokens.iter().find(|&&t| t >= self.vocab_size()) {
             return Err(ModelError::BadToken(bad));
         }
         if tokens.len() <= 1 || cache.len() + tokens.len() > self.context {
@@ -313,6 +313,10 @@ impl LanguageModel for Gpt {
 
     fn context_window(&self) -> usize {
         self.context
+    }
+
+    fn vocab_size(&self) -> usize {
+        self.head.weight.val().dims()[1]
     }
 
     fn device(&self) -> Device {

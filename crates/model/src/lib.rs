@@ -17,6 +17,7 @@ mod lm;
 mod opening;
 pub mod serve;
 mod speculative;
+pub mod text;
 mod weights;
 
 pub use backend::device;

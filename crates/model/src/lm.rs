@@ -21,6 +21,9 @@ pub trait LanguageModel {
     /// How many tokens of context the model reads at most.
     fn context_window(&self) -> usize;
 
+    /// How many tokens it knows: ids run from 0 to one less.
+    fn vocab_size(&self) -> usize;
+
     /// The device the weights live on.
     fn device(&self) -> Device;
 }
@@ -41,7 +44,7 @@ pub fn next_logits<M: LanguageModel + ?Sized>(model: &M, context: &[TokenId]) ->
     if context.is_empty() {
         return Err(ModelError::EmptyContext);
     }
-    if let Some(&bad) = context.iter().find(|&&t| t >= crate::VOCAB_SIZE) {
+    if let Some(&bad) = context.iter().find(|&&t| t >= model.vocab_size()) {
         return Err(ModelError::BadToken(bad));
     }
     let window = &context[context.len().saturating_sub(model.context_window())..]; // 1. crop to the window
@@ -79,7 +82,7 @@ where
 /// # Errors
 /// [`ModelError::BadToken`] for an id outside the vocabulary.
 pub fn mean_nll<M: LanguageModel + ?Sized>(model: &M, sequences: &[Vec<TokenId>]) -> Result<f64, ModelError> {
-    if let Some(&bad) = sequences.iter().flatten().find(|&&t| t >= crate::VOCAB_SIZE) {
+    if let Some(&bad) = sequences.iter().flatten().find(|&&t| t >= model.vocab_size()) {
         return Err(ModelError::BadToken(bad));
     }
     let window = model.context_window();

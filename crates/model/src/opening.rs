@@ -37,5 +37,10 @@ pub fn opening() -> Result<Opening, ModelError> {
         sampled: sampled_names(next, SAMPLED_NAMES, BEAM_SEED)?,
         speculative: Session::new(&bigram, &gpt)?.view(&gpt)?,
         config: card.config,
+        // The card without its prompts: the page shows only what was measured from them.
+        text: crate::text::TextCard {
+            greedy: crate::text::GreedyMeasured { prompts: Vec::new(), ..crate::text::card()?.greedy },
+            ..crate::text::card()?
+        },
     })
 }

@@ -4,13 +4,14 @@
 //! The browser's part (receiving messages, fetching the files with progress, the clock) is the worker
 //! crate's; everything here is tested natively.
 
-use protocol::control::prompt_context;
+use protocol::control::{Model, prompt_context};
 use protocol::demos::beam::beam_names;
 use protocol::demos::greedy::GreedyDemo;
 use protocol::demos::kv::comparison_length;
 use protocol::demos::speculative::MEASURED_NAMES;
 use protocol::messages::{Reply, Request, Status, Which};
 
+use crate::bpe::Bpe;
 use crate::demos::speculative::Session;
 use crate::{Bigram, BigramCard, Gpt, GptCard, ModelError, device, next_logits};
 
@@ -37,6 +38,7 @@ impl<T> Slot<T> {
 pub struct Worker {
     bigram: Slot<Bigram>,
     gpt: Slot<Gpt>,
+    text: Slot<(Gpt, Bpe)>,
     spec: Option<Session>,
 }
 
@@ -54,13 +56,26 @@ pub fn expected(which: Which) -> Result<(u64, String), ModelError> {
     Ok(match which {
         Which::Bigram => BigramCard::shipped().map(|c| (c.weights_bytes, c.weights_sha256))?,
         Which::Transformer => GptCard::shipped().map(|c| (c.weights_bytes, c.weights_sha256))?,
+        Which::Shakespeare => crate::text::card().map(|c| (c.weights_bytes, c.weights_sha256))?,
     })
+}
+
+/// The bytes of every file `which` needs, its weights and those beside them: the progress line's total.
+///
+/// # Errors
+/// As [`expected`].
+pub fn expected_total(which: Which) -> Result<u64, ModelError> {
+    let extra = match which {
+        Which::Shakespeare => crate::text::card()?.tokenizer_bytes,
+        _ => 0,
+    };
+    Ok(expected(which)?.0 + extra)
 }
 
 impl Worker {
     /// No model loaded yet.
     pub fn new() -> Self {
-        Self { bigram: Slot::Waiting, gpt: Slot::Waiting, spec: None }
+        Self { bigram: Slot::Waiting, gpt: Slot::Waiting, text: Slot::Waiting, spec: None }
     }
 
     /// Takes the bytes of `which`'s weights file: checked against the card, then loaded. Returns the
@@ -75,7 +90,25 @@ impl Worker {
                 .and_then(|()| GptCard::shipped())
                 .and_then(|card| crate::from_bytes(Gpt::new(&card.config, &device()), bytes))
                 .map(|m| self.gpt = Slot::Ready(m)),
+            Which::Shakespeare => checked.and_then(|()| {
+                Err(ModelError::Unavailable(format!("{} comes with its tokens: load it with them", which.file())))
+            }),
         };
+        self.settle(which, outcome)
+    }
+
+    /// Takes the Shakespeare model's weights and the file of its tokens, both checked against its card,
+    /// then loaded. Returns the model's status after it.
+    pub fn load_text(&mut self, weights: &[u8], tokens: &[u8]) -> Status {
+        let which = Which::Shakespeare;
+        let outcome = crate::text::load_tokenizer(tokens)
+            .and_then(|bpe| Ok((crate::text::load(weights, &device())?, bpe)))
+            .map(|m| self.text = Slot::Ready(m));
+        self.settle(which, outcome)
+    }
+
+    /// The status after a load's `outcome`: ready, or unavailable with the reason.
+    fn settle(&mut self, which: Which, outcome: Result<(), ModelError>) -> Status {
         match outcome {
             Ok(()) => Status::Ready,
             Err(e) => self.fail(which, &format!("{} could not be loaded: {e}.", which.name())),
@@ -87,16 +120,23 @@ impl Worker {
         match which {
             Which::Bigram => self.bigram = Slot::Unavailable(reason.into()),
             Which::Transformer => self.gpt = Slot::Unavailable(reason.into()),
+            Which::Shakespeare => self.text = Slot::Unavailable(reason.into()),
         }
         Status::Unavailable(reason.into())
     }
 
-    /// Whether `request` can run now, or must wait for a model still loading.
-    pub fn is_waiting_for(&self, request: &Request) -> bool {
-        request.needs().iter().any(|&w| match w {
+    /// Whether `which` has neither loaded nor failed yet.
+    pub fn is_waiting(&self, which: Which) -> bool {
+        match which {
             Which::Bigram => matches!(self.bigram, Slot::Waiting),
             Which::Transformer => matches!(self.gpt, Slot::Waiting),
-        })
+            Which::Shakespeare => matches!(self.text, Slot::Waiting),
+        }
+    }
+
+    /// Whether `request` can run now, or must wait for a model still loading.
+    pub fn is_waiting_for(&self, request: &Request) -> bool {
+        request.needs().iter().any(|&w| self.is_waiting(w))
     }
 
     /// Answers `request`, timing what it times with `now` (milliseconds from any origin). A request
@@ -109,6 +149,7 @@ impl Worker {
             .filter_map(|&w| match w {
                 Which::Bigram => self.bigram.get(w).err(),
                 Which::Transformer => self.gpt.get(w).err(),
+                Which::Shakespeare => self.text.get(w).err(),
             })
             .map(|e| e.to_string())
             .collect();
@@ -119,22 +160,28 @@ impl Worker {
     }
 
     fn answer(&mut self, request: Request, now: &dyn Fn() -> f64) -> Result<Reply, ModelError> {
-        let gpt = self.gpt.get(Which::Transformer)?;
-        let next = |context: &[usize]| next_logits(gpt, context);
+        let names = || self.gpt.get(Which::Transformer);
+        let next = |context: &[usize]| next_logits(names()?, context);
         Ok(match request {
             Request::Logits { prompt } => {
-                let logits = next_logits(gpt, &prompt_context(&prompt)?)?;
+                let logits = next_logits(names()?, &prompt_context(&prompt)?)?;
                 Reply::Logits { prompt, logits: logits.as_slice().iter().map(|&l| l as f32).collect() }
             }
-            Request::Greedy => Reply::Greedy(GreedyDemo::run(gpt.context(), next)?),
-            Request::Generate(settings) => Reply::Generated(crate::control::run(&settings, gpt)?),
+            Request::Greedy => Reply::Greedy(GreedyDemo::run(names()?.context(), next)?),
+            Request::Generate(settings) => Reply::Generated(match settings.model {
+                Model::Names => crate::control::run(&settings, names()?)?,
+                Model::Shakespeare => {
+                    let (model, bpe) = self.text.get(Which::Shakespeare)?;
+                    crate::text::generate(model, bpe, &settings)?
+                }
+            }),
             Request::Beam { width, alpha } => Reply::Beams(beam_names(next, width, alpha)?),
             Request::KvCompare => {
                 let n = comparison_length(&GptCard::shipped()?.config);
-                Reply::KvCompared(crate::demos::kv::compare(gpt, n, now)?)
+                Reply::KvCompared(crate::demos::kv::compare(names()?, n, now)?)
             }
             Request::SpecReset | Request::SpecRound { .. } => {
-                let bigram = self.bigram.get(Which::Bigram)?;
+                let (bigram, gpt) = (self.bigram.get(Which::Bigram)?, self.gpt.get(Which::Transformer)?);
                 let session = match &mut self.spec {
                     Some(session) => session,
                     empty => empty.insert(Session::new(bigram, gpt)?),
@@ -146,8 +193,12 @@ impl Worker {
                 Reply::Spec(session.view(gpt)?)
             }
             Request::SpecMeasure { gamma } => {
-                let bigram = self.bigram.get(Which::Bigram)?;
+                let (bigram, gpt) = (self.bigram.get(Which::Bigram)?, names()?);
                 Reply::SpecMeasured(crate::demos::speculative::measure(bigram, gpt, gamma, MEASURED_NAMES, now)?)
+            }
+            Request::TextGreedy { prompt } => {
+                let (model, bpe) = self.text.get(Which::Shakespeare)?;
+                Reply::TextRun(crate::text::greedy_run(model, bpe, &prompt)?)
             }
         })
     }

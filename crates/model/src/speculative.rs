@@ -110,7 +110,7 @@ pub struct Recompute<'m, M: ?Sized>(pub &'m M);
 
 impl<M: LanguageModel + ?Sized> Stateless for Recompute<'_, M> {
     fn logits_after(&self, read: &[TokenId], new: usize) -> Result<Vec<Logits>, ModelError> {
-        if let Some(&bad) = read.iter().find(|&&t| t >= crate::VOCAB_SIZE) {
+        if let Some(&bad) = read.iter().find(|&&t| t >= self.0.vocab_size()) {
             return Err(ModelError::BadToken(bad));
         }
         let from = read.len() - new;

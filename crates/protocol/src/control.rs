@@ -7,13 +7,58 @@ use serde::{Deserialize, Serialize};
 use crate::{ModelError, START, Vocab};
 use sampling::{Sampler, SamplingError, Temperature, TokenId, TopK, TopP};
 
-/// The most symbols one run may add.
+/// The most tokens one run may add.
 pub const MAX_LENGTH: usize = 40;
+
+/// The longest prompt a link may carry for the Shakespeare model, in characters (a names prompt:
+/// [`MAX_LENGTH`]).
+pub const MAX_TEXT_PROMPT: usize = 400;
+
+/// Which model the control surface runs.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Model {
+    /// The transformer of names: the prompt is the start of a name, a–z.
+    #[default]
+    Names,
+    /// The Shakespeare model: the prompt is any text.
+    Shakespeare,
+}
+
+impl Model {
+    /// Both, in the order the form offers them.
+    pub const ALL: [Self; 2] = [Self::Names, Self::Shakespeare];
+
+    /// Its value in a link.
+    pub fn key(self) -> &'static str {
+        match self {
+            Self::Names => "names",
+            Self::Shakespeare => "shakespeare",
+        }
+    }
+
+    /// Its label in the form.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Names => "Names (the transformer)",
+            Self::Shakespeare => "Shakespeare (word pieces)",
+        }
+    }
+
+    /// The longest prompt a link carries for it, in characters.
+    pub fn max_prompt(self) -> usize {
+        match self {
+            Self::Names => MAX_LENGTH,
+            Self::Shakespeare => MAX_TEXT_PROMPT,
+        }
+    }
+}
 
 /// Everything that decides the output once the weights are fixed.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Settings {
-    /// The start of the name, a–z only (may be empty).
+    /// The model that runs.
+    pub model: Model,
+    /// What to continue: for names the start of one, a–z only (may be empty); for Shakespeare any text.
     pub prompt: String,
     /// τ.
     pub tau: f64,
@@ -29,14 +74,16 @@ pub struct Settings {
 
 impl Default for Settings {
     fn default() -> Self {
-        Self { prompt: "ma".into(), tau: 0.8, k: 0, p: 0.95, seed: 7, length: 20 }
+        Self { model: Model::Names, prompt: "ma".into(), tau: 0.8, k: 0, p: 0.95, seed: 7, length: 20 }
     }
 }
 
 /// The control surface's form as typed: one text per field.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Form {
-    /// Letters to continue, checked against the vocabulary when run.
+    /// The model chosen.
+    pub model: Model,
+    /// What to continue, checked by the model's tokens when run.
     pub prompt: String,
     /// τ as typed, a decimal number greater than 0.
     pub tau: String,
@@ -54,6 +101,7 @@ impl Form {
     /// The form showing `settings`.
     pub fn of(settings: &Settings) -> Self {
         Self {
+            model: settings.model,
             prompt: settings.prompt.clone(),
             tau: settings.tau.to_string(),
             k: settings.k.to_string(),
@@ -75,7 +123,12 @@ impl Form {
         let whole =
             |name: &str, text: &str| text.trim().parse::<u64>().map_err(|_| format!("{name} must be a whole number"));
         Ok(Settings {
-            prompt: self.prompt.trim().to_string(),
+            model: self.model,
+            // A names prompt is letters, spaces around them a slip; a text prompt is kept as typed.
+            prompt: match self.model {
+                Model::Names => self.prompt.trim().to_string(),
+                Model::Shakespeare => self.prompt.clone(),
+            },
             tau: number("τ", &self.tau)?,
             k: usize::try_from(whole("k", &self.k)?).unwrap_or(usize::MAX),
             p: number("p", &self.p)?,
@@ -123,12 +176,24 @@ impl Settings {
         Ok(Sampler::new(Temperature::new(self.tau)?, TopK::new(self.k), TopP::new(self.p)?))
     }
 
-    /// The settings as a URL query, so that a link reproduces the same output.
+    /// The settings as a URL query, so that a link reproduces the same output (the model only when it
+    /// is not the default, so that older links read the same).
     pub fn to_query(&self) -> String {
-        format!(
-            "?prompt={}&t={}&k={}&p={}&seed={}&len={}",
-            self.prompt, self.tau, self.k, self.p, self.seed, self.length
-        )
+        let mut query = form_urlencoded::Serializer::for_suffix(String::from("?"), 1);
+        if self.model != Model::default() {
+            query.append_pair("model", self.model.key());
+        }
+        query.append_pair("prompt", &self.prompt);
+        for (key, value) in [
+            ("t", self.tau.to_string()),
+            ("k", self.k.to_string()),
+            ("p", self.p.to_string()),
+            ("seed", self.seed.to_string()),
+            ("len", self.length.to_string()),
+        ] {
+            query.append_pair(key, &value);
+        }
+        query.finish()
     }
 
     /// Settings from a URL query; missing values keep their defaults, and unusable ones are named in
@@ -137,12 +202,20 @@ impl Settings {
     pub fn from_query(query: &str) -> (Self, Vec<String>) {
         let mut s = Self::default();
         let mut notes = Vec::new();
-        for pair in query.trim_start_matches('?').split('&').filter(|p| !p.is_empty()) {
-            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+        let mut prompt = None;
+        for (key, value) in form_urlencoded::parse(query.trim_start_matches('?').as_bytes()) {
+            let (key, value) = (key.as_ref(), value.as_ref());
+            let pair = format!("{key}={value}");
             let problem = match key {
+                "model" => set(
+                    &mut s.model,
+                    Model::ALL.into_iter().find(|m| m.key() == value),
+                    "the model is names or shakespeare",
+                ),
                 "prompt" => {
-                    s.prompt = value.chars().take(MAX_LENGTH).collect();
-                    (value.chars().count() > MAX_LENGTH).then(|| format!("at most {MAX_LENGTH} symbols are kept"))
+                    prompt = Some(pair.clone());
+                    s.prompt = value.to_string();
+                    None
                 }
                 "t" => set(
                     &mut s.tau,
@@ -160,13 +233,24 @@ impl Settings {
                 _ => Some("not a setting".to_string()),
             };
             if let Some(why) = problem {
-                let shown: String = pair.chars().take(24).collect();
-                let cut = if shown.len() < pair.len() { "…" } else { "" };
-                notes.push(format!("{shown}{cut}: {why}"));
+                notes.push(note(&pair, &why));
             }
+        }
+        // The prompt is cut once the model is known, wherever the two stand in the link.
+        let most = s.model.max_prompt();
+        if let Some(pair) = prompt.filter(|_| s.prompt.chars().count() > most) {
+            s.prompt = s.prompt.chars().take(most).collect();
+            notes.push(note(&pair, &format!("at most {most} characters are kept")));
         }
         (s, notes)
     }
+}
+
+/// A note on a setting of a link: the pair, cut short, and why it was not used as written.
+fn note(pair: &str, why: &str) -> String {
+    let shown: String = pair.chars().take(24).collect();
+    let cut = if shown.len() < pair.len() { "…" } else { "" };
+    format!("{shown}{cut}: {why}")
 }
 
 /// Puts `parsed` in `slot` if there is one; otherwise returns why not.
@@ -181,9 +265,13 @@ fn set<T>(slot: &mut T, parsed: Option<T>, why: &str) -> Option<String> {
 }
 
 impl Output {
-    /// What a run of `prompt` produced when the model `added` these symbols (up to the end).
+    /// What a run of `prompt` produced when the model of names `added` these symbols (up to the end).
     pub fn of(prompt: &str, added: &[TokenId]) -> Self {
-        let text = format!("{prompt}{}", Vocab.name(added));
+        Self::text(format!("{prompt}{}", Vocab.name(added)))
+    }
+
+    /// A run that produced `text`, with its fingerprint.
+    pub fn text(text: String) -> Self {
         let hash = format!("{:016x}", fnv1a(text.as_bytes()));
         Self { text, hash: hash[..8].to_string() }
     }
@@ -195,8 +283,10 @@ mod tests {
 
     #[test]
     fn the_form_round_trips_and_names_the_first_bad_field() {
-        let s = Settings { prompt: "jo".into(), tau: 1.3, k: 5, p: 0.9, seed: 42, length: 12 };
+        let s = Settings { model: Model::Names, prompt: "jo".into(), tau: 1.3, k: 5, p: 0.9, seed: 42, length: 12 };
         assert_eq!(Form::of(&s).parse(), Ok(s.clone()));
+        let text = Settings { model: Model::Shakespeare, prompt: " O, ".into(), ..s.clone() };
+        assert_eq!(Form::of(&text).parse(), Ok(text), "a text prompt keeps its spaces");
         let spaced = Form { prompt: " jo ".into(), tau: " 1.3".into(), ..Form::of(&s) };
         assert_eq!(spaced.parse(), Ok(s.clone()));
         assert_eq!(Form { tau: "hot".into(), ..Form::of(&s) }.parse(), Err("τ must be a number".into()));
@@ -222,8 +312,20 @@ mod tests {
 
     #[test]
     fn settings_round_trip_through_the_url() {
-        let s = Settings { prompt: "jo".into(), tau: 1.3, k: 5, p: 0.9, seed: 42, length: 12 };
+        let s = Settings { model: Model::Names, prompt: "jo".into(), tau: 1.3, k: 5, p: 0.9, seed: 42, length: 12 };
+        assert_eq!(s.to_query(), "?prompt=jo&t=1.3&k=5&p=0.9&seed=42&len=12", "links made before the model choice");
         assert_eq!(Settings::from_query(&s.to_query()), (s, vec![]));
+        let text = Settings {
+            model: Model::Shakespeare,
+            prompt: "To be, or not to be & c.\n¿Qué? 100% = ½".into(),
+            tau: 0.7,
+            k: 40,
+            p: 1.0,
+            seed: 3,
+            length: 40,
+        };
+        assert!(text.to_query().starts_with("?model=shakespeare&prompt=To+be%2C+or"), "{}", text.to_query());
+        assert_eq!(Settings::from_query(&text.to_query()), (text, vec![]));
         assert_eq!(Settings::from_query(""), (Settings::default(), vec![]));
         assert_eq!(Settings::from_query("?"), (Settings::default(), vec![]));
     }
@@ -245,11 +347,15 @@ mod tests {
             ]
         );
         // Long or strange input is cut in the note and never breaks it.
-        let long = format!("?prompt={}&{}=1", "a".repeat(500), "é".repeat(100));
+        let long = format!("?prompt={}&{}=1&model=novel", "a".repeat(500), "é".repeat(100));
         let (s, notes) = Settings::from_query(&long);
         assert_eq!(s.prompt.len(), MAX_LENGTH);
-        assert_eq!(notes.len(), 2);
+        assert_eq!(notes.len(), 3);
         assert!(notes.iter().all(|n| n.chars().count() < 80), "{notes:?}");
+        assert!(notes.contains(&"model=novel: the model is names or shakespeare".to_string()), "{notes:?}");
+        // A text prompt may be longer, whichever comes first in the link.
+        let (s, notes) = Settings::from_query(&format!("?prompt={}&model=shakespeare", "a".repeat(500)));
+        assert_eq!((s.prompt.len(), notes.len()), (MAX_TEXT_PROMPT, 1));
     }
 
     #[test]

@@ -31,6 +31,21 @@ pub enum ModelError {
     /// An empty context where a model needs at least one token.
     #[error("the context is empty")]
     EmptyContext,
+    /// An empty prompt where a model continues text.
+    #[error("Type a few words first: the model continues what you write.")]
+    EmptyPrompt,
+    /// A prompt that leaves a model too little room in its window.
+    #[error(
+        "The prompt is {tokens} tokens; this model reads {window}, so keep it to {most} to leave it room to write."
+    )]
+    PromptTooLong {
+        /// The prompt's tokens.
+        tokens: usize,
+        /// The longest prompt taken.
+        most: usize,
+        /// The model's window.
+        window: usize,
+    },
     /// A message between the page and the model worker, or the page's opening data, that cannot be read.
     #[error("a message of the model worker cannot be read: {0}")]
     Message(String),

@@ -13,6 +13,7 @@ mod flops;
 pub mod messages;
 mod shape;
 mod speculative;
+pub mod text;
 mod vocab;
 
 pub use decoding::{DecodingTable, MAX_NAME, MethodRow};

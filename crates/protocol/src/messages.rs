@@ -2,8 +2,9 @@
 //! the opening data the page is sent with: the page asks, the worker answers each request by its id, and
 //! tells the page how its models are loading.
 //!
-//! Every request is answered exactly once, in the order the worker received them (it runs them one at a
-//! time). A page that asks again before an answer arrives either waits for both answers or keeps only
+//! Every request is answered exactly once. The worker runs them one at a time, in the order it received
+//! them, except that a request waiting for a model still loading does not hold up later ones that need
+//! none of its models. A page that asks again before an answer arrives either waits for both answers or keeps only
 //! the newest, by id.
 
 use serde::de::DeserializeOwned;
@@ -14,26 +15,33 @@ use crate::demos::beam::Scored;
 use crate::demos::greedy::GreedyDemo;
 use crate::demos::kv::{KvComparison, KvRecording};
 use crate::demos::speculative::{SpecMeasured, SpecView};
+use crate::text::{TextCard, TextRun};
 use crate::{DecodingTable, GptConfig, ModelError};
 
-/// One of the page's two models.
+/// One of the page's models.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Which {
-    /// The character bigram.
+    /// The character bigram of names.
     Bigram,
-    /// The transformer.
+    /// The transformer of names.
     Transformer,
+    /// The word-piece transformer of Shakespeare's text: loaded only when the learner first asks.
+    Shakespeare,
 }
 
 impl Which {
-    /// Both, in the order the worker loads them (the small one first).
+    /// The models loaded at start, in the order the worker loads them (the small one first).
     pub const ALL: [Self; 2] = [Self::Bigram, Self::Transformer];
+
+    /// Every model, those loaded on demand last.
+    pub const EVERY: [Self; 3] = [Self::Bigram, Self::Transformer, Self::Shakespeare];
 
     /// The model as the page names it, with its article.
     pub fn name(self) -> &'static str {
         match self {
             Self::Bigram => "The bigram",
             Self::Transformer => "The transformer",
+            Self::Shakespeare => "The Shakespeare model",
         }
     }
 
@@ -42,7 +50,29 @@ impl Which {
         match self {
             Self::Bigram => "bigram.bpk",
             Self::Transformer => "gpt.bpk",
+            Self::Shakespeare => "shakespeare.bpk",
         }
+    }
+
+    /// Every file it needs beside its weights, fetched before them.
+    pub fn extra_files(self) -> &'static [&'static str] {
+        match self {
+            Self::Shakespeare => &["shakespeare-tokenizer.json"],
+            _ => &[],
+        }
+    }
+
+    /// The model the control surface runs for `model`.
+    pub fn of(model: crate::control::Model) -> Self {
+        match model {
+            crate::control::Model::Names => Self::Transformer,
+            crate::control::Model::Shakespeare => Self::Shakespeare,
+        }
+    }
+
+    /// Whether the worker loads it only when a request needs it.
+    pub fn on_demand(self) -> bool {
+        !Self::ALL.contains(&self)
     }
 }
 
@@ -79,6 +109,11 @@ pub enum Request {
         /// Drafts a round.
         gamma: usize,
     },
+    /// The Shakespeare model's greedy run from a prompt, until its window is full.
+    TextGreedy {
+        /// The text to continue, as typed (encoded by the worker).
+        prompt: String,
+    },
 }
 
 impl Request {
@@ -86,6 +121,8 @@ impl Request {
     pub fn needs(&self) -> &'static [Which] {
         match self {
             Self::SpecReset | Self::SpecRound { .. } | Self::SpecMeasure { .. } => &Which::ALL,
+            Self::TextGreedy { .. } => &[Which::Shakespeare],
+            Self::Generate(settings) if settings.model == crate::control::Model::Shakespeare => &[Which::Shakespeare],
             _ => &[Which::Transformer],
         }
     }
@@ -113,6 +150,8 @@ pub enum Reply {
     Spec(SpecView),
     /// Plain and speculative sampling, timed.
     SpecMeasured(SpecMeasured),
+    /// A greedy run on text.
+    TextRun(TextRun),
     /// Why the request could not be answered: a sentence for the page.
     Failed(String),
 }
@@ -181,6 +220,9 @@ pub struct Opening {
     pub sampled: Vec<Scored>,
     /// The speculative step-through before its first round.
     pub speculative: SpecView,
+    /// The Shakespeare model's card: its size, how well it does, and greedy decoding measured on it (without
+    /// the prompts it was measured from, which the page does not show).
+    pub text: TextCard,
 }
 
 impl Opening {
@@ -248,5 +290,7 @@ mod tests {
         assert_eq!(Request::SpecRound { gamma: 2 }.needs(), Which::ALL);
         assert_eq!(Request::Greedy.needs(), [Which::Transformer]);
         assert_eq!(Which::Transformer.file(), "gpt.bpk");
+        assert_eq!(Request::TextGreedy { prompt: "O".into() }.needs(), [Which::Shakespeare]);
+        assert!(Which::Shakespeare.on_demand() && !Which::Bigram.on_demand());
     }
 }

@@ -6,6 +6,7 @@
 use std::io::{Read, Write};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 
 use hyper::server::conn::http1;
@@ -113,6 +114,30 @@ pub struct Server {
     address: SocketAddr,
     stop: Option<oneshot::Sender<()>>,
     thread: Option<JoinHandle<()>>,
+    requested: Arc<Mutex<Vec<String>>>,
+}
+
+/// The folder's files, with the path of every request noted.
+#[derive(Clone)]
+struct Noted {
+    files: TowerToHyperService<ServeDir>,
+    requested: Arc<Mutex<Vec<String>>>,
+}
+
+impl hyper::service::Service<hyper::Request<hyper::body::Incoming>> for Noted {
+    type Response =
+        <TowerToHyperService<ServeDir> as hyper::service::Service<hyper::Request<hyper::body::Incoming>>>::Response;
+    type Error =
+        <TowerToHyperService<ServeDir> as hyper::service::Service<hyper::Request<hyper::body::Incoming>>>::Error;
+    type Future =
+        <TowerToHyperService<ServeDir> as hyper::service::Service<hyper::Request<hyper::body::Incoming>>>::Future;
+
+    fn call(&self, request: hyper::Request<hyper::body::Incoming>) -> Self::Future {
+        if let Ok(mut requested) = self.requested.lock() {
+            requested.push(request.uri().path().to_string());
+        }
+        self.files.call(request)
+    }
 }
 
 impl Server {
@@ -130,12 +155,15 @@ impl Server {
             let _context = runtime.enter();
             TcpListener::from_std(listener).map_err(cannot)?
         };
-        let files = ServeDir::new(root).precompressed_br().precompressed_gzip();
+        let requested = Arc::new(Mutex::new(Vec::new()));
+        let files = Noted {
+            files: TowerToHyperService::new(ServeDir::new(root).precompressed_br().precompressed_gzip()),
+            requested: Arc::clone(&requested),
+        };
         let (stop, stopped) = oneshot::channel::<()>();
         let accepting = async move {
             while let Ok((stream, _)) = listener.accept().await {
-                let service = TowerToHyperService::new(files.clone());
-                tokio::spawn(http1::Builder::new().serve_connection(TokioIo::new(stream), service));
+                tokio::spawn(http1::Builder::new().serve_connection(TokioIo::new(stream), files.clone()));
             }
         };
         let thread = std::thread::spawn(move || {
@@ -147,7 +175,12 @@ impl Server {
             });
             // Dropping the runtime here closes the listener and every open connection.
         });
-        Ok(Self { address, stop: Some(stop), thread: Some(thread) })
+        Ok(Self { address, stop: Some(stop), thread: Some(thread), requested })
+    }
+
+    /// The paths asked for so far, in order.
+    pub fn requested(&self) -> Vec<String> {
+        self.requested.lock().map(|r| r.clone()).unwrap_or_default()
     }
 
     /// The base URL, with a trailing slash.

@@ -31,6 +31,14 @@ const PAGE_PART: &str = "\n### First load";
 /// page's part (the bundle, the page in Chromium, Lighthouse) and keeps the rest of the last table.
 pub fn bench(args: &[String]) -> Result {
     let tools = tools::ensure()?;
+    if args.first().is_some_and(|a| a == "text") {
+        let table = step("the Shakespeare model's step, natively and in Chromium", || text_table(&tools, &args[1..]))?;
+        let out = root().join("bench/text.md");
+        std::fs::create_dir_all(root().join("bench")).map_err(|e| format!("cannot create bench/: {e}"))?;
+        std::fs::write(&out, &table).map_err(|e| format!("cannot write {}: {e}", out.display()))?;
+        println!("\n{table}\nwritten to {}", out.display());
+        return Ok(());
+    }
     if args.first().is_some_and(|a| a == "page") {
         let out = root().join("bench/latest.md");
         let last = std::fs::read_to_string(&out).map_err(|e| format!("cannot read {}: {e}", out.display()))?;
@@ -63,7 +71,8 @@ pub fn bench(args: &[String]) -> Result {
         speculative_table(&criterion_medians("speculative")?, &text)
     })?;
     let shapes = step("read criterion's medians on every shape", || criterion_medians("shapes"))?;
-    let wasm = step("the core in Chromium (wasm32, wasm-bindgen-test)", || wasm_medians(&tools))?;
+    let wasm = step("the core in Chromium (wasm32, wasm-bindgen-test)", || wasm_medians(&tools, "sampling"))?;
+    let text = step("the Shakespeare model's step, natively and in Chromium", || text_table(&tools, args))?;
     step("release bundle (trunk build --release)", || release_bundle(&tools))?;
     let page = step("widget benchmark in Chromium (performance measures)", || browser_figures(&tools))?;
     let audit = step("Lighthouse (npm), mobile profile", || lighthouse_table(&tools))?;
@@ -72,6 +81,7 @@ pub fn bench(args: &[String]) -> Result {
         sampler_table(&native, &wasm),
         shape_table(&shapes, &wasm),
         speculative,
+        text,
         bundle_table()?,
         page,
         audit,
@@ -172,9 +182,44 @@ fn read_dir(dir: &Path) -> Result<Vec<PathBuf>> {
     Ok(entries.flatten().map(|e| e.path()).filter(|p| p.is_dir()).collect())
 }
 
-/// Runs the wasm benchmark in Chromium and reads its `bench <id> <ns>` lines.
-fn wasm_medians(tools: &Tools) -> Result<BTreeMap<String, f64>> {
-    let mut c = cmd("cargo", &["test", "--release", "--target", WASM, "-p", "sampling", "--test", "wasm_bench"]);
+/// The Shakespeare model's cached step at t = 64 against the floor (a plain f32 matrix–vector product of
+/// the same FLOPs), natively (criterion, `-C target-cpu=native`) and in Chromium, each in one run.
+fn text_table(tools: &Tools, args: &[String]) -> Result<String> {
+    let mut c = cmd("cargo", &["bench", "-p", "model", "--bench", "text", "--"]);
+    c.args(args).env("RUSTFLAGS", NATIVE_FLAGS).env("CARGO_TARGET_DIR", bench_target());
+    run(c)?;
+    let native = criterion_medians("text")?;
+    let wasm = wasm_medians(tools, "model")?;
+    let card: Value = serde_json::from_str(
+        &std::fs::read_to_string(root().join("assets/models/shakespeare.json")).map_err(|e| e.to_string())?,
+    )
+    .map_err(|e| e.to_string())?;
+    let config: protocol::GptConfig = serde_json::from_value(card["config"].clone()).map_err(|e| e.to_string())?;
+    let flops = config.step_flops(64, protocol::Cache::On).total() as f64;
+    let mut t = String::from(
+        "\n### The Shakespeare model: one cached step at t = 64 (median), against a plain f32 matrix–vector loop of the same FLOPs\n\n",
+    );
+    t += &format!("FLOPs per step: {flops:.0}.\n\n");
+    t += "| where | step | tokens/s | GFLOP/s | floor (matvec) | floor GFLOP/s | step ÷ floor |\n|---|---|---|---|---|---|---|\n";
+    for (place, medians) in [("natively", &native), ("in Chromium (wasm32)", &wasm)] {
+        let (step, floor) = (medians.get("step/64").copied(), medians.get("matvec/64").copied());
+        let gflops = |ns: Option<f64>| ns.map_or("—".to_string(), |ns| format!("{:.2}", flops / ns));
+        t += &format!(
+            "| {place} | {} | {} | {} | {} | {} | {} |\n",
+            us(step.unwrap_or(f64::NAN)),
+            step.map_or("—".to_string(), |ns| format!("{:.0}", 1e9 / ns)),
+            gflops(step),
+            us(floor.unwrap_or(f64::NAN)),
+            gflops(floor),
+            ratio(step, floor),
+        );
+    }
+    Ok(t)
+}
+
+/// Runs `package`'s wasm benchmark in Chromium and reads its `bench <id> <ns>` lines.
+fn wasm_medians(tools: &Tools, package: &str) -> Result<BTreeMap<String, f64>> {
+    let mut c = cmd("cargo", &["test", "--release", "--target", WASM, "-p", package, "--test", "wasm_bench"]);
     c.args(["--", "--include-ignored", "--nocapture"]);
     c.env("PATH", &tools.path).env("CHROMEDRIVER", &tools.chromedriver);
     // The runner gives a whole run 20 s by default; every case and shape takes about a minute.

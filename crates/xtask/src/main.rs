@@ -11,7 +11,7 @@
 //! * `monkey`: the long run of the seeded monkey test in Chromium.
 //! * `mutants`: mutation testing of the sampling core (cargo-mutants); the README reports the score.
 //! * `setup`: only install what is missing.
-//! * `corpus`, `fit-bigram`, `train`, `decoding-table`, `tokenizer`: regenerate the committed data and
+//! * `corpus`, `fit-bigram`, `train`, `decoding-table`, `tokenizer`, `train-text`: regenerate the committed data and
 //!   weights.
 
 mod bench;
@@ -36,7 +36,8 @@ tasks:
   test [KIND...]    install what is missing, then run every check; or only some KINDs:
                     lint (fmt + clippy), native, wasm (headless Chromium), e2e (release bundle in Chromium)
   build             build the release bundle into dist/
-  bench [page]      run every benchmark and write the table: bench/latest.md and the README
+  bench [page|text] run every benchmark and write the table: bench/latest.md and the README
+                    (text: only the Shakespeare model's step, natively and in Chromium: bench/text.md)
                     (page: only the bundle, the page in Chromium and Lighthouse)
   fuzz [SECONDS]    fuzz the sampler and the prompt path (nightly, cargo-fuzz) for SECONDS each
                     (default 60), then minimize fuzz/corpus/, which CI replays as tests
@@ -51,6 +52,9 @@ tasks:
   decoding-table    compare decoding methods on the transformer: assets/models/decoding.json
   tokenizer         train the Shakespeare model's tokens with the tokenizers library (byte-level BPE,
                     2,048): assets/models/shakespeare-tokenizer.json
+  train-text        train the Shakespeare model on the training works (CPU, about 45 minutes, with a
+                    progress line; TEXT_WIDTH, TEXT_LAYERS, TEXT_STEPS try other shapes):
+                    assets/models/shakespeare.bpk and its card, with greedy decoding measured
 ";
 
 fn main() -> ExitCode {
@@ -69,6 +73,7 @@ fn main() -> ExitCode {
         Some("train") => models::train(),
         Some("decoding-table") => models::decoding_table(),
         Some("tokenizer") => models::tokenizer(),
+        Some("train-text") => models::train_text(),
         Some("help" | "-h" | "--help") => {
             print!("{USAGE}");
             Ok(())

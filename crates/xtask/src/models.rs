@@ -1,4 +1,4 @@
-//! `cargo xtask fit-bigram`, `train`, `decoding-table` and `tokenizer`: regenerate the committed model
+//! `cargo xtask fit-bigram`, `train`, `decoding-table`, `tokenizer` and `train-text`: regenerate the committed model
 //! files, each by running one binary of the model crate in release mode.
 
 use crate::run::{Result, cmd, run, step};
@@ -28,5 +28,13 @@ pub fn decoding_table() -> Result {
 pub fn tokenizer() -> Result {
     step("train the tokenizer (cargo run -p model --features train --bin train-tokenizer)", || {
         run(cmd("cargo", &["run", "--release", "-p", "model", "--features", "train", "--bin", "train-tokenizer"]))
+    })
+}
+
+/// Trains the Shakespeare model (about 45 minutes on two cores, with a progress line) and writes its
+/// weights and card, with the figures the page states about it.
+pub fn train_text() -> Result {
+    step("train the Shakespeare model (cargo run -p model --features train --bin train-text)", || {
+        run(cmd("cargo", &["run", "--release", "-p", "model", "--features", "train", "--bin", "train-text"]))
     })
 }

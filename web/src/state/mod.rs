@@ -17,3 +17,4 @@ pub mod speculative;
 pub mod steps;
 pub mod strip;
 pub mod temperature;
+pub mod text;

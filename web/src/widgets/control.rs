@@ -1,7 +1,7 @@
 //! The control surface: prompt, sampler and seed in, a name and its fingerprint out.
 
 use leptos::prelude::*;
-use protocol::control::{Form, Output, Settings, prompt_context};
+use protocol::control::{Form, Model, Output, Settings, prompt_context};
 use protocol::messages::{Reply, Request, Which};
 
 use crate::models::Models;
@@ -49,6 +49,7 @@ pub fn ControlSurface(
     let notice = (!ignored.is_empty())
         .then(|| format!("From the page's address, defaults were used instead of: {}.", ignored.join("; ")));
     let form = Form::of(&initial);
+    let model = RwSignal::new(form.model);
     let (prompt, tau, k) = (RwSignal::new(form.prompt), RwSignal::new(form.tau), RwSignal::new(form.k));
     let (p, seed, length) = (RwSignal::new(form.p), RwSignal::new(form.seed), RwSignal::new(form.length));
     let runs = RwSignal::new(Vec::<(String, Output)>::new());
@@ -56,6 +57,7 @@ pub fn ControlSurface(
 
     let read = move || -> Result<Settings, String> {
         Form {
+            model: model.get_untracked(),
             prompt: prompt.get_untracked(),
             tau: tau.get_untracked(),
             k: k.get_untracked(),
@@ -69,9 +71,12 @@ pub fn ControlSurface(
     let pending = RwSignal::new(0usize);
     let generate = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        // Settings the core refuses, and prompts outside a–z, are named here before anything runs.
+        // Settings the core refuses, and names prompts outside a–z, are named here before anything runs
+        // (a text prompt is checked by the worker, which holds its tokens).
         let checked = read().and_then(|settings| {
-            prompt_context(&settings.prompt).map_err(|e| e.to_string())?;
+            if settings.model == Model::Names {
+                prompt_context(&settings.prompt).map_err(|e| e.to_string())?;
+            }
             settings.sampler().map_err(|e| e.to_string())?;
             Ok(settings)
         });
@@ -96,16 +101,26 @@ pub fn ControlSurface(
             }
         });
     };
-    let status = move || (pending.get() > 0).then(|| models.awaiting(&[Which::Transformer]));
+    let status = move || (pending.get() > 0).then(|| models.awaiting(&[Which::of(model.get())]));
 
     view! {
         <figure class="widget control">
             <p class="try">
                 "Try: press Generate twice without changing anything, then change only the seed and generate "
-                "again. Notice: the same three settings give the same name and fingerprint; a new seed alone "
-                "gives another name."
+                "again; then pick Shakespeare and do the same. Notice: the same three settings give the same text "
+                "and fingerprint; a new seed alone gives another."
             </p>
             <form on:submit=generate>
+                <fieldset class="model-choice">
+                    <legend>"Model"</legend>
+                    {Model::ALL.into_iter().map(|m| view! {
+                        <label class="choice">
+                            <input type="radio" name="control-model" prop:checked=move || model.get() == m
+                                on:change=move |_| model.set(m) />
+                            <span>{m.label()}</span>
+                        </label>
+                    }).collect_view()}
+                </fieldset>
                 <div class="controls">
                     <Field label="Prompt" value=prompt />
                     <Field label="Temperature τ" value=tau inputmode="decimal" />
@@ -126,7 +141,7 @@ pub fn ControlSurface(
                         .map(|(query, out)| {
                             view! {
                                 <li>
-                                    <code class="name">{out.text}</code>" "
+                                    <code class="name output">{out.text}</code>" "
                                     <span class="hash" title="FNV-1a of the output bytes">{out.hash}</span>" "
                                     <a href=query.clone()>{query.clone()}</a>
                                 </li>
@@ -136,9 +151,11 @@ pub fn ControlSurface(
                 }}
             </ol>
             <figcaption>
-                "The newest run is first. Generate twice with the same settings: the name and its fingerprint "
-                "(a hash of the output's bytes) repeat exactly. Change only the seed, and the same model writes "
-                "another name. The settings are kept in the page's address, so a link reproduces a run."
+                "The newest run is first, computed live in your browser. Generate twice with the same settings: the "
+                "text and its fingerprint (a hash of the output's bytes) repeat exactly. Change only the seed, and "
+                "the same model writes something else. The settings are kept in the page's address, so a link "
+                "reproduces a run. The Shakespeare model is fetched the first time it runs; its length counts "
+                "word pieces, the names model's letters."
             </figcaption>
         </figure>
     }

@@ -16,3 +16,4 @@ pub mod stages;
 pub mod steps;
 pub mod strip;
 pub mod temperature;
+pub mod text;

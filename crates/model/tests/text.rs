@@ -1,0 +1,137 @@
+//! The shipped Shakespeare model against its card: the weights are the card's, its loss on the start of
+//! the validation works is the card's figure, greedy decoding from the card's first prompts ends where the
+//! card says, and the worker answers a greedy run from any typed text with a run or a named error.
+
+use model::bpe::Bpe;
+use model::serve::Worker;
+use model::text::{
+    MAX_PROMPT, MEASURED_PROMPTS, TOKENIZER, TextCard, card, greedy_run, load, measure_greedy, running_nll,
+    validation_prompts,
+};
+use model::{ModelError, device};
+use protocol::messages::{Reply, Request, Status, Which};
+
+fn root() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn weights() -> Vec<u8> {
+    std::fs::read(root().join("assets/models/shakespeare.bpk")).unwrap()
+}
+
+fn tokens_file() -> Vec<u8> {
+    std::fs::read(root().join("assets/models/shakespeare-tokenizer.json")).unwrap()
+}
+
+fn validation() -> String {
+    std::fs::read_to_string(root().join("assets/corpus/shakespeare/validation.txt")).unwrap()
+}
+
+fn clock() -> f64 {
+    0.0
+}
+
+#[test]
+fn the_card_meets_the_target_and_its_head_loss_is_reproduced_from_the_shipped_weights() {
+    let card = card().unwrap();
+    assert!(card.validation_loss_per_character <= 1.75, "{}", card.validation_loss_per_character);
+    assert!(card.validation_loss_per_character < card.token_bigram_per_character);
+    assert!((1_000_000..=3_000_000).contains(&card.parameters), "{}", card.parameters);
+    assert!(card.config.context >= 128);
+    assert!(card.training_seconds <= 3600.0);
+
+    let model = load(&weights(), &device()).unwrap();
+    let bpe = Bpe::from_json(TOKENIZER).unwrap();
+    let tokens = bpe.encode(&validation());
+    assert_eq!(tokens.len(), card.validation_tokens);
+    let (nll, scored) = running_nll(&model, &tokens[..TextCard::HEAD_TOKENS], card.config.context, 32).unwrap();
+    let head = nll / scored as f64;
+    assert!((head - card.head_loss).abs() < 1e-3, "{head} against the card's {}", card.head_loss);
+}
+
+#[test]
+fn greedy_from_the_first_prompts_ends_where_the_card_says() {
+    let card = card().unwrap();
+    let prompts = validation_prompts(&validation(), MEASURED_PROMPTS);
+    assert_eq!(prompts, card.greedy.prompts);
+    let model = load(&weights(), &device()).unwrap();
+    let bpe = Bpe::from_json(TOKENIZER).unwrap();
+    let first = measure_greedy(&model, &bpe, &prompts[..4]).unwrap();
+    assert_eq!(first.repeats, card.greedy.repeats[..4]);
+    assert_eq!(first.window, card.config.context);
+}
+
+#[test]
+fn the_worker_runs_greedy_on_text_once_loaded_and_names_what_it_cannot_take() {
+    let mut worker = Worker::new();
+    let ask = |prompt: &str| Request::TextGreedy { prompt: prompt.into() };
+    assert!(worker.is_waiting_for(&ask("O")));
+    let Reply::Failed(why) = worker.handle(ask("O"), &clock) else { panic!() };
+    assert_eq!(why, "The Shakespeare model has not loaded yet.");
+
+    let (bytes, tokens) = (weights(), tokens_file());
+    let Status::Unavailable(why) = Worker::new().load_text(&bytes[..100], &tokens) else { panic!() };
+    assert!(why.starts_with("The Shakespeare model could not be loaded: shakespeare.bpk has 100 bytes"), "{why}");
+    let mut damaged = tokens.clone();
+    damaged[500] ^= 1;
+    let Status::Unavailable(why) = Worker::new().load_text(&bytes, &damaged) else { panic!() };
+    assert_eq!(
+        why,
+        "The Shakespeare model could not be loaded: shakespeare-tokenizer.json does not match its card's SHA-256: \
+         the file is damaged."
+    );
+    assert!(matches!(Worker::new().load(Which::Shakespeare, &bytes), Status::Unavailable(_)), "needs its tokens");
+
+    assert_eq!(worker.load_text(&bytes, &tokens), Status::Ready);
+    let Reply::TextRun(run) = worker.handle(ask("Is this a dagger which I see before me,\n"), &clock) else { panic!() };
+    assert_eq!(run.tokens.len(), card().unwrap().config.context, "written until the window is full");
+    assert_eq!(run.text(0..run.prompt_len), "Is this a dagger which I see before me,\n");
+    // What the worker answers is the function's own run.
+    let model = load(&bytes, &device()).unwrap();
+    let bpe = Bpe::from_json(TOKENIZER).unwrap();
+    assert_eq!(run, greedy_run(&model, &bpe, "Is this a dagger which I see before me,\n").unwrap());
+
+    // Any characters encode: emoji, accents and controls run; no text and too much are named errors.
+    let Reply::TextRun(odd) = worker.handle(ask("naïve 🙂\t¿"), &clock) else { panic!() };
+    assert_eq!(odd.text(0..odd.prompt_len), "naïve 🙂\t¿");
+    assert_eq!(worker.handle(ask(""), &clock), Reply::Failed(ModelError::EmptyPrompt.to_string()));
+    let long = " word".repeat(MAX_PROMPT + 1);
+    let tokens = bpe.encode(&long).len();
+    assert!(tokens > MAX_PROMPT);
+    let Reply::Failed(why) = worker.handle(ask(&long), &clock) else { panic!() };
+    assert_eq!(
+        why,
+        format!(
+            "The prompt is {tokens} tokens; this model reads 128, so keep it to {MAX_PROMPT} to leave it room to write."
+        )
+    );
+}
+
+#[test]
+fn the_control_surface_on_text_is_decided_by_prompt_sampler_and_seed() {
+    use protocol::control::{Model, Settings};
+    let model = load(&weights(), &device()).unwrap();
+    let bpe = Bpe::from_json(TOKENIZER).unwrap();
+    let settings = Settings {
+        model: Model::Shakespeare,
+        prompt: "To be, or not to be".into(),
+        tau: 0.8,
+        k: 40,
+        p: 0.95,
+        seed: 7,
+        length: 40,
+    };
+    let first = model::text::generate(&model, &bpe, &settings).unwrap();
+    assert_eq!(first, model::text::generate(&model, &bpe, &settings).unwrap(), "the same three, the same bytes");
+    assert!(first.text.starts_with("To be, or not to be") && first.text.len() > settings.prompt.len() + 40);
+    let other = model::text::generate(&model, &bpe, &Settings { seed: 8, ..settings.clone() }).unwrap();
+    assert_ne!(first.hash, other.hash, "another seed, another path");
+    // The worker answers the same, once the model is loaded; before, it names the model it waits for.
+    let mut worker = Worker::new();
+    assert_eq!(Request::Generate(settings.clone()).needs(), [Which::Shakespeare]);
+    assert!(worker.is_waiting_for(&Request::Generate(settings.clone())));
+    worker.load_text(&weights(), &tokens_file());
+    assert_eq!(worker.handle(Request::Generate(settings.clone()), &clock), Reply::Generated(first));
+    let cold = Settings { tau: 0.0, ..settings };
+    assert!(matches!(worker.handle(Request::Generate(cold), &clock), Reply::Failed(_)));
+}

@@ -1,0 +1,215 @@
+//! The Shakespeare model as both sides know it: its card (how it was trained and how well it does, with
+//! greedy decoding measured on it), a greedy run on text as the page shows it, and where such a run falls
+//! into a stretch it writes over and over.
+
+use sampling::TokenId;
+use serde::{Deserialize, Serialize};
+
+use crate::GptConfig;
+
+/// The shortest repeating stretch the page reports, in tokens: two laps of a short one ("the the … the"),
+/// or at least two of a longer one. Shorter coincidences at the end of a run are not called a loop.
+pub const MIN_REPEAT: usize = 8;
+
+/// The source lesson's claim: greedy decoding "collapses into a repeating cycle within 30 tokens". The
+/// page measures it rather than repeating it.
+pub const CLAIMED_WITHIN: usize = 30;
+
+/// How the Shakespeare model was trained and how well it does, written beside its weights by
+/// `cargo xtask train-text`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TextCard {
+    /// The architecture.
+    pub config: GptConfig,
+    /// Where the text came from, and its split.
+    pub corpus: String,
+    /// The tokens' file, beside this card: fetched with the weights.
+    pub tokenizer: String,
+    /// Its length in bytes: checked before the tokens are used.
+    pub tokenizer_bytes: u64,
+    /// Its SHA-256, in hexadecimal: checked before the tokens are used.
+    pub tokenizer_sha256: String,
+    /// Tokens in the training works.
+    pub train_tokens: usize,
+    /// Tokens in the validation works.
+    pub validation_tokens: usize,
+    /// Characters in the validation works.
+    pub validation_characters: usize,
+    /// Optimizer steps taken.
+    pub steps: usize,
+    /// Windows per step, each `config.context` tokens long.
+    pub batch: usize,
+    /// The seed of initialization and batching.
+    pub seed: u64,
+    /// Mean negative log-likelihood per token on a stretch of the training works as long as the
+    /// validation works, at the end, nats.
+    pub train_loss: f64,
+    /// Mean negative log-likelihood per token on the validation works, nats.
+    pub validation_loss: f64,
+    /// The same, per character of the validation text: every token's loss summed, over the characters.
+    pub validation_loss_per_character: f64,
+    /// Tokens per character of the validation text.
+    pub tokens_per_character: f64,
+    /// A bigram of characters (add-one), per character of the validation text, nats.
+    pub character_bigram_per_character: f64,
+    /// A bigram of tokens (add-one), per character of the validation text, nats.
+    pub token_bigram_per_character: f64,
+    /// The validation loss per token on the validation text's first [`TextCard::HEAD_TOKENS`] tokens
+    /// alone: a figure a test recomputes from the shipped weights in seconds.
+    pub head_loss: f64,
+    /// Number of parameters.
+    pub parameters: usize,
+    /// Wall-clock training time, seconds.
+    pub training_seconds: f64,
+    /// The shapes tried before this one, each with its figures after the same short run: how the shape
+    /// was chosen.
+    pub shapes_tried: Vec<String>,
+    /// Greedy decoding from lines of the validation works.
+    pub greedy: GreedyMeasured,
+    /// The weights file, beside this card.
+    pub weights: String,
+    /// Its length in bytes: checked before the weights are used.
+    pub weights_bytes: u64,
+    /// Its SHA-256, in hexadecimal: checked before the weights are used.
+    pub weights_sha256: String,
+}
+
+impl TextCard {
+    /// How many validation tokens [`TextCard::head_loss`] covers.
+    pub const HEAD_TOKENS: usize = 2048;
+}
+
+/// Greedy runs from prompts taken from the validation works, each written until the model's window is
+/// full: where each fell into a repeating stretch.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GreedyMeasured {
+    /// The prompts, one line of the validation works each (with its line break).
+    pub prompts: Vec<String>,
+    /// For each prompt: where its run began repeating, counted from the first token written, and with
+    /// what period; `None` if it did not within the window.
+    pub repeats: Vec<Option<Stretch>>,
+    /// The tokens each run held at the end (the prompt's and the written ones: the model's window).
+    pub window: usize,
+}
+
+impl GreedyMeasured {
+    /// Tokens written before the repeating stretch began, for the runs that repeated, in order.
+    pub fn onsets(&self) -> Vec<usize> {
+        let mut onsets: Vec<usize> = self.repeats.iter().flatten().map(|s| s.start).collect();
+        onsets.sort_unstable();
+        onsets
+    }
+
+    /// The median of [`GreedyMeasured::onsets`] (halfway between the middle two for an even count).
+    pub fn median_onset(&self) -> Option<f64> {
+        let onsets = self.onsets();
+        let n = onsets.len();
+        (n > 0).then(|| (onsets[(n - 1) / 2] + onsets[n / 2]) as f64 / 2.0)
+    }
+
+    /// How many runs repeated within `tokens` written tokens.
+    pub fn within(&self, tokens: usize) -> usize {
+        self.repeats.iter().flatten().filter(|s| s.start < tokens).count()
+    }
+}
+
+/// A stretch at the end of a run that is one lap of `period` tokens written over and over, from `start`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Stretch {
+    /// Where the stretch begins.
+    pub start: usize,
+    /// The length of one lap.
+    pub period: usize,
+}
+
+/// The repeating stretch that `run` ends in, if one begins at or after `from`: the earliest start from
+/// which everything to the end is one lap repeated (at least two laps and [`MIN_REPEAT`] tokens), and the
+/// shortest lap there. `start` is counted from the beginning of `run`.
+pub fn repeating_end(run: &[TokenId], from: usize) -> Option<Stretch> {
+    let n = run.len();
+    let mut best: Option<Stretch> = None;
+    for period in 1..=n.saturating_sub(from) / 2 {
+        // Walk back from the end while each token equals the one a lap later.
+        let mut start = n - period;
+        while start > from && run[start - 1] == run[start - 1 + period] {
+            start -= 1;
+        }
+        let length = n - start;
+        if length >= 2 * period && length >= MIN_REPEAT && best.is_none_or(|b| start < b.start) {
+            best = Some(Stretch { start, period });
+        }
+    }
+    best
+}
+
+/// One token of a run on text: its id and its piece, shown with a visible mark for a space and a line
+/// break.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TextToken {
+    /// The token's id.
+    pub id: TokenId,
+    /// Its piece of text, as shown.
+    pub shown: String,
+    /// Its bytes (a token may hold part of a character).
+    pub bytes: Vec<u8>,
+}
+
+/// A greedy run of the Shakespeare model from a prompt, until its window is full.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TextRun {
+    /// The prompt's tokens, then the written ones.
+    pub tokens: Vec<TextToken>,
+    /// How many of them are the prompt's.
+    pub prompt_len: usize,
+    /// The repeating stretch it ends in, counted from the start of `tokens`.
+    pub repeat: Option<Stretch>,
+}
+
+impl TextRun {
+    /// The text of tokens `range`, its bytes read together (a character split between tokens is whole;
+    /// one cut by the range's ends shows as `�`).
+    pub fn text(&self, range: std::ops::Range<usize>) -> String {
+        let bytes: Vec<u8> = self.tokens.get(range).unwrap_or_default().iter().flat_map(|t| t.bytes.clone()).collect();
+        String::from_utf8_lossy(&bytes).into_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_earliest_stretch_that_repeats_to_the_end_is_found() {
+        // 9 8 | 1 2 3 1 2 3 1 2 3 1 2 3: from index 2, period 3.
+        let run = [9, 8, 1, 2, 3, 1, 2, 3, 1, 2, 3, 1, 2, 3];
+        assert_eq!(repeating_end(&run, 0), Some(Stretch { start: 2, period: 3 }));
+        // Not before `from`, and not shorter than MIN_REPEAT.
+        assert_eq!(repeating_end(&run, 4), Some(Stretch { start: 4, period: 3 }));
+        assert_eq!(repeating_end(&run, 7), None);
+        // The same token over and over: period 1, from where it begins.
+        let run = [5, 6, 7, 7, 7, 7, 7, 7, 7, 7, 7];
+        assert_eq!(repeating_end(&run, 0), Some(Stretch { start: 2, period: 1 }));
+        // A lap that fits only once, or a stretch shorter than MIN_REPEAT, is not a loop.
+        assert_eq!(repeating_end(&[1, 2, 3, 4, 5, 6, 7, 8, 9], 0), None);
+        assert_eq!(repeating_end(&[1, 2, 3, 4, 5, 6, 7, 7], 0), None);
+        assert_eq!(repeating_end(&[], 0), None);
+        assert_eq!(repeating_end(&[1, 1], 5), None);
+    }
+
+    #[test]
+    fn the_measured_figures_follow_the_runs() {
+        let stretch = |start| Some(Stretch { start, period: 4 });
+        let measured = GreedyMeasured {
+            prompts: vec![String::new(); 4],
+            repeats: vec![stretch(40), None, stretch(3), stretch(17)],
+            window: 128,
+        };
+        assert_eq!(measured.onsets(), [3, 17, 40]);
+        assert_eq!(measured.median_onset(), Some(17.0));
+        let even = GreedyMeasured { repeats: vec![stretch(3), stretch(6)], ..measured.clone() };
+        assert_eq!(even.median_onset(), Some(4.5));
+        assert_eq!(measured.within(30), 2);
+        let none = GreedyMeasured { prompts: vec![], repeats: vec![None], window: 128 };
+        assert_eq!(none.median_onset(), None);
+    }
+}
