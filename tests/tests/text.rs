@@ -116,3 +116,43 @@ async fn the_control_surface_on_shakespeare_writes_what_the_native_model_writes(
     })
     .await;
 }
+
+#[tokio::test]
+async fn once_fetched_the_shakespeare_model_runs_with_the_network_gone() {
+    with_page(|page| async move {
+        page.open().await;
+        page.wait_for("the offline copy", || async {
+            page.eval("return document.documentElement.dataset.offline === 'ready';").await == true
+        })
+        .await;
+        let card = card().unwrap();
+        let kb = ((card.weights_bytes + card.tokenizer_bytes) as f64 / 1000.0).round();
+        let run = page.by_role("button", &format!("Run greedy (fetches the model once: {kb} KB)")).await;
+        page.press(&run, Key::Enter, 1).await;
+        let summary = "[data-testid=text-greedy-summary]";
+        page.wait_for("the first run", || async { shown(&page, summary).await.contains("greedy wrote") }).await;
+        let first = shown(&page, summary).await;
+        // The service worker holds both files (not only the browser's HTTP cache).
+        let kept = "return Promise.all(['shakespeare.bpk', 'shakespeare-tokenizer.json'].map(f => \
+                    caches.open('how-distributions-become-text').then(c => c.match(f)).then(r => !!r)))";
+        page.wait_for("the service worker's copy", || async {
+            page.eval(kept).await == serde_json::json!([true, true])
+        })
+        .await;
+
+        page.stop_server();
+        page.client.refresh().await.expect("the page reloads from the offline copy");
+        page.open_here().await;
+        let run = page.by_role("button", &format!("Run greedy (fetches the model once: {kb} KB)")).await;
+        page.press(&run, Key::Enter, 1).await;
+        page.wait_for("the run offline", || async { shown(&page, summary).await.contains("greedy wrote") }).await;
+        assert_eq!(shown(&page, summary).await, first, "the same model, from the offline copy");
+        // Still kept after the reload's own keep list, which names only the files loaded at start.
+        page.wait_for("the offline copy again", || async {
+            page.eval("return document.documentElement.dataset.offline === 'ready';").await == true
+        })
+        .await;
+        assert_eq!(page.eval(kept).await, serde_json::json!([true, true]));
+    })
+    .await;
+}

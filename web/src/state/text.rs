@@ -147,7 +147,7 @@ pub fn measured_summary(card: &TextCard) -> String {
     let (fewest, most) =
         (m.onsets().first().copied().unwrap_or_default(), m.onsets().last().copied().unwrap_or_default());
     format!(
-        "Measured when the model was trained, from {runs} lines of the held-out plays: greedy fell into \
+        "Measured by the training task, from {runs} lines of the held-out plays: greedy fell into \
          a repeating stretch before its window of {} tokens was full in {repeated} of {runs} runs, after a median \
          of {median} written tokens (fewest {fewest}, most {most}); {} of {runs} within {CLAIMED_WITHIN} tokens.",
         m.window,
@@ -162,7 +162,7 @@ pub fn model_line(card: &TextCard) -> String {
          the plays held out from training it scores {:.2} nats a character (a bigram of characters: {:.2}, of \
          word pieces: {:.2}). Its weights are {} KB, fetched the first time you run it.",
         group_thousands(card.parameters as u64),
-        card.config.vocab,
+        group_thousands(card.config.vocab as u64),
         card.validation_loss_per_character,
         card.character_bigram_per_character,
         card.token_bigram_per_character,
