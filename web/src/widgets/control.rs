@@ -39,7 +39,27 @@ fn Field(
     }
 }
 
-/// The control surface on the trained transformer.
+/// The model the control surface runs, as a group of radio buttons.
+#[component]
+fn ModelChoice(
+    /// The chosen model, shared with the form.
+    model: RwSignal<Model>,
+) -> impl IntoView {
+    view! {
+        <fieldset class="model-choice">
+            <legend>"Model"</legend>
+            {Model::ALL.into_iter().map(|m| view! {
+                <label class="choice">
+                    <input type="radio" name="control-model" prop:checked=move || model.get() == m
+                        on:change=move |_| model.set(m) />
+                    <span>{m.label()}</span>
+                </label>
+            }).collect_view()}
+        </fieldset>
+    }
+}
+
+/// The control surface on the trained models.
 #[component]
 pub fn ControlSurface(
     /// The models, in the background: the runs are the transformer's.
@@ -111,16 +131,7 @@ pub fn ControlSurface(
                 "and fingerprint; a new seed alone gives another."
             </p>
             <form on:submit=generate>
-                <fieldset class="model-choice">
-                    <legend>"Model"</legend>
-                    {Model::ALL.into_iter().map(|m| view! {
-                        <label class="choice">
-                            <input type="radio" name="control-model" prop:checked=move || model.get() == m
-                                on:change=move |_| model.set(m) />
-                            <span>{m.label()}</span>
-                        </label>
-                    }).collect_view()}
-                </fieldset>
+                <ModelChoice model />
                 <div class="controls">
                     <Field label="Prompt" value=prompt />
                     <Field label="Temperature τ" value=tau inputmode="decimal" />
