@@ -127,11 +127,16 @@ pub fn repeated_summary(run: &TextRun) -> String {
     if written == 0 {
         return String::new();
     }
-    format!(
-        "Of the {written} stretches of {STRETCH} tokens greedy wrote, {repeated} ({:.0}%) had already appeared \
-         earlier in the run: phrases come back, often with a word changed, even where no exact lap is found.",
-        100.0 * repeated as f64 / written as f64
-    )
+    let share = 100.0 * repeated as f64 / written as f64;
+    let counted = format!(
+        "Of the {written} stretches of {STRETCH} tokens greedy wrote, {repeated} ({share:.0}%) had already appeared earlier in the run"
+    );
+    // Only a run that repeated something is said to bring phrases back.
+    match (repeated, run.repeat) {
+        (0, _) => format!("{counted}."),
+        (_, None) => format!("{counted}: phrases come back even though no exact lap is found."),
+        (_, Some(_)) => format!("{counted}: phrases come back, and the run ends in an exact lap."),
+    }
 }
 
 /// Kilobytes as the page shows them.
@@ -214,6 +219,14 @@ mod tests {
             repeated_summary(&r)
         );
         assert_eq!(repeated_summary(&run(&[1, 2], 2)), "");
+        assert!(repeated_summary(&r).ends_with("earlier in the run."), "nothing repeated, nothing claimed");
+        // Prompt 5 6; written 1 2 3 4 1 2 3 4 9: the second 1 2 3 4 was written before, and no lap ends the run.
+        let circling = run(&[5, 6, 1, 2, 3, 4, 1, 2, 3, 4, 9], 2);
+        assert!(
+            repeated_summary(&circling).ends_with("phrases come back even though no exact lap is found."),
+            "{}",
+            repeated_summary(&circling)
+        );
     }
 
     #[test]
