@@ -319,6 +319,19 @@ impl Page {
     /// Presses `dy0` pixels below the centre of `element`, then visits each vertical offset of `path`
     /// (from the press point) taking `step` for each move, and releases.
     pub async fn drag_along(&self, element: &Element, dy0: f64, path: &[f64], step: Duration, pointer: Pointer) {
+        let path: Vec<(f64, f64)> = path.iter().map(|&dy| (0.0, dy)).collect();
+        self.drag_through(element, dy0, &path, step, pointer).await;
+    }
+
+    /// Presses the centre of `element` and moves `dx` pixels sideways in five steps, then releases.
+    pub async fn drag_sideways(&self, element: &Element, dx: f64, pointer: Pointer) {
+        let path: Vec<(f64, f64)> = (1..=5).map(|step| (dx * f64::from(step) / 5.0, 0.0)).collect();
+        self.drag_through(element, 0.0, &path, Duration::from_millis(20), pointer).await;
+    }
+
+    /// Presses `dy0` pixels below the centre of `element`, then visits each offset `(dx, dy)` of `path`
+    /// (from the press point) taking `step` for each move, and releases.
+    async fn drag_through(&self, element: &Element, dy0: f64, path: &[(f64, f64)], step: Duration, pointer: Pointer) {
         let arg = serde_json::to_value(element).expect("an element serializes");
         let centre = self
             .client
@@ -334,7 +347,11 @@ impl Page {
         let (x, y) = (at(0).round(), (at(1) + dy0).round());
         let mut actions =
             vec![PointerAction::MoveTo { duration: None, x, y }, PointerAction::Down { button: MOUSE_BUTTON_LEFT }];
-        actions.extend(path.iter().map(|dy| PointerAction::MoveTo { duration: Some(step), x, y: (y + dy).round() }));
+        actions.extend(path.iter().map(|(dx, dy)| PointerAction::MoveTo {
+            duration: Some(step),
+            x: (x + dx).round(),
+            y: (y + dy).round(),
+        }));
         actions.push(PointerAction::Up { button: MOUSE_BUTTON_LEFT });
         match pointer {
             Pointer::Mouse => {

@@ -27,6 +27,21 @@ async fn move_everything(page: &Page) {
     for button in ["Next step", "Draw 100", "Step forward", "Step forward", "KV cache", "Generate", "long-tailed"] {
         page.by_role("button", button).await.click().await.unwrap();
     }
+    // The widgets on text, run once (the Shakespeare model is fetched for them).
+    for button in ["Next token", "Show the next token's distribution"] {
+        page.by_role("button", button).await.click().await.unwrap();
+    }
+    page.wait_for("the widgets on text", || async {
+        page.eval(
+            "return !!document.querySelector('[data-testid=text-loop-chips] .id') \
+               && !!document.querySelector('.text-bar [role=slider]')",
+        )
+        .await
+            == true
+    })
+    .await;
+    let rest = page.by_role("slider", "P(the other 2,036)").await;
+    page.press(&rest, Key::Up, 3).await;
     let quiz = page.by_role("textbox", "Greedy decoding is the same as top-k sampling with which k?").await;
     quiz.send_keys("7").await.unwrap();
     page.press(&quiz, Key::Enter, 1).await;
@@ -176,6 +191,16 @@ async fn on_a_phone_nothing_scrolls_sideways_and_every_drag_works() {
             page.drag(&element, 0.0, dy, Pointer::Touch).await;
             page.wait_for("the drag to land", || async { page.attr(&element, "aria-valuenow").await != before }).await;
         }
+        // The bars on text follow a finger sideways.
+        page.by_role("button", "Show the next token's distribution").await.click().await.unwrap();
+        page.wait_for("the bars on text", || async {
+            page.eval("return !!document.querySelector('.text-bar [role=slider]')").await == true
+        })
+        .await;
+        let rest = page.by_role("slider", "P(the other 2,036)").await;
+        let before = page.attr(&rest, "aria-valuenow").await;
+        page.drag_sideways(&rest, 40.0, Pointer::Touch).await;
+        page.wait_for("the drag to land", || async { page.attr(&rest, "aria-valuenow").await != before }).await;
         let scroll = page.number("return document.documentElement.scrollWidth;").await;
         assert!(scroll <= width, "after the drags the page is {scroll} px wide");
         assert_no_violations(&page, "on a phone, after the drags").await;

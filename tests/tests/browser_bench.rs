@@ -239,6 +239,28 @@ async fn main_thread_during_widget_actions() {
         wait_for_part(&page, "[data-testid=bars-samples]", "10000").await;
         row("Draw 10,000 from the bars", long_tasks(&page).await);
 
+        watch_long_tasks(&page).await;
+        let card = model::text::card().expect("the Shakespeare model's card");
+        let kb = ((card.weights_bytes + card.tokenizer_bytes) as f64 / 1000.0).round();
+        page.by_role("button", &format!("Run greedy (fetches the model once: {kb} KB)")).await.click().await.unwrap();
+        wait_for_part(&page, "[data-testid=text-greedy-summary]", "greedy wrote").await;
+        row("greedy on text: the Shakespeare model fetched, loaded and run until its window is full", long_tasks(&page).await);
+
+        watch_long_tasks(&page).await;
+        click("button", "Ten more tokens").await;
+        wait_for_part(&page, "[data-testid=text-loop-step]", "step 10 of 10").await;
+        row("the loop on text, ten steps (the sampler on 2,048 logits on the page)", long_tasks(&page).await);
+
+        watch_long_tasks(&page).await;
+        click("button", "Show the next token's distribution").await;
+        wait_for_part(&page, "[data-testid=text-bars-tail]", "The other").await;
+        let k = page.by_role("slider", "Top-k for the bars on text").await;
+        page.press(&k, Key::Left, 10).await;
+        wait_for_part(&page, "[data-testid=text-bars-alive]", "50 of").await;
+        click("button", "Draw 10,000 tokens").await;
+        wait_for_part(&page, "[data-testid=text-bars-draws]", "10000").await;
+        row("the bars on text: shown, top-k moved ten places, 10,000 tokens drawn", long_tasks(&page).await);
+
         write_out(&rows.join("\n"));
     })
     .await;

@@ -156,3 +156,106 @@ async fn once_fetched_the_shakespeare_model_runs_with_the_network_gone() {
     })
     .await;
 }
+
+/// The shipped Shakespeare model and its tokenizer, natively.
+fn native() -> (model::Gpt, Bpe) {
+    let bytes = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../assets/models/shakespeare.bpk")).unwrap();
+    (load(&bytes, &model::device()).unwrap(), Bpe::from_json(TOKENIZER).unwrap())
+}
+
+#[tokio::test]
+async fn the_loop_on_text_takes_the_steps_the_native_model_and_sampler_take() {
+    use web::state::text_loop::TextLoop;
+    with_page(|page| async move {
+        page.open().await;
+        let next = page.by_role("button", "Next token").await;
+        page.press(&next, Key::Enter, 1).await;
+        let step = "[data-testid=text-loop-step]";
+        page.wait_for("the first step", || async { shown(&page, step).await == "step 1 of 1 taken" }).await;
+        let ten = page.by_role("button", "Ten more tokens").await;
+        page.press(&ten, Key::Enter, 1).await;
+        page.wait_for("ten more", || async { shown(&page, step).await == "step 11 of 11 taken" }).await;
+
+        // The same eleven steps natively: the worker's answer, the page's sampler and seed.
+        let (model, bpe) = native();
+        let prompt = web::widgets::text::FIRST_PROMPT;
+        let mut lp = TextLoop::new();
+        while lp.len() < 11 {
+            let Some(protocol::messages::Request::TextNext { prompt, appended }) = lp.request(prompt) else {
+                panic!()
+            };
+            lp.take(&model::text::next(&model, &bpe, &prompt, &appended).unwrap()).unwrap();
+        }
+        let check = |lp: TextLoop| {
+            let page = &page;
+            async move {
+                let s = lp.current().unwrap().clone();
+                let ids = page
+                    .eval("return [...document.querySelectorAll('[data-testid=text-loop-chips] .id')].map(e => +e.textContent)")
+                    .await;
+                assert_eq!(ids, serde_json::json!(s.context));
+                assert_eq!(shown(page, "[data-testid=text-loop-chosen]").await, lp.piece(s.chosen));
+                assert_eq!(shown(page, "[data-testid=text-loop-logits]").await, lp.listed(&s.logits, 2));
+                for (i, stage) in s.stages.iter().enumerate() {
+                    assert_eq!(shown(page, &format!("[data-testid=text-loop-stage-{i}]")).await, lp.listed(stage, 3));
+                }
+                assert_eq!(shown(page, "[data-testid=text-loop-appended]").await, lp.appended_text().concat());
+                assert_eq!(shown(page, "[data-testid=text-loop-window]").await, lp.window_line(128));
+            }
+        };
+        check(lp.clone()).await;
+        let back = page.by_role("button", "Previous token").await;
+        page.press(&back, Key::Enter, 3).await;
+        page.wait_for("three back", || async { shown(&page, step).await == "step 8 of 11 taken" }).await;
+        let mut earlier = lp.clone();
+        (0..3).for_each(|_| earlier.back());
+        check(earlier).await;
+        // Forward again replays what was drawn: nothing new is asked, nothing changes.
+        page.press(&next, Key::Enter, 3).await;
+        page.wait_for("three forward", || async { shown(&page, step).await == "step 11 of 11 taken" }).await;
+        check(lp).await;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_bars_on_text_cut_the_tail_of_the_whole_vocabulary_as_the_native_state_does() {
+    use web::state::text_bars::{Slot, TextBars};
+    with_page(|page| async move {
+        page.open().await;
+        let show = page.by_role("button", "Show the next token's distribution").await;
+        page.press(&show, Key::Enter, 1).await;
+        let tail = "[data-testid=text-bars-tail]";
+        page.wait_for("the bars", || async { !shown(&page, tail).await.is_empty() }).await;
+
+        let (model, bpe) = native();
+        let next = model::text::next(&model, &bpe, web::widgets::text_bars::FIRST_PROMPT, &[]).unwrap();
+        let mut bars = TextBars::new(&next).unwrap();
+        let rest = format!("P({})", bars.label(Slot::Rest));
+        assert_eq!(shown(&page, tail).await, bars.tail_line());
+        assert_eq!(shown(&page, "[data-testid=text-bars-argmax]").await, bars.piece(bars.argmax()));
+
+        // Top-k to 50 by keyboard: ten positions down from off (…, 50, 60, 80, 100, 150, 200, 300, 500,
+        // 1000, 1500, off).
+        let k = page.by_role("slider", "Top-k for the bars on text").await;
+        page.press(&k, Key::Left, 10).await;
+        bars.set_top_k(sampling::TopK::new(50));
+        page.wait_for("top-k", || async { shown(&page, "[data-testid=text-bars-alive]").await == "50 of 2,048" }).await;
+        assert_eq!(shown(&page, tail).await, bars.tail_line());
+
+        // The rest of the vocabulary dragged up by keyboard: five steps of 0.01.
+        let rest_bar = page.by_role("slider", &rest).await;
+        page.press(&rest_bar, Key::Up, 5).await;
+        (0..5).for_each(|_| bars.nudge(Slot::Rest, 0.01));
+        let now = format!("{:.3}", bars.before(Slot::Rest));
+        page.wait_for("the rest's mass", || async { page.attr(&rest_bar, "aria-valuenow").await == now }).await;
+        assert_eq!(shown(&page, tail).await, bars.tail_line());
+
+        // Draws from the seeded generator land where the native draws do.
+        page.by_role("button", "Draw 10,000 tokens").await.click().await.unwrap();
+        bars.draw(10_000);
+        let drawn = format!("drawn {:.3}", bars.drawn(Slot::Rest).unwrap());
+        page.wait_for("the draws", || async { page.attr(&rest_bar, "aria-valuetext").await.ends_with(&drawn) }).await;
+    })
+    .await;
+}

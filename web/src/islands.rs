@@ -9,9 +9,10 @@ use crate::parts::{Parts, failed};
 use crate::widgets;
 
 /// Every island, in the order of the page.
-pub const NAMES: [&str; 25] = [
+pub const NAMES: [&str; 27] = [
     "progress",
     "loop",
+    "loop-text",
     "greedy",
     "greedy-text",
     "quiz-0",
@@ -19,6 +20,7 @@ pub const NAMES: [&str; 25] = [
     "quiz-2",
     "worked-example",
     "bars",
+    "bars-text",
     "quiz-3",
     "nucleus",
     "stages",
@@ -46,6 +48,10 @@ pub fn render(name: &'static str, parts: &Parts) -> AnyView {
             let steps = protocol::demos::steps::replay(o.config.context, &o.loop_outputs).map_err(|e| e.to_string())?;
             Ok(view! { <widgets::steps::LoopView steps /> }.into_any())
         }),
+        "loop-text" => parts.opening().map(|o| {
+            let card = o.text.clone();
+            view! { <widgets::text_loop::TextLoopView models card /> }.into_any()
+        }),
         "greedy" => Ok(view! { <GreedyView models window=parts.config.context /> }.into_any()),
         "greedy-text" => parts.opening().map(|o| {
             let card = o.text.clone();
@@ -55,6 +61,10 @@ pub fn render(name: &'static str, parts: &Parts) -> AnyView {
         "bars" => parts.bars().map(|state| {
             let after_start = parts.after("").ok();
             view! { <widgets::bars::BarsWidget state models after_start /> }.into_any()
+        }),
+        "bars-text" => parts.opening().map(|o| {
+            let card = o.text.clone();
+            view! { <widgets::text_bars::TextBarsView models card /> }.into_any()
         }),
         "nucleus" => parts.bars().map(|bars| view! { <widgets::nucleus::NucleusView bars progress /> }.into_any()),
         "stages" => parts.bars().map(|state| view! { <widgets::stages::StageView state /> }.into_any()),

@@ -50,7 +50,7 @@ pub fn Sections(
         <LoopSection parts=parts.clone() />
         <GreedySection parts=parts.clone() />
         <TemperatureSection parts=parts.clone() />
-        <TopKSection />
+        <TopKSection parts=parts.clone() />
         <TopPSection parts=parts.clone() />
         <OrderSection parts=parts.clone() />
         <EnginesSection parts=parts.clone() />
@@ -88,6 +88,14 @@ fn LoopSection(
         </ol>
         <p>"Here is that loop on this page's trained transformer, one step at a time:"</p>
         {island("loop", &parts)}
+        <p>
+            "The same four steps run on text. The second model below was trained by this project on "
+            "Shakespeare's works; its tokens are word pieces, from a vocabulary of "
+            {parts.opening().map(|o| crate::state::kv::group_thousands(o.text.config.vocab as u64)).unwrap_or_default()}
+            ", and it reads at most "{parts.opening().map(|o| o.text.config.context).unwrap_or_default()}" of them. "
+            "Unlike the recording above, every step here runs live when you ask for it."
+        </p>
+        {island("loop-text", &parts)}
         <p>"In Rust, with this project's sampling core (the code runs as a test):"</p>
         <Code markdown=include_str!("../snippets/loop.md") />
         },
@@ -172,7 +180,13 @@ fn TemperatureSection(
 
 /// Top-k: the formula and what k does.
 #[component]
-fn TopKSection() -> impl IntoView {
+fn TopKSection(
+    /// What the page loaded.
+    parts: Parts,
+) -> impl IntoView {
+    let vocab = parts.opening().map(|o| o.text.config.vocab).unwrap_or_default();
+    let rest = vocab.saturating_sub(crate::state::text_bars::TOP_BARS);
+    let group = |n: usize| crate::state::kv::group_thousands(n as u64);
     section(
         "top-k",
         view! {
@@ -187,6 +201,13 @@ fn TopKSection() -> impl IntoView {
             "k = 1 is greedy; k = |V| changes nothing. Deployed models often use k between 40 and 200. Slide "
             "top-k in the bars above and watch the short bars vanish."
         </p>
+        <p>
+            "Twenty-seven symbols have no long tail to speak of. A vocabulary of word pieces has one: below, "
+            "the Shakespeare model's distribution of the token after a prompt, its "{crate::state::text_bars::TOP_BARS}
+            " most likely tokens each as a bar and the other "{group(rest)}" together as one. Temperature, top-k "
+            "and top-p act on all "{group(vocab)}"; the last bar shows how much of the tail they leave."
+        </p>
+        {island("bars-text", &parts)}
         },
     )
 }

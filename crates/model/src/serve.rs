@@ -200,6 +200,10 @@ impl Worker {
                 let (model, bpe) = self.text.get(Which::Shakespeare)?;
                 Reply::TextRun(crate::text::greedy_run(model, bpe, &prompt)?)
             }
+            Request::TextNext { prompt, appended } => {
+                let (model, bpe) = self.text.get(Which::Shakespeare)?;
+                Reply::TextNext(crate::text::next(model, bpe, &prompt, &appended)?)
+            }
         })
     }
 }

@@ -118,6 +118,33 @@ pub fn generate(
     Ok(protocol::control::Output::text(format!("{}{}", settings.prompt, bpe.decode(&written))))
 }
 
+/// The next-token logits after `prompt` (encoded by `bpe`) and the tokens `appended` to it: the model reads
+/// the last window's worth of them. Every token of the vocabulary comes with it as shown.
+///
+/// # Errors
+/// [`ModelError::EmptyPrompt`], [`ModelError::PromptTooLong`] as [`greedy_run`]; [`ModelError::BadToken`]
+/// for an appended id outside the vocabulary.
+pub fn next(
+    model: &crate::Gpt,
+    bpe: &crate::bpe::Bpe,
+    prompt: &str,
+    appended: &[TokenId],
+) -> Result<protocol::text::TextNext, ModelError> {
+    let ids = prompt_ids(model, bpe, prompt)?;
+    let prompt_len = ids.len();
+    let context = [ids.as_slice(), appended].concat();
+    let view_start = context.len().saturating_sub(model.context()); // crop to the window
+    let logits = crate::next_logits(model, &context[view_start..])?; // [vocab]
+    Ok(protocol::text::TextNext {
+        prompt: prompt.to_string(),
+        ids: context,
+        prompt_len,
+        view_start,
+        logits: logits.as_slice().iter().map(|&l| l as f32).collect(),
+        vocab: (0..bpe.vocab_size()).map(|id| TextToken { id, shown: bpe.shown(id), bytes: bpe.bytes(id) }).collect(),
+    })
+}
+
 /// Greedy runs from each of `prompts`: where each began repeating, counted from its first written token.
 ///
 /// # Errors

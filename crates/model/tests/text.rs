@@ -135,3 +135,39 @@ fn the_control_surface_on_text_is_decided_by_prompt_sampler_and_seed() {
     let cold = Settings { tau: 0.0, ..settings };
     assert!(matches!(worker.handle(Request::Generate(cold), &clock), Reply::Failed(_)));
 }
+
+#[test]
+fn the_worker_gives_the_next_token_logits_after_a_prompt_and_what_was_appended() {
+    let model = load(&weights(), &device()).unwrap();
+    let bpe = Bpe::from_json(TOKENIZER).unwrap();
+    let mut worker = Worker::new();
+    let ask = |prompt: &str, appended: Vec<usize>| Request::TextNext { prompt: prompt.into(), appended };
+    assert!(worker.is_waiting_for(&ask("O", vec![])));
+    worker.load_text(&weights(), &tokens_file());
+
+    let prompt = "Is this a dagger which I see before me,\n";
+    let Reply::TextNext(first) = worker.handle(ask(prompt, vec![]), &clock) else { panic!() };
+    let ids = bpe.encode(prompt);
+    assert_eq!((first.ids.clone(), first.prompt_len, first.view_start), (ids.clone(), ids.len(), 0));
+    assert!(first.appended().is_empty());
+    assert_eq!(first.text(&first.ids), prompt);
+    assert_eq!(first.vocab.len(), bpe.vocab_size());
+    assert_eq!(first.piece(ids[1]), bpe.shown(ids[1]));
+    let expected = model::next_logits(&model, &ids).unwrap();
+    let got: Vec<f64> = first.logits.iter().map(|&l| f64::from(l)).collect();
+    assert_eq!(got, expected.as_slice(), "the model's own logits, exactly (f32 either way)");
+
+    // Appended tokens are read after the prompt; past the window the oldest fall out of view.
+    let appended: Vec<usize> = (0..150).map(|i| (i * 37) % bpe.vocab_size()).collect();
+    let Reply::TextNext(long) = worker.handle(ask(prompt, appended.clone()), &clock) else { panic!() };
+    let all = [ids.as_slice(), &appended].concat();
+    assert_eq!(long.appended(), appended.as_slice());
+    assert_eq!(long.view_start, all.len() - model.context());
+    let expected = model::next_logits(&model, &all[long.view_start..]).unwrap();
+    assert_eq!(long.logits.iter().map(|&l| f64::from(l)).collect::<Vec<_>>(), expected.as_slice());
+
+    // An id outside the vocabulary and an empty prompt are named errors.
+    let Reply::Failed(why) = worker.handle(ask(prompt, vec![bpe.vocab_size()]), &clock) else { panic!() };
+    assert_eq!(why, ModelError::BadToken(bpe.vocab_size()).to_string());
+    assert_eq!(worker.handle(ask("", vec![1]), &clock), Reply::Failed(ModelError::EmptyPrompt.to_string()));
+}

@@ -15,8 +15,9 @@ use crate::demos::beam::Scored;
 use crate::demos::greedy::GreedyDemo;
 use crate::demos::kv::{KvComparison, KvRecording};
 use crate::demos::speculative::{SpecMeasured, SpecView};
-use crate::text::{TextCard, TextRun};
+use crate::text::{TextCard, TextNext, TextRun};
 use crate::{DecodingTable, GptConfig, ModelError};
+use sampling::TokenId;
 
 /// One of the page's models.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -114,6 +115,13 @@ pub enum Request {
         /// The text to continue, as typed (encoded by the worker).
         prompt: String,
     },
+    /// The Shakespeare model's next-token logits after a prompt and the tokens appended to it.
+    TextNext {
+        /// The text typed (encoded by the worker).
+        prompt: String,
+        /// Token ids drawn after it, in order.
+        appended: Vec<TokenId>,
+    },
 }
 
 impl Request {
@@ -121,7 +129,7 @@ impl Request {
     pub fn needs(&self) -> &'static [Which] {
         match self {
             Self::SpecReset | Self::SpecRound { .. } | Self::SpecMeasure { .. } => &Which::ALL,
-            Self::TextGreedy { .. } => &[Which::Shakespeare],
+            Self::TextGreedy { .. } | Self::TextNext { .. } => &[Which::Shakespeare],
             Self::Generate(settings) if settings.model == crate::control::Model::Shakespeare => &[Which::Shakespeare],
             _ => &[Which::Transformer],
         }
@@ -152,6 +160,8 @@ pub enum Reply {
     SpecMeasured(SpecMeasured),
     /// A greedy run on text.
     TextRun(TextRun),
+    /// The next-token logits on text.
+    TextNext(TextNext),
     /// Why the request could not be answered: a sentence for the page.
     Failed(String),
 }

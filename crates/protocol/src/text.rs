@@ -174,6 +174,51 @@ impl TextRun {
     }
 }
 
+/// The Shakespeare model's next-token logits after a prompt and the tokens appended to it: what the
+/// loop and the bars on text show.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TextNext {
+    /// The prompt as typed.
+    pub prompt: String,
+    /// The prompt's token ids, then the appended ones.
+    pub ids: Vec<TokenId>,
+    /// How many of them are the prompt's.
+    pub prompt_len: usize,
+    /// Where the model's view starts: everything before it is outside the window.
+    pub view_start: usize,
+    /// The last position's logits, one per token of the vocabulary.
+    pub logits: Vec<f32>,
+    /// Every token of the vocabulary, by id.
+    pub vocab: Vec<TextToken>,
+}
+
+impl TextNext {
+    /// The ids appended after the prompt.
+    pub fn appended(&self) -> &[TokenId] {
+        &self.ids[self.prompt_len.min(self.ids.len())..]
+    }
+
+    /// Token `id` as shown (empty outside the vocabulary).
+    pub fn piece(&self, id: TokenId) -> &str {
+        self.vocab.get(id).map_or("", |t| t.shown.as_str())
+    }
+
+    /// The text of `ids`, their bytes read together (`�` for bytes that are not whole characters).
+    pub fn text(&self, ids: &[TokenId]) -> String {
+        let bytes: Vec<u8> = ids.iter().filter_map(|&id| self.vocab.get(id)).flat_map(|t| t.bytes.clone()).collect();
+        String::from_utf8_lossy(&bytes).into_owned()
+    }
+}
+
+/// The sampler of the loop on text: every stage does something to a vocabulary of thousands.
+pub fn loop_sampler() -> sampling::Sampler {
+    use sampling::{Sampler, Temperature, TopK, TopP};
+    Sampler::new(Temperature::new(0.8).unwrap_or(Temperature::ONE), TopK::new(50), TopP::new(0.9).unwrap_or(TopP::OFF))
+}
+
+/// The seed of the loop on text's draws.
+pub const LOOP_SEED: u64 = 5;
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -50,9 +50,7 @@ pub struct Bars {
     shown: Distribution,
     samples: Samples,
     /// The top of the chart's probability axis; see [`Bars::scale_top`].
-    scale_top: f64,
-    /// Whether a bar is being dragged: the scale holds still until it is let go.
-    holding: bool,
+    scale: ChartTop,
 }
 
 /// The tops the chart's probability axis can take: round values, so its ticks read easily.
@@ -61,6 +59,47 @@ pub const SCALE_TOPS: [f64; 8] = [0.05, 0.1, 0.2, 0.25, 0.4, 0.5, 0.75, 1.0];
 /// The smallest of [`SCALE_TOPS`] that leaves a tenth of headroom above `tallest` (1 at most).
 pub fn scale_top_for(tallest: f64) -> f64 {
     SCALE_TOPS.into_iter().find(|&top| top >= 1.1 * tallest).unwrap_or(1.0)
+}
+
+/// The top of a bar chart's probability axis: fitted to the tallest bar, grown when a bar reaches it,
+/// and held still while a bar is dragged.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ChartTop {
+    top: f64,
+    /// Whether a bar is being dragged: the scale holds still until it is let go.
+    holding: bool,
+}
+
+impl Default for ChartTop {
+    fn default() -> Self {
+        Self { top: 1.0, holding: false }
+    }
+}
+
+impl ChartTop {
+    /// The top.
+    pub fn get(&self) -> f64 {
+        self.top
+    }
+
+    /// Fits the top to `tallest`, with a tenth of headroom.
+    pub fn fit(&mut self, tallest: f64) {
+        self.top = scale_top_for(tallest);
+    }
+
+    /// Makes room above `tallest` if it reaches the top, unless a bar is held.
+    pub fn grow(&mut self, tallest: f64) {
+        // A bar dragged to the top is set to the top's value, which renormalizing may round a hair below.
+        if !self.holding && tallest >= self.top * (1.0 - 1e-9) {
+            self.top = scale_top_for(tallest).max(self.top);
+        }
+    }
+
+    /// Holds the top still while a bar is dragged (`true`); let go, it grows to `tallest` if need be.
+    pub fn hold(&mut self, holding: bool, tallest: f64) {
+        self.holding = holding;
+        self.grow(tallest);
+    }
 }
 
 /// The order the bars start with, and the lesson's: temperature, top-k, top-p.
@@ -99,8 +138,7 @@ impl Bars {
             trace: vec![],
             shown,
             samples,
-            scale_top: 1.0,
-            holding: false,
+            scale: ChartTop::default(),
         };
         bars.refresh();
         bars.fit_scale();
@@ -125,13 +163,12 @@ impl Bars {
     /// reaches it, and never moves while a bar is being dragged: drag a bar to the top and let go, and
     /// the scale makes room above it.
     pub fn scale_top(&self) -> f64 {
-        self.scale_top
+        self.scale.get()
     }
 
     /// Holds the scale still while a bar is dragged (`true`), and lets it grow again when let go.
     pub fn hold_scale(&mut self, holding: bool) {
-        self.holding = holding;
-        self.grow_scale();
+        self.scale.hold(holding, self.tallest());
     }
 
     /// The tallest bar drawn, before or after the transforms.
@@ -140,14 +177,11 @@ impl Bars {
     }
 
     fn fit_scale(&mut self) {
-        self.scale_top = scale_top_for(self.tallest());
+        self.scale.fit(self.tallest());
     }
 
     fn grow_scale(&mut self) {
-        // A bar dragged to the top is set to the top's value, which renormalizing may round a hair below.
-        if !self.holding && self.tallest() >= self.scale_top * (1.0 - 1e-9) {
-            self.scale_top = scale_top_for(self.tallest()).max(self.scale_top);
-        }
+        self.scale.grow(self.tallest());
     }
 
     /// The tokens the penalties read: the bigram's context symbol, or the transformer's prompt after `·`.
@@ -284,26 +318,7 @@ impl Bars {
     /// Sets P(`token`) in the base row to `p` (clamped to [0, 1]); the other tokens keep their ratios
     /// and share what is left, so the row still sums to 1.
     pub fn set_prob(&mut self, token: TokenId, p: f64) {
-        let Some(&old) = self.base.probs().get(token) else { return };
-        let p = if p.is_nan() { old } else { p.clamp(0.0, 1.0) };
-        let rest = 1.0 - old;
-        let others = self.base.len() - 1;
-        let probs: Vec<f64> = self
-            .base
-            .probs()
-            .iter()
-            .enumerate()
-            .map(|(i, &q)| {
-                if i == token {
-                    p
-                } else if rest > 1e-12 {
-                    q * (1.0 - p) / rest
-                } else {
-                    (1.0 - p) / others.max(1) as f64
-                }
-            })
-            .collect();
-        if let Ok(base) = Distribution::from_probs(probs) {
+        if let Some(base) = with_prob(&self.base, token, p) {
             self.base = base;
             self.edited = true;
             self.refresh();
@@ -403,6 +418,30 @@ impl Bars {
     pub fn clear_samples(&mut self) {
         self.samples = Samples::new(self.shown.clone());
     }
+}
+
+/// `dist` with P(`token`) set to `p` (clamped to [0, 1]; NaN leaves it as it was): the other tokens keep
+/// their ratios and share what is left, so the row still sums to 1. `None` for a token outside it.
+pub fn with_prob(dist: &Distribution, token: TokenId, p: f64) -> Option<Distribution> {
+    let &old = dist.probs().get(token)?;
+    let p = if p.is_nan() { old } else { p.clamp(0.0, 1.0) };
+    let rest = 1.0 - old;
+    let others = dist.len() - 1;
+    let probs: Vec<f64> = dist
+        .probs()
+        .iter()
+        .enumerate()
+        .map(|(i, &q)| {
+            if i == token {
+                p
+            } else if rest > 1e-12 {
+                q * (1.0 - p) / rest
+            } else {
+                (1.0 - p) / others.max(1) as f64
+            }
+        })
+        .collect();
+    Distribution::from_probs(probs).ok()
 }
 
 /// The label of a symbol: `·` or its letter.

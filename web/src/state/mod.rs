@@ -18,3 +18,5 @@ pub mod steps;
 pub mod strip;
 pub mod temperature;
 pub mod text;
+pub mod text_bars;
+pub mod text_loop;

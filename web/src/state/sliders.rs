@@ -93,6 +93,19 @@ pub fn top_k(vocab: usize) -> Scale {
     Scale::new((1..=vocab).map(|k| k as f64).collect(), vocab as f64, label)
 }
 
+/// Top-k over a vocabulary of thousands: every k up to 20, then coarser steps, then off (∞); from off.
+pub fn text_top_k() -> Scale {
+    let mut values: Vec<f64> = (1..=20).map(f64::from).collect();
+    values.extend([25.0, 30.0, 40.0, 50.0, 60.0, 80.0, 100.0, 150.0, 200.0, 300.0, 500.0, 1000.0, 1500.0]);
+    values.push(f64::INFINITY);
+    Scale::new(values, f64::INFINITY, |k| if k.is_finite() { format!("{k}") } else { "off".to_string() })
+}
+
+/// The top-k of a [`text_top_k`] position: ∞ is off.
+pub fn text_top_k_from_slider(k: f64) -> TopK {
+    if k.is_finite() { TopK::new(k.max(1.0) as usize) } else { TopK::OFF }
+}
+
 /// Top-p: 0.01 to 1 in hundredths, from 1 (off).
 pub fn top_p() -> Scale {
     Scale::stepped(0.01, 1.0, 0.01, 1.0, two_decimals)

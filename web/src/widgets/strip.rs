@@ -10,7 +10,7 @@ const VIEW: (f64, f64) = (600.0, 46.0);
 
 /// The final distribution as stretches of [0, 1) in token order, with the last draw's u marked.
 #[component]
-pub fn DrawStrip(
+pub fn DrawStrip<L>(
     /// The stretches.
     #[prop(into)]
     intervals: Signal<Vec<Interval>>,
@@ -18,10 +18,13 @@ pub fn DrawStrip(
     #[prop(into)]
     draw: Signal<Option<(f64, TokenId)>>,
     /// How a token is labelled.
-    label: fn(TokenId) -> String,
+    label: L,
     /// A test id for the strip.
     testid: &'static str,
-) -> impl IntoView {
+) -> impl IntoView
+where
+    L: Fn(TokenId) -> String + Copy + Send + Sync + 'static,
+{
     let (w, h) = VIEW;
     let explained = move || match draw.get() {
         None => "Draw once to see where u lands.".to_string(),

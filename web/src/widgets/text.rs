@@ -12,6 +12,23 @@ use crate::state::text::{chips, kilobytes, measured_summary, model_line, repeate
 /// The prompt the widget starts with: a line of Macbeth, one of the plays the model never saw.
 pub const FIRST_PROMPT: &str = "Is this a dagger which I see before me,\n";
 
+/// A prompt for the Shakespeare model: a labelled text area.
+#[component]
+pub fn PromptField(
+    /// Its label, and accessible name.
+    label: &'static str,
+    /// The text typed.
+    prompt: RwSignal<String>,
+) -> impl IntoView {
+    view! {
+        <label class="field prompt-field">
+            <span>{label}</span>
+            <textarea rows="2" spellcheck="false" autocomplete="off"
+                prop:value=move || prompt.get() on:input=move |ev| prompt.set(event_target_value(&ev))></textarea>
+        </label>
+    }
+}
+
 /// The Shakespeare model's greedy run from the learner's prompt.
 #[component]
 pub fn TextGreedyView(
@@ -49,11 +66,7 @@ pub fn TextGreedyView(
                 "reads, word pieces with their ids, and greedy soon brings its own phrases back."
             </p>
             <form on:submit=run>
-                <label class="field prompt-field">
-                    <span>"Prompt for the Shakespeare model"</span>
-                    <textarea rows="2" spellcheck="false" autocomplete="off"
-                        prop:value=move || prompt.get() on:input=move |ev| prompt.set(event_target_value(&ev))></textarea>
-                </label>
+                <PromptField label="Prompt for the Shakespeare model" prompt />
                 <button type="submit">{button}</button>
             </form>
             <p class="status" aria-live="polite" data-testid="text-greedy-status">{status}</p>

@@ -35,6 +35,39 @@ pub struct LoopStep {
     pub chosen: TokenId,
 }
 
+impl LoopStep {
+    /// One turn of the loop: `sampler` makes a distribution of the `logits` the model gave after
+    /// `context[view_start..]`, and one uniform number from `rng` draws from it.
+    pub fn take(
+        context: Vec<TokenId>,
+        view_start: usize,
+        logits: Logits,
+        sampler: &Sampler,
+        rng: &mut SeededRng,
+    ) -> Self {
+        let [tempered, top_k, top_p] = &sampler.stages(&logits)[..] else { unreachable!("three stages") };
+        let after_top_k = top_k.probs();
+        let nucleus: Vec<f64> = after_top_k
+            .probs()
+            .iter()
+            .enumerate()
+            .map(|(i, &q)| if top_p.logits.is_kept(i) { q } else { 0.0 })
+            .collect();
+        let stages =
+            [tempered.probs().probs().to_vec(), after_top_k.probs().to_vec(), nucleus, top_p.probs().probs().to_vec()];
+        let alive = [
+            tempered.logits.kept_count(),
+            top_k.logits.kept_count(),
+            top_p.logits.kept_count(),
+            top_p.logits.kept_count(),
+        ];
+        // The draw reads one uniform number; read it from a copy first, to show it.
+        let u = sampling::uniform(&mut rng.clone());
+        let chosen = Strategy::Sample(*sampler).choose(&logits, rng);
+        Self { context, view_start, logits, stages, alive, u, chosen }
+    }
+}
+
 /// Runs the loop for [`STEPS`] steps from `·` and records every step: `next` gives the model's logits
 /// after what it reads, a model of `window` tokens.
 ///
@@ -56,26 +89,9 @@ pub fn record(
         let name_start = context.iter().rposition(|&t| t == START).unwrap_or(0);
         let view_start = name_start.max(context.len().saturating_sub(window));
         let logits = next(&context[view_start..])?;
-        let [tempered, top_k, top_p] = &sampler.stages(&logits)[..] else { unreachable!("three stages") };
-        let after_top_k = top_k.probs();
-        let nucleus: Vec<f64> = after_top_k
-            .probs()
-            .iter()
-            .enumerate()
-            .map(|(i, &q)| if top_p.logits.is_kept(i) { q } else { 0.0 })
-            .collect();
-        let stages =
-            [tempered.probs().probs().to_vec(), after_top_k.probs().to_vec(), nucleus, top_p.probs().probs().to_vec()];
-        let alive = [
-            tempered.logits.kept_count(),
-            top_k.logits.kept_count(),
-            top_p.logits.kept_count(),
-            top_p.logits.kept_count(),
-        ];
-        // The draw reads one uniform number; read it from a copy first, to show it.
-        let u = sampling::uniform(&mut rng.clone());
-        let chosen = Strategy::Sample(sampler).choose(&logits, &mut rng);
-        steps.push(LoopStep { context: context.clone(), view_start, logits, stages, alive, u, chosen });
+        let step = LoopStep::take(context.clone(), view_start, logits, &sampler, &mut rng);
+        let chosen = step.chosen;
+        steps.push(step);
         context.push(chosen);
     }
     Ok(steps)
