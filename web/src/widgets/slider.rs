@@ -1,6 +1,8 @@
 //! The page's one slider: a native range input over a [`Scale`]'s positions, with its label, its value
 //! read out, and what a screen reader hears. Keyboard and touch come with the native input.
 
+use std::rc::Rc;
+
 use leptos::prelude::*;
 
 use crate::state::sliders::Scale;
@@ -39,8 +41,25 @@ pub fn Slider<F>(
     testid: &'static str,
 ) -> impl IntoView
 where
-    F: Fn(f64) + Clone + 'static,
+    F: Fn(f64) + 'static,
 {
+    // The view is built once for every slider, whatever its callback: a generic body would be compiled
+    // again for each caller's closure.
+    slider_view(label, hidden_label, symbol, scale, value, Rc::new(on_change), report, testid)
+}
+
+/// The slider's view, for any callback.
+#[allow(clippy::too_many_arguments)]
+fn slider_view(
+    label: &'static str,
+    hidden_label: &'static str,
+    symbol: &'static str,
+    scale: Scale,
+    value: Signal<f64>,
+    on_change: Rc<dyn Fn(f64)>,
+    report: Report,
+    testid: &'static str,
+) -> impl IntoView {
     let scale = StoredValue::new(scale);
     let changed = move |ev| {
         if let Some(v) = scale.with_value(|s| s.parse(&event_target_value(&ev))) {

@@ -1,5 +1,7 @@
 //! The draw made visible: the final distribution end to end on [0, 1), and the mark of u.
 
+use std::rc::Rc;
+
 use leptos::prelude::*;
 use sampling::TokenId;
 
@@ -23,8 +25,21 @@ pub fn DrawStrip<L>(
     testid: &'static str,
 ) -> impl IntoView
 where
-    L: Fn(TokenId) -> String + Copy + Send + Sync + 'static,
+    L: Fn(TokenId) -> String + 'static,
 {
+    // Built once for every strip, whatever its labels (see the slider's view).
+    strip_view(intervals, draw, Rc::new(label), testid)
+}
+
+/// The strip's view, for any labels.
+fn strip_view(
+    intervals: Signal<Vec<Interval>>,
+    draw: Signal<Option<(f64, TokenId)>>,
+    label: Rc<dyn Fn(TokenId) -> String>,
+    testid: &'static str,
+) -> impl IntoView {
+    let label = StoredValue::new_local(label);
+    let label = move |t: TokenId| label.with_value(|f| f(t));
     let (w, h) = VIEW;
     let explained = move || match draw.get() {
         None => "Draw once to see where u lands.".to_string(),
