@@ -145,6 +145,52 @@ pub fn next(
     })
 }
 
+/// How many tokens beam search and its sampled neighbour write on text.
+pub const BEAM_TOKENS: usize = 32;
+
+/// Beam search on text from `prompt` (encoded by `bpe`): `width` beams, length penalty `alpha`, for
+/// [`BEAM_TOKENS`] tokens (fewer if the window would overflow), best first. Every beam keeps its own KV
+/// cache, so a step feeds one token per beam instead of re-reading the whole context: the logits are the
+/// cached path's (equal to the full forward pass up to float rounding, as the KV cache demo measures).
+///
+/// # Errors
+/// [`ModelError::EmptyPrompt`], [`ModelError::PromptTooLong`] as [`greedy_run`]; a sampling error for a
+/// width of 0 or a bad α.
+pub fn beam(
+    model: &crate::Gpt,
+    bpe: &crate::bpe::Bpe,
+    prompt: &str,
+    width: usize,
+    alpha: f64,
+) -> Result<Vec<sampling::Beam>, ModelError> {
+    let ids = prompt_ids(model, bpe, prompt)?;
+    let max_new = BEAM_TOKENS.min(model.context() - ids.len());
+    let search = sampling::BeamSearch::new(width, max_new, None)?.with_length_penalty(alpha)?;
+    // Each context asked about is a parent's plus one token: the parent's cache, cloned, takes one step.
+    // Only the last two lengths are kept (the parents and the children).
+    let mut caches: std::collections::HashMap<Vec<TokenId>, crate::KvCache> = std::collections::HashMap::new();
+    let mut prefill = model.new_cache();
+    let after_prompt = model.extend(&ids, &mut prefill)?.pop().ok_or(ModelError::EmptyPrompt)?; // [vocab]
+    caches.insert(ids.clone(), prefill);
+    search.run(&ids, |context| {
+        if context.len() == ids.len() {
+            return Ok(after_prompt.clone());
+        }
+        let (parent, &[last]) = context.split_at(context.len() - 1) else { unreachable!("one token longer") };
+        let mut cache = caches.get(parent).cloned().ok_or(ModelError::EmptyContext)?;
+        let logits = model.step(last, &mut cache)?; // [vocab]
+        caches.retain(|k, _| k.len() + 1 >= context.len());
+        caches.insert(context.to_vec(), cache);
+        Ok(logits)
+    })
+}
+
+/// How many of the `n`-token stretches of `tokens` appeared earlier in it.
+pub fn repeated_ngrams(tokens: &[TokenId], n: usize) -> usize {
+    let mut seen = std::collections::HashSet::new();
+    tokens.windows(n.max(1)).filter(|w| !seen.insert(*w)).count()
+}
+
 /// Greedy runs from each of `prompts`: where each began repeating, counted from its first written token.
 ///
 /// # Errors

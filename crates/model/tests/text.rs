@@ -171,3 +171,37 @@ fn the_worker_gives_the_next_token_logits_after_a_prompt_and_what_was_appended()
     assert_eq!(why, ModelError::BadToken(bpe.vocab_size()).to_string());
     assert_eq!(worker.handle(ask("", vec![1]), &clock), Reply::Failed(ModelError::EmptyPrompt.to_string()));
 }
+
+#[test]
+fn beam_search_on_text_with_a_cache_per_beam_finds_the_beams_the_full_forward_pass_finds() {
+    let model = load(&weights(), &device()).unwrap();
+    let bpe = Bpe::from_json(TOKENIZER).unwrap();
+    let prompt = "Is this a dagger which I see before me,\n";
+    let ids = bpe.encode(prompt);
+    for (width, alpha) in [(4, 0.0), (16, 1.0)] {
+        let cached = model::text::beam(&model, &bpe, prompt, width, alpha).unwrap();
+        let search = sampling::BeamSearch::new(width, model::text::BEAM_TOKENS, None)
+            .unwrap()
+            .with_length_penalty(alpha)
+            .unwrap();
+        let plain = search.run(&ids, |c| model::next_logits(&model, c)).unwrap();
+        assert_eq!(cached.len(), width);
+        for (a, b) in cached.iter().zip(&plain) {
+            assert_eq!(a.tokens, b.tokens, "B = {width}: the same beams, in the same order");
+            assert!((a.log_prob - b.log_prob).abs() < 1e-3, "{} vs {}", a.log_prob, b.log_prob);
+            assert_eq!(a.tokens.len(), model::text::BEAM_TOKENS);
+        }
+    }
+    // The window bounds the run: a prompt of 96 tokens leaves room for 32.
+    assert!(model::text::BEAM_TOKENS <= model.context() - model::text::MAX_PROMPT);
+    assert!(matches!(model::text::beam(&model, &bpe, prompt, 0, 0.0), Err(ModelError::Sampling(_))));
+    assert_eq!(model::text::beam(&model, &bpe, "", 4, 0.0), Err(ModelError::EmptyPrompt));
+}
+
+#[test]
+fn repeated_ngrams_count_the_stretches_seen_before() {
+    use model::text::repeated_ngrams;
+    assert_eq!(repeated_ngrams(&[1, 2, 3, 4, 1, 2, 3, 4, 1], 4), 2, "(1 2 3 4) and (2 3 4 1) again");
+    assert_eq!(repeated_ngrams(&[1, 2, 3], 4), 0);
+    assert_eq!(repeated_ngrams(&[7, 7, 7, 7, 7, 7], 4), 2);
+}

@@ -12,6 +12,10 @@ pub fn log_softmax(logits: &Logits) -> Vec<f64> {
     logits.as_slice().iter().map(|l| l - log_total).collect()
 }
 
+/// A candidate of one step: its parent beam, the next token (`None`: a finished beam carried over), and
+/// its summed log-probability.
+type Candidate = (usize, Option<TokenId>, f64);
+
 /// One finished or unfinished hypothesis.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Beam {
@@ -106,7 +110,7 @@ impl BeamSearch {
             }
             // Every finished beam carries over as it is; every open beam proposes every next token.
             // A candidate is (parent beam, next token or None for "carry over", score).
-            let mut candidates: Vec<(usize, Option<TokenId>, f64)> = Vec::new();
+            let mut candidates: Vec<Candidate> = Vec::new();
             for (parent, beam) in beams.iter().enumerate() {
                 if beam.finished {
                     candidates.push((parent, None, beam.log_prob));
@@ -125,15 +129,27 @@ impl BeamSearch {
                     }
                 }
             }
-            // Best score first; equal scores by their token sequences, for determinism.
+            // Best score first; equal scores by their token sequences, for determinism. Each candidate's
+            // score is computed once; only the best `width` are sorted (a vocabulary of thousands makes
+            // width × vocabulary candidates a step).
             let sequence =
-                |&(parent, token, _): &(usize, Option<TokenId>, f64)| beams[parent].tokens.iter().copied().chain(token);
-            let score = |c: &(usize, Option<TokenId>, f64)| self.score_of(c.2, sequence(c).count());
-            candidates.sort_by(|a, b| score(b).total_cmp(&score(a)).then_with(|| sequence(a).cmp(sequence(b))));
-            candidates.truncate(self.width.get());
-            beams = candidates
+                |&(parent, token, _): &Candidate| beams[parent].tokens.iter().copied().chain(token);
+            let mut scored: Vec<(f64, Candidate)> = candidates
+                .into_iter()
+                .map(|c| (self.score_of(c.2, beams[c.0].tokens.len() + usize::from(c.1.is_some())), c))
+                .collect();
+            let order = |a: &(f64, Candidate), b: &(f64, Candidate)| {
+                b.0.total_cmp(&a.0).then_with(|| sequence(&a.1).cmp(sequence(&b.1)))
+            };
+            let width = self.width.get();
+            if scored.len() > width {
+                scored.select_nth_unstable_by(width - 1, order);
+                scored.truncate(width);
+            }
+            scored.sort_by(order);
+            beams = scored
                 .iter()
-                .map(|c| Beam {
+                .map(|(_, c)| Beam {
                     tokens: sequence(c).collect(),
                     log_prob: c.2,
                     finished: beams[c.0].finished || (c.1.is_some() && c.1 == self.end),
