@@ -132,8 +132,7 @@ impl BeamSearch {
             // Best score first; equal scores by their token sequences, for determinism. Each candidate's
             // score is computed once; only the best `width` are sorted (a vocabulary of thousands makes
             // width × vocabulary candidates a step).
-            let sequence =
-                |&(parent, token, _): &Candidate| beams[parent].tokens.iter().copied().chain(token);
+            let sequence = |&(parent, token, _): &Candidate| beams[parent].tokens.iter().copied().chain(token);
             let mut scored: Vec<(f64, Candidate)> = candidates
                 .into_iter()
                 .map(|c| (self.score_of(c.2, beams[c.0].tokens.len() + usize::from(c.1.is_some())), c))
