@@ -210,6 +210,14 @@ impl TextBars {
         self.knobs
     }
 
+    /// Takes τ, k and p from `knobs` (the settings carried over to another prompt).
+    pub fn set_knobs(&mut self, knobs: Knobs) {
+        self.knobs.temperature = knobs.temperature;
+        self.knobs.top_k = knobs.top_k;
+        self.knobs.top_p = knobs.top_p;
+        self.refresh();
+    }
+
     /// Sets τ.
     pub fn set_temperature(&mut self, tau: Temperature) {
         self.knobs.temperature = tau;
@@ -249,6 +257,21 @@ impl TextBars {
     /// The most likely token after the transforms.
     pub fn argmax(&self) -> TokenId {
         self.shown.argmax()
+    }
+
+    /// P(argmax) after the transforms.
+    pub fn p_argmax(&self) -> f64 {
+        self.shown.probs()[self.argmax()]
+    }
+
+    /// Which distribution is shown.
+    pub fn source_line(&self) -> String {
+        format!("The Shakespeare model's distribution of the token after “{}”, live.", self.prompt)
+    }
+
+    /// How many tokens are still possible, of the vocabulary.
+    pub fn alive_line(&self) -> String {
+        format!("{} of {}", group_thousands(self.alive() as u64), group_thousands(self.vocab() as u64))
     }
 
     /// Draws `n` tokens from the distribution after the transforms.
@@ -376,6 +399,10 @@ mod tests {
         let mut bars = TextBars::new(&next()).unwrap();
         bars.set_top_k(TopK::new(50));
         assert_eq!(bars.alive(), 50);
+        assert_eq!(bars.alive_line(), format!("50 of {V}"));
+        let mut other = TextBars::new(&next()).unwrap();
+        other.set_knobs(bars.knobs());
+        assert_eq!((other.alive(), other.p_argmax()), (50, bars.p_argmax()), "the settings carry over");
         assert_eq!(bars.alive_in_rest(), 50 - TOP_BARS);
         assert_eq!(bars.alive_after_stages(), vec![V, 50, 50]);
         let kept: f64 = bars.slots().iter().map(|&s| bars.after(s)).sum();

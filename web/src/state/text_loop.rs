@@ -237,6 +237,23 @@ impl TextLoop {
         values.iter().map(|(t, v)| format!("{} {v:.digits$}", self.piece(*t))).collect::<Vec<_>>().join(", ")
     }
 
+    /// The sampler and the window, in one line.
+    pub fn setup_line(&self, window: usize) -> String {
+        let s = self.sampler;
+        format!(
+            "Sampler τ = {}, top-k = {}, top-p = {}, seed {LOOP_SEED}; the model reads the last {window} tokens at \
+             most.",
+            s.temperature.get(),
+            s.top_k.get().unwrap_or(0),
+            s.top_p.get()
+        )
+    }
+
+    /// Which step is shown, of how many taken (nothing before the first).
+    pub fn progress_line(&self) -> String {
+        if self.is_empty() { String::new() } else { format!("step {} of {} taken", self.at + 1, self.len()) }
+    }
+
     /// What the page says about the window at the shown step.
     pub fn window_line(&self, window: usize) -> String {
         let Some(step) = self.current() else { return String::new() };
@@ -289,6 +306,11 @@ mod tests {
     fn each_step_appends_its_draw_and_asks_for_the_next() {
         let mut lp = TextLoop::new();
         assert_eq!(appended(lp.request("ab")), Vec::<TokenId>::new());
+        assert_eq!(lp.progress_line(), "");
+        assert_eq!(
+            lp.setup_line(128),
+            "Sampler τ = 0.8, top-k = 50, top-p = 0.9, seed 5; the model reads the last 128 tokens at most."
+        );
         lp.take(&answer("ab", &[1, 2], &[], 4)).unwrap();
         let first = lp.current().unwrap().clone();
         assert_eq!(first.context, [1, 2]);
@@ -301,7 +323,7 @@ mod tests {
         // A stale answer (another prompt, or other tokens appended) is refused and changes nothing.
         assert_eq!(lp.take(&answer("ab", &[1, 2], &[first.chosen + 1], 4)), Err(Refused::Stale));
         assert_eq!(lp.take(&answer("xy", &[1, 2], &[first.chosen], 4)), Err(Refused::Stale));
-        assert_eq!(lp.len(), 1);
+        assert_eq!((lp.len(), lp.progress_line().as_str()), (1, "step 1 of 1 taken"));
         // Three more steps: the context outgrows the window of 4, and the first tokens fall out of view.
         for _ in 0..3 {
             let drawn = appended(lp.request("ab"));

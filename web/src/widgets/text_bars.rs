@@ -12,7 +12,6 @@ use crate::models::{Latest, ModelState, Models};
 use crate::perf::{measure, measure_until_rendered};
 use crate::state::axes::{Axis, Spacing};
 use crate::state::bars::{BAR_PAGE, BAR_STEP};
-use crate::state::kv::group_thousands;
 use crate::state::sliders::{bars_tau, text_top_k, text_top_k_from_slider, top_p};
 use crate::state::text::kilobytes;
 use crate::state::text_bars::{Slot, TOP_BARS, TextBars};
@@ -125,10 +124,7 @@ pub fn TextBarsView(
                 Some(mut bars) => {
                     // The settings carry over to the new prompt.
                     if let Some(old) = state.get_untracked() {
-                        let k = old.knobs();
-                        bars.set_temperature(k.temperature);
-                        bars.set_top_k(k.top_k);
-                        bars.set_top_p(k.top_p);
+                        bars.set_knobs(old.knobs());
                     }
                     error.set(None);
                     state.set(Some(bars));
@@ -141,6 +137,48 @@ pub fn TextBarsView(
     };
     let loaded = move || models.state(Which::Shakespeare) == ModelState::Ready;
     let size = StoredValue::new(kilobytes(card.weights_bytes + card.tokenizer_bytes));
+    view! {
+        <figure class="widget text-bars">
+            <p class="try">
+                "Try: show the distribution, slide top-k to 50 and then top-p to 0.9, then drag the last bar up. "
+                "Notice: the last bar is thousands of tokens together, and its summed mass is what top-k and top-p "
+                "cut away."
+            </p>
+            <form on:submit=show>
+                <PromptField label="Prompt for the bars on text" prompt />
+                <button type="submit">"Show the next token's distribution"</button>
+            </form>
+            <p class="status" aria-live="polite" data-testid="text-bars-status">
+                {move || asked.is_waiting().then(|| models.awaiting(&[Which::Shakespeare]))}
+            </p>
+            <p class="error" role="alert" data-testid="text-bars-error">{move || error.get()}</p>
+            <Show when=move || state.with(Option::is_some) fallback=move || view! {
+                <p class="empty">{move || if loaded() {
+                    "Nothing shown yet: press the button.".to_string()
+                } else {
+                    format!("Nothing shown yet: the button fetches the model once ({} KB) and runs it in the background.", size.get_value())
+                }}</p>
+            }>
+                <TextBarsPanel state />
+            </Show>
+            <figcaption>
+                "Each row is one token's probability before the transforms (faint) and after them (solid), on a "
+                "square-root scale so that small values stay visible; the last row is every other token of the "
+                "vocabulary together. Drag a bar (or focus it and use the arrow keys) to set its probability before "
+                "the transforms; the others keep their ratios. The model runs live, in the background, when you "
+                "press the button; the transforms and the draws run live on this page, over every token of the "
+                "vocabulary, and coral ticks mark how often each row has been drawn."
+            </figcaption>
+        </figure>
+    }
+}
+
+/// The bars once shown: the sliders, the readouts, the rows, the tail's sentence and the draws.
+#[component]
+fn TextBarsPanel(
+    /// The bars' state.
+    state: RwSignal<Option<TextBars>>,
+) -> impl IntoView {
     let edit = move |f: &dyn Fn(&mut TextBars)| {
         state.update(|s| {
             if let Some(s) = s {
@@ -167,64 +205,33 @@ pub fn TextBarsView(
     let slots = Memo::new(move |_| state.with(|s| s.as_ref().map(TextBars::slots).unwrap_or_default()));
     let readout = move |f: fn(&TextBars) -> String| move || state.with(|s| s.as_ref().map(f).unwrap_or_default());
     view! {
-        <figure class="widget text-bars">
-            <p class="try">
-                "Try: show the distribution, slide top-k to 50 and then top-p to 0.9, then drag the last bar up. "
-                "Notice: the last bar is thousands of tokens together, and its summed mass is what top-k and top-p "
-                "cut away."
-            </p>
-            <form on:submit=show>
-                <PromptField label="Prompt for the bars on text" prompt />
-                <button type="submit">"Show the next token's distribution"</button>
-            </form>
-            <p class="status" aria-live="polite" data-testid="text-bars-status">
-                {move || asked.is_waiting().then(|| models.awaiting(&[Which::Shakespeare]))}
-            </p>
-            <p class="error" role="alert" data-testid="text-bars-error">{move || error.get()}</p>
-            <Show when=move || state.with(Option::is_some) fallback=move || view! {
-                <p class="empty">{move || if loaded() {
-                    "Nothing shown yet: press the button.".to_string()
-                } else {
-                    format!("Nothing shown yet: the button fetches the model once ({} KB) and runs it in the background.", size.get_value())
-                }}</p>
-            }>
-                <div class="controls">
-                    <Slider label="Temperature" hidden_label="for the bars on text" symbol="τ" scale=bars_tau()
-                        value=knob(|k| k.temperature.get(), 1.0) on_change=on_tau />
-                    <Slider label="Top-k" hidden_label="for the bars on text" symbol="k" scale=text_top_k()
-                        value=knob(|k| k.top_k.get().map_or(f64::INFINITY, |k| k as f64), f64::INFINITY) on_change=on_k />
-                    <Slider label="Top-p" hidden_label="for the bars on text" symbol="p" scale=top_p()
-                        value=knob(|k| k.top_p.get(), 1.0) on_change=on_p />
-                    <button type="button" on:click=move |_| edit(&TextBars::reset)
-                        disabled=move || state.with(|s| !s.as_ref().is_some_and(TextBars::is_edited))>"Reset the distribution"</button>
-                </div>
-                <p class="setup" data-testid="text-bars-source">
-                    {readout(|s| format!("The Shakespeare model's distribution of the token after “{}”, live.", s.prompt()))}
-                </p>
-                <dl class="readouts" aria-live="polite">
-                    <div><dt>"argmax"</dt><dd data-testid="text-bars-argmax">{readout(|s| s.piece(s.argmax()))}</dd></div>
-                    <div><dt>"P(argmax)"</dt><dd data-testid="text-bars-p-argmax">{readout(|s| format!("{:.3}", s.shown().probs()[s.argmax()]))}</dd></div>
-                    <div><dt>"tokens possible"</dt><dd data-testid="text-bars-alive">{readout(|s| format!("{} of {}", group_thousands(s.alive() as u64), group_thousands(s.vocab() as u64)))}</dd></div>
-                    <div><dt>"draws"</dt><dd data-testid="text-bars-draws">{readout(|s| s.draws().to_string())}</dd></div>
-                </dl>
-                <ol class="text-bars-chart" aria-label=format!("Next-token probabilities: the {TOP_BARS} most likely tokens, then the rest of the vocabulary")>
-                    {move || slots.get().into_iter().map(|row| view! { <TextBar state row /> }).collect_view()}
-                </ol>
-                <p data-testid="text-bars-tail">{readout(TextBars::tail_line)}</p>
-                <div class="samplers">
-                    <button type="button" on:click=move |_| draw(100)>"Draw 100 tokens"</button>
-                    <button type="button" on:click=move |_| draw(10_000)>"Draw 10,000 tokens"</button>
-                    <button type="button" on:click=move |_| edit(&TextBars::clear_samples)>"Clear the draws"</button>
-                </div>
-            </Show>
-            <figcaption>
-                "Each row is one token's probability before the transforms (faint) and after them (solid), on a "
-                "square-root scale so that small values stay visible; the last row is every other token of the "
-                "vocabulary together. Drag a bar (or focus it and use the arrow keys) to set its probability before "
-                "the transforms; the others keep their ratios. The model runs live, in the background, when you "
-                "press the button; the transforms and the draws run live on this page, over every token of the "
-                "vocabulary, and coral ticks mark how often each row has been drawn."
-            </figcaption>
-        </figure>
+        <div class="controls">
+            <Slider label="Temperature" hidden_label="for the bars on text" symbol="τ" scale=bars_tau()
+                value=knob(|k| k.temperature.get(), 1.0) on_change=on_tau />
+            <Slider label="Top-k" hidden_label="for the bars on text" symbol="k" scale=text_top_k()
+                value=knob(|k| k.top_k.get().map_or(f64::INFINITY, |k| k as f64), f64::INFINITY) on_change=on_k />
+            <Slider label="Top-p" hidden_label="for the bars on text" symbol="p" scale=top_p()
+                value=knob(|k| k.top_p.get(), 1.0) on_change=on_p />
+            <button type="button" on:click=move |_| edit(&TextBars::reset)
+                disabled=move || state.with(|s| !s.as_ref().is_some_and(TextBars::is_edited))>"Reset the distribution"</button>
+        </div>
+        <p class="setup" data-testid="text-bars-source">
+            {readout(TextBars::source_line)}
+        </p>
+        <dl class="readouts" aria-live="polite">
+            <div><dt>"argmax"</dt><dd data-testid="text-bars-argmax">{readout(|s| s.piece(s.argmax()))}</dd></div>
+            <div><dt>"P(argmax)"</dt><dd data-testid="text-bars-p-argmax">{readout(|s| format!("{:.3}", s.p_argmax()))}</dd></div>
+            <div><dt>"tokens possible"</dt><dd data-testid="text-bars-alive">{readout(TextBars::alive_line)}</dd></div>
+            <div><dt>"draws"</dt><dd data-testid="text-bars-draws">{readout(|s| s.draws().to_string())}</dd></div>
+        </dl>
+        <ol class="text-bars-chart" aria-label=format!("Next-token probabilities: the {TOP_BARS} most likely tokens, then the rest of the vocabulary")>
+            {move || slots.get().into_iter().map(|row| view! { <TextBar state row /> }).collect_view()}
+        </ol>
+        <p data-testid="text-bars-tail">{readout(TextBars::tail_line)}</p>
+        <div class="samplers">
+            <button type="button" on:click=move |_| draw(100)>"Draw 100 tokens"</button>
+            <button type="button" on:click=move |_| draw(10_000)>"Draw 10,000 tokens"</button>
+            <button type="button" on:click=move |_| edit(&TextBars::clear_samples)>"Clear the draws"</button>
+        </div>
     }
 }

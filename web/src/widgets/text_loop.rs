@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 use protocol::messages::{Reply, Which};
-use protocol::text::{LOOP_SEED, TextCard};
+use protocol::text::TextCard;
 
 use crate::models::{Latest, ModelState, Models};
 use crate::state::kv::group_thousands;
@@ -72,15 +72,7 @@ pub fn TextLoopView(
     let stale = move || lp.with(|l| !l.is_empty() && l.prompt() != prompt.get());
     let loaded = move || models.state(Which::Shakespeare) == ModelState::Ready;
     let size = StoredValue::new(kilobytes(card.weights_bytes + card.tokenizer_bytes));
-    let s = lp.with_untracked(TextLoop::sampler);
-    let setup = format!(
-        "Sampler τ = {}, top-k = {}, top-p = {}, seed {LOOP_SEED}; the model reads the last {window} tokens at most.",
-        s.temperature.get(),
-        s.top_k.get().unwrap_or(0),
-        s.top_p.get()
-    );
-    let current = move || lp.with(|l| l.current().cloned());
-    let label = move |t| lp.with_untracked(|l| l.piece(t));
+    let setup = lp.with_untracked(|l| l.setup_line(window));
     view! {
         <figure class="widget loop text-loop">
             <p class="try">
@@ -100,7 +92,7 @@ pub fn TextLoopView(
                 <button type="button" on:click=move |_| lp.update(TextLoop::rewind)
                     disabled=move || lp.with(|l| l.at() == 0)>"Back to the prompt"</button>
                 <span data-testid="text-loop-step" aria-live="polite">
-                    {move || lp.with(|l| if l.is_empty() { String::new() } else { format!("step {} of {} taken", l.at() + 1, l.len()) })}
+                    {move || lp.with(TextLoop::progress_line)}
                 </span>
             </div>
             <p class="status" aria-live="polite" data-testid="text-loop-status">
@@ -115,49 +107,7 @@ pub fn TextLoopView(
                     format!("No step yet: the first press of Next token fetches the model once ({} KB) and runs it in the background.", size.get_value())
                 }}</p>
             }>
-                <ol class="loop-steps">
-                    <li>
-                        "Context, as the model's tokens: "
-                        <ol class="chips" aria-label="The context's tokens, with their ids" data-testid="text-loop-chips">
-                            {move || lp.with(|l| l.chips()).into_iter().map(|c| view! {
-                                <li class="chip" class:prompt=c.typed class:written=!c.typed class:outside=!c.read>
-                                    <span class="piece">{c.shown}</span><span class="id">{c.id}</span>
-                                </li>
-                            }).collect_view()}
-                        </ol>
-                        <span data-testid="text-loop-window">{move || lp.with(|l| l.window_line(window))}</span>
-                    </li>
-                    <li>
-                        {format!("Last position's logits, largest {SHOWN} of {}: ", group_thousands(vocab as u64))}
-                        <span data-testid="text-loop-logits">{move || current().map(|s| lp.with(|l| l.listed(&s.logits, 2)))}</span>
-                    </li>
-                    <li>
-                        "The sampler (largest five after each stage):"
-                        <div class="stage-lists">
-                            {STAGES.iter().enumerate().map(|(i, name)| view! {
-                                <div>
-                                    <h3>{*name}" ("{move || current().map(|s| group_thousands(s.alive[i] as u64))}" alive)"</h3>
-                                    <p data-testid=format!("text-loop-stage-{i}")>{move || current().map(|s| lp.with(|l| l.listed(&s.stages[i], 3)))}</p>
-                                </div>
-                            }).collect_view()}
-                        </div>
-                    </li>
-                    <li>
-                        "Drawn: " <strong data-testid="text-loop-chosen">{move || current().map(|s| label(s.chosen))}</strong>
-                        <DrawStrip
-                            intervals=Signal::derive(move || current().map(|s| s.strip).unwrap_or_default())
-                            draw=Signal::derive(move || current().map(|s| (s.u, s.chosen)))
-                            label testid="text-loop-strip" />
-                    </li>
-                    <li>
-                        "Appended: "
-                        <code class="run text" data-testid="text-loop-appended">
-                            {move || { let [out, read, drawn] = lp.with(TextLoop::appended_text); view! {
-                                <span class="outside">{out}</span><mark class="view">{read}</mark><strong>{drawn}</strong>
-                            } }}
-                        </code>
-                    </li>
-                </ol>
+                <TextStepView lp window vocab />
             </Show>
             <figcaption>
                 "Live: the model runs in the background on each new step, and the sampler and the draw run on this "
@@ -166,5 +116,64 @@ pub fn TextLoopView(
                 "it no longer reads them."
             </figcaption>
         </figure>
+    }
+}
+
+/// The shown step: the context as chips, the logits, the sampler's stages, the draw and the append.
+#[component]
+fn TextStepView(
+    /// The loop.
+    lp: RwSignal<TextLoop>,
+    /// The model's window, in tokens.
+    window: usize,
+    /// Its vocabulary's size.
+    vocab: usize,
+) -> impl IntoView {
+    let current = move || lp.with(|l| l.current().cloned());
+    let label = move |t| lp.with_untracked(|l| l.piece(t));
+    view! {
+        <ol class="loop-steps">
+            <li>
+                "Context, as the model's tokens: "
+                <ol class="chips" aria-label="The context's tokens, with their ids" data-testid="text-loop-chips">
+                    {move || lp.with(|l| l.chips()).into_iter().map(|c| view! {
+                        <li class="chip" class:prompt=c.typed class:written=!c.typed class:outside=!c.read>
+                            <span class="piece">{c.shown}</span><span class="id">{c.id}</span>
+                        </li>
+                    }).collect_view()}
+                </ol>
+                <span data-testid="text-loop-window">{move || lp.with(|l| l.window_line(window))}</span>
+            </li>
+            <li>
+                {format!("Last position's logits, largest {SHOWN} of {}: ", group_thousands(vocab as u64))}
+                <span data-testid="text-loop-logits">{move || current().map(|s| lp.with(|l| l.listed(&s.logits, 2)))}</span>
+            </li>
+            <li>
+                "The sampler (largest five after each stage):"
+                <div class="stage-lists">
+                    {STAGES.iter().enumerate().map(|(i, name)| view! {
+                        <div>
+                            <h3>{*name}" ("{move || current().map(|s| group_thousands(s.alive[i] as u64))}" alive)"</h3>
+                            <p data-testid=format!("text-loop-stage-{i}")>{move || current().map(|s| lp.with(|l| l.listed(&s.stages[i], 3)))}</p>
+                        </div>
+                    }).collect_view()}
+                </div>
+            </li>
+            <li>
+                "Drawn: " <strong data-testid="text-loop-chosen">{move || current().map(|s| label(s.chosen))}</strong>
+                <DrawStrip
+                    intervals=Signal::derive(move || current().map(|s| s.strip).unwrap_or_default())
+                    draw=Signal::derive(move || current().map(|s| (s.u, s.chosen)))
+                    label testid="text-loop-strip" />
+            </li>
+            <li>
+                "Appended: "
+                <code class="run text" data-testid="text-loop-appended">
+                    {move || { let [out, read, drawn] = lp.with(TextLoop::appended_text); view! {
+                        <span class="outside">{out}</span><mark class="view">{read}</mark><strong>{drawn}</strong>
+                    } }}
+                </code>
+            </li>
+        </ol>
     }
 }
