@@ -42,6 +42,16 @@ async fn move_everything(page: &Page) {
     .await;
     let rest = page.by_role("slider", "P(the other 2,036)").await;
     page.press(&rest, Key::Up, 3).await;
+    page.by_role("button", "Search").await.click().await.unwrap();
+    page.wait_for("beam search on text", || async {
+        !page
+            .eval("return document.querySelector('[data-testid=text-beam-summary]')?.textContent ?? ''")
+            .await
+            .as_str()
+            .unwrap_or_default()
+            .is_empty()
+    })
+    .await;
     let quiz = page.by_role("textbox", "Greedy decoding is the same as top-k sampling with which k?").await;
     quiz.send_keys("7").await.unwrap();
     page.press(&quiz, Key::Enter, 1).await;

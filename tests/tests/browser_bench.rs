@@ -261,6 +261,14 @@ async fn main_thread_during_widget_actions() {
         wait_for_part(&page, "[data-testid=text-bars-draws]", "10000").await;
         row("the bars on text: shown, top-k moved ten places, 10,000 tokens drawn", long_tasks(&page).await);
 
+        watch_long_tasks(&page).await;
+        click("button", "Search").await;
+        wait_for_part(&page, "[data-testid=text-beam-summary]", "The best line").await;
+        let alpha = page.by_role("slider", "Length penalty α on text").await;
+        page.press(&alpha, Key::End, 1).await;
+        wait_for_part(&page, ".text-beam h3", "α = 1.0").await;
+        row("beam search on text: B = 16 at α = 0, then at α = 1, with three sampled lines each", long_tasks(&page).await);
+
         write_out(&rows.join("\n"));
     })
     .await;

@@ -259,3 +259,87 @@ async fn the_bars_on_text_cut_the_tail_of_the_whole_vocabulary_as_the_native_sta
     })
     .await;
 }
+
+/// The cells of a table of lines on the page, row by row, as the learner reads them.
+async fn line_rows(page: &e2e::Page, testid: &str) -> serde_json::Value {
+    page.eval_with(
+        &[serde_json::json!(format!("[data-testid={testid}] tbody tr"))],
+        "return [...document.querySelectorAll(arguments[0])].map(r => [...r.children].map(c => c.textContent))",
+    )
+    .await
+}
+
+/// The rows the native state builds from the native search, as the page lays them out.
+fn native_rows(found: &model::text::TextBeams) -> [serde_json::Value; 2] {
+    let (beams, sampled) = web::state::text_beam::rows(found);
+    let cells = |rows: Vec<web::state::text_beam::LineRow>| {
+        serde_json::json!(
+            rows.into_iter()
+                .map(|r| vec![r.label, r.text, r.tokens.to_string(), r.log_prob, r.per_token, r.repeated.to_string()])
+                .collect::<Vec<_>>()
+        )
+    };
+    [cells(beams), cells(sampled)]
+}
+
+#[tokio::test]
+async fn beam_search_on_text_finds_by_keyboard_the_lines_the_native_search_finds() {
+    use web::state::text_beam::{beams_heading, summary};
+    with_page(|page| async move {
+        page.open().await;
+        let card = card().unwrap();
+        let kb = ((card.weights_bytes + card.tokenizer_bytes) as f64 / 1000.0).round();
+        let (model, bpe) = native();
+        let prompt = web::widgets::text::FIRST_PROMPT;
+        let field = page.by_role("textbox", "Prompt for beam search on text").await;
+        assert_eq!(field.prop("value").await.unwrap().unwrap_or_default(), prompt);
+        let width = page.by_role("slider", "Beam width on text").await;
+        assert_eq!(shown(&page, "[data-testid=text-beam-width]").await, "16");
+        let search = page.by_role("button", &format!("Search (fetches the model once: {kb} KB)")).await;
+        page.press(&search, Key::Enter, 1).await;
+        let said = "[data-testid=text-beam-summary]";
+        page.wait_for("the lines", || async { !shown(&page, said).await.is_empty() }).await;
+        let check = |found: model::text::TextBeams| {
+            let page = &page;
+            async move {
+                let [beams, sampled] = native_rows(&found);
+                assert_eq!(line_rows(page, "text-beam-rows").await, beams);
+                assert_eq!(line_rows(page, "text-sampled-rows").await, sampled);
+                assert_eq!(shown(page, said).await, summary(&found, card.validation_loss));
+                assert_eq!(shown(page, ".text-beam h3").await, beams_heading(&found));
+            }
+        };
+        let short = model::text::beam_lines(&model, &bpe, prompt, 16, 0.0).unwrap();
+        check(short.clone()).await;
+
+        // α to 1 by keyboard: letting go of the slider searches again. The line grows and repeats itself.
+        let alpha = page.by_role("slider", "Length penalty α on text").await;
+        page.press(&alpha, Key::End, 1).await;
+        let long = model::text::beam_lines(&model, &bpe, prompt, 16, 1.0).unwrap();
+        let heading = beams_heading(&long);
+        page.wait_for("α = 1", || async { shown(&page, ".text-beam h3").await == heading }).await;
+        check(long.clone()).await;
+        assert!(long.beams[0].tokens.len() > short.beams[0].tokens.len());
+        assert!(long.beams[0].repeated() >= 4, "{:?}", long.beams[0].text());
+
+        // Four beams, from another prompt typed into the field.
+        page.press(&width, Key::Left, 12).await;
+        let field = page.by_role("textbox", "Prompt for beam search on text").await;
+        field.clear().await.unwrap();
+        field.send_keys("My lord,").await.unwrap();
+        page.press(&page.by_role("button", "Search").await, Key::Enter, 1).await;
+        let four = model::text::beam_lines(&model, &bpe, "My lord,", 4, 1.0).unwrap();
+        let heading = beams_heading(&four);
+        page.wait_for("four beams", || async { shown(&page, ".text-beam h3").await == heading }).await;
+        check(four).await;
+
+        // No prompt: a named error in the widget, and the widget still searches afterwards.
+        page.press(&field, Key::Backspace, "My lord,".len()).await;
+        page.press(&page.by_role("button", "Search").await, Key::Enter, 1).await;
+        page.wait_for_text("[data-testid=text-beam-error]", &model::ModelError::EmptyPrompt.to_string()).await;
+        field.send_keys("My lord,").await.unwrap();
+        page.press(&page.by_role("button", "Search").await, Key::Enter, 1).await;
+        page.wait_for("the lines again", || async { shown(&page, ".text-beam h3").await == heading }).await;
+    })
+    .await;
+}

@@ -9,7 +9,7 @@ use crate::parts::{Parts, failed};
 use crate::widgets;
 
 /// Every island, in the order of the page.
-pub const NAMES: [&str; 27] = [
+pub const NAMES: [&str; 28] = [
     "progress",
     "loop",
     "loop-text",
@@ -32,6 +32,7 @@ pub const NAMES: [&str; 27] = [
     "penalties",
     "beam-argument",
     "beam",
+    "beam-text",
     "kv",
     "quiz-4",
     "quiz-6",
@@ -78,6 +79,10 @@ pub fn render(name: &'static str, parts: &Parts) -> AnyView {
         "beam" => parts.opening().map(|o| {
             let (beams, sampled, table) = (o.beams.clone(), o.sampled.clone(), o.decoding.clone());
             view! { <widgets::beam::BeamView models beams sampled table /> }.into_any()
+        }),
+        "beam-text" => parts.opening().map(|o| {
+            let card = o.text.clone();
+            view! { <widgets::text_beam::TextBeamView models card /> }.into_any()
         }),
         "kv" => parts.opening().map(|o| {
             let demo = RwSignal::new(crate::state::kv::KvDemo::new(o.config.clone(), o.kv.clone()));

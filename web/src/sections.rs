@@ -360,6 +360,13 @@ fn BeamSection(
         </p>
         {island("beam-argument", &parts)}
         {island("beam", &parts)}
+        <p>
+            "Names are short. On text, the same search continues your prompt to the end of the line with the "
+            "Shakespeare model. A line can end early, as a name does, so the "
+            "length bias shows again, and with more beams and a long line the search finds phrases that "
+            "repeat."
+        </p>
+        {island("beam-text", &parts)}
         },
     )
 }

@@ -204,6 +204,10 @@ impl Worker {
                 let (model, bpe) = self.text.get(Which::Shakespeare)?;
                 Reply::TextNext(crate::text::next(model, bpe, &prompt, &appended)?)
             }
+            Request::TextBeam { prompt, width, alpha } => {
+                let (model, bpe) = self.text.get(Which::Shakespeare)?;
+                Reply::TextBeams(crate::text::beam_lines(model, bpe, &prompt, width, alpha)?)
+            }
         })
     }
 }

@@ -12,7 +12,10 @@ const SHIPPED_CARD: &str = include_str!("../../../assets/models/shakespeare.json
 /// The tokenizer's JSON, trained by `cargo xtask tokenizer`.
 pub const TOKENIZER: &str = include_str!("../../../assets/models/shakespeare-tokenizer.json");
 
-pub use protocol::text::{GreedyMeasured, Stretch, TextCard, TextRun, TextToken, repeating_end};
+pub use protocol::text::{
+    Continuation, GreedyMeasured, LINE_TOKENS, MAX_TEXT_BEAM, SAMPLED_LINES, Stretch, TextBeams, TextCard, TextRun,
+    TextToken, repeated_ngrams, repeating_end,
+};
 
 /// The card of the shipped weights.
 ///
@@ -145,17 +148,26 @@ pub fn next(
     })
 }
 
-/// How many tokens beam search and its sampled neighbour write on text.
-pub const BEAM_TOKENS: usize = 32;
-
-/// Beam search on text from `prompt` (encoded by `bpe`): `width` beams, length penalty `alpha`, for
-/// [`BEAM_TOKENS`] tokens (fewer if the window would overflow), best first. Every beam keeps its own KV
-/// cache, so a step feeds one token per beam instead of re-reading the whole context: the logits are the
-/// cached path's (equal to the full forward pass up to float rounding, as the KV cache demo measures).
+/// The token that ends a line: the tokenizer's line break.
 ///
 /// # Errors
-/// [`ModelError::EmptyPrompt`], [`ModelError::PromptTooLong`] as [`greedy_run`]; a sampling error for a
-/// width of 0 or a bad α.
+/// [`ModelError::Weights`] for a tokenizer without a token of its own for it.
+pub fn line_break(bpe: &crate::bpe::Bpe) -> Result<TokenId, ModelError> {
+    match bpe.encode("\n").as_slice() {
+        &[id] => Ok(id),
+        _ => Err(ModelError::Weights("the tokenizer has no token for a line break".into())),
+    }
+}
+
+/// Beam search on text from `prompt` (encoded by `bpe`) to the end of the line: `width` beams, length
+/// penalty `alpha`; a hypothesis ends at a line break (as a name ends at `·`) or after [`LINE_TOKENS`]
+/// tokens. Best first. Every beam keeps its own KV cache, so a step feeds one token per beam instead of
+/// re-reading the whole context: the logits are the cached path's (equal to the full forward pass up to
+/// float rounding, as the KV cache demo measures).
+///
+/// # Errors
+/// [`ModelError::EmptyPrompt`], [`ModelError::PromptTooLong`] as [`greedy_run`];
+/// [`ModelError::BeamTooWide`] over [`MAX_TEXT_BEAM`]; a sampling error for a width of 0 or a bad α.
 pub fn beam(
     model: &crate::Gpt,
     bpe: &crate::bpe::Bpe,
@@ -163,18 +175,41 @@ pub fn beam(
     width: usize,
     alpha: f64,
 ) -> Result<Vec<sampling::Beam>, ModelError> {
+    if width > MAX_TEXT_BEAM {
+        return Err(ModelError::BeamTooWide { width, most: MAX_TEXT_BEAM });
+    }
     let ids = prompt_ids(model, bpe, prompt)?;
-    let max_new = BEAM_TOKENS.min(model.context() - ids.len());
-    let search = sampling::BeamSearch::new(width, max_new, None)?.with_length_penalty(alpha)?;
+    let max_new = LINE_TOKENS.min(model.context() - ids.len());
+    let search = sampling::BeamSearch::new(width, max_new, Some(line_break(bpe)?))?.with_length_penalty(alpha)?;
+    beam_search(model, &ids, &search)
+}
+
+/// `search` run from `ids`. While a context fits the window, each beam keeps its own KV cache, so a step
+/// feeds one token per beam instead of re-reading the whole context (the logits are the cached path's,
+/// equal to the full forward pass up to float rounding, as the KV cache demo measures); past the window,
+/// a context is cropped to its last window and read whole.
+///
+/// # Errors
+/// [`ModelError::EmptyPrompt`] for no ids; [`ModelError::BadToken`] for an id outside the vocabulary.
+pub fn beam_search(
+    model: &crate::Gpt,
+    ids: &[TokenId],
+    search: &sampling::BeamSearch,
+) -> Result<Vec<sampling::Beam>, ModelError> {
+    let window = model.context();
     // Each context asked about is a parent's plus one token: the parent's cache, cloned, takes one step.
     // Only the last two lengths are kept (the parents and the children).
     let mut caches: std::collections::HashMap<Vec<TokenId>, crate::KvCache> = std::collections::HashMap::new();
     let mut prefill = model.new_cache();
-    let after_prompt = model.extend(&ids, &mut prefill)?.pop().ok_or(ModelError::EmptyPrompt)?; // [vocab]
-    caches.insert(ids.clone(), prefill);
-    search.run(&ids, |context| {
+    let after_prompt = model.extend(&ids[ids.len().saturating_sub(window)..], &mut prefill)?; // [time][vocab]
+    let after_prompt = after_prompt.last().cloned().ok_or(ModelError::EmptyPrompt)?; // [vocab]
+    caches.insert(ids.to_vec(), prefill);
+    search.run(ids, |context| {
         if context.len() == ids.len() {
             return Ok(after_prompt.clone());
+        }
+        if context.len() > window {
+            return crate::next_logits(model, &context[context.len() - window..]); // [vocab]
         }
         let (parent, &[last]) = context.split_at(context.len() - 1) else { unreachable!("one token longer") };
         let mut cache = caches.get(parent).cloned().ok_or(ModelError::EmptyContext)?;
@@ -185,10 +220,69 @@ pub fn beam(
     })
 }
 
-/// How many of the `n`-token stretches of `tokens` appeared earlier in it.
-pub fn repeated_ngrams(tokens: &[TokenId], n: usize) -> usize {
-    let mut seen = std::collections::HashSet::new();
-    tokens.windows(n.max(1)).filter(|w| !seen.insert(*w)).count()
+/// A line drawn after `prompt` (encoded by `bpe`) by `sampler` from `seed`, to a line break or for
+/// [`LINE_TOKENS`] tokens, with the log-probability the model's own distribution (τ = 1, nothing cut)
+/// gives it: the number beam search maximizes, so that the two compare.
+///
+/// # Errors
+/// As [`greedy_run`].
+pub fn sample_line(
+    model: &crate::Gpt,
+    bpe: &crate::bpe::Bpe,
+    prompt: &str,
+    sampler: &sampling::Sampler,
+    seed: u64,
+) -> Result<Continuation, ModelError> {
+    let ids = prompt_ids(model, bpe, prompt)?;
+    let end = line_break(bpe)?;
+    let max_new = LINE_TOKENS.min(model.context() - ids.len());
+    let mut rng = sampling::seeded_rng(seed);
+    let mut cache = model.new_cache();
+    let mut logits = model.extend(&ids, &mut cache)?.pop().ok_or(ModelError::EmptyPrompt)?; // [vocab]
+    let (mut written, mut log_prob) = (Vec::new(), 0.0);
+    while written.len() < max_new {
+        let token = sampler.choose(&logits, &mut rng);
+        log_prob += sampling::log_softmax(&logits)[token];
+        written.push(token);
+        if token == end {
+            break;
+        }
+        logits = model.step(token, &mut cache)?; // [vocab]
+    }
+    let finished = written.last() == Some(&end);
+    Ok(Continuation { tokens: text_tokens(bpe, &written), log_prob, finished })
+}
+
+/// Beam search's lines from `prompt` beside [`SAMPLED_LINES`] sampled ones (the loop's sampler, seeds 0,
+/// 1, …), each scored by the model: what the beam widget on text shows.
+///
+/// # Errors
+/// As [`beam`].
+pub fn beam_lines(
+    model: &crate::Gpt,
+    bpe: &crate::bpe::Bpe,
+    prompt: &str,
+    width: usize,
+    alpha: f64,
+) -> Result<TextBeams, ModelError> {
+    let end = line_break(bpe)?;
+    let beams = beam(model, bpe, prompt, width, alpha)?
+        .into_iter()
+        .map(|b| Continuation {
+            finished: b.tokens.last() == Some(&end),
+            tokens: text_tokens(bpe, &b.tokens),
+            log_prob: b.log_prob,
+        })
+        .collect();
+    let sampler = protocol::text::loop_sampler();
+    let sampled =
+        (0..SAMPLED_LINES).map(|seed| sample_line(model, bpe, prompt, &sampler, seed)).collect::<Result<_, _>>()?;
+    Ok(TextBeams { prompt: prompt.to_string(), width, alpha, beams, sampled })
+}
+
+/// `ids` as the page shows them.
+fn text_tokens(bpe: &crate::bpe::Bpe, ids: &[TokenId]) -> Vec<TextToken> {
+    ids.iter().map(|&id| TextToken { id, shown: bpe.shown(id), bytes: bpe.bytes(id) }).collect()
 }
 
 /// Greedy runs from each of `prompts`: where each began repeating, counted from its first written token.

@@ -5,8 +5,8 @@
 use model::bpe::Bpe;
 use model::serve::Worker;
 use model::text::{
-    MAX_PROMPT, MEASURED_PROMPTS, TOKENIZER, TextCard, card, greedy_run, load, measure_greedy, running_nll,
-    validation_prompts,
+    LINE_TOKENS, MAX_PROMPT, MAX_TEXT_BEAM, MEASURED_PROMPTS, TOKENIZER, TextCard, card, greedy_run, load,
+    measure_greedy, running_nll, validation_prompts,
 };
 use model::{ModelError, device};
 use protocol::messages::{Reply, Request, Status, Which};
@@ -178,30 +178,95 @@ fn beam_search_on_text_with_a_cache_per_beam_finds_the_beams_the_full_forward_pa
     let bpe = Bpe::from_json(TOKENIZER).unwrap();
     let prompt = "Is this a dagger which I see before me,\n";
     let ids = bpe.encode(prompt);
+    let end = model::text::line_break(&bpe).unwrap();
+    assert_eq!(bpe.decode(&[end]), "\n");
     for (width, alpha) in [(4, 0.0), (16, 1.0)] {
         let cached = model::text::beam(&model, &bpe, prompt, width, alpha).unwrap();
-        let search = sampling::BeamSearch::new(width, model::text::BEAM_TOKENS, None)
-            .unwrap()
-            .with_length_penalty(alpha)
-            .unwrap();
+        let search =
+            sampling::BeamSearch::new(width, LINE_TOKENS, Some(end)).unwrap().with_length_penalty(alpha).unwrap();
         let plain = search.run(&ids, |c| model::next_logits(&model, c)).unwrap();
         assert_eq!(cached.len(), width);
         for (a, b) in cached.iter().zip(&plain) {
             assert_eq!(a.tokens, b.tokens, "B = {width}: the same beams, in the same order");
             assert!((a.log_prob - b.log_prob).abs() < 1e-3, "{} vs {}", a.log_prob, b.log_prob);
-            assert_eq!(a.tokens.len(), model::text::BEAM_TOKENS);
+            // A line ends at its line break, or stops at the cap.
+            let breaks = a.tokens.iter().filter(|&&t| t == end).count();
+            assert!(breaks == 0 && a.tokens.len() == LINE_TOKENS || breaks == 1 && a.tokens.last() == Some(&end));
         }
     }
     // The window bounds the run: a prompt of 96 tokens leaves room for 32.
-    assert!(model::text::BEAM_TOKENS <= model.context() - model::text::MAX_PROMPT);
+    assert!(LINE_TOKENS <= model.context() - MAX_PROMPT);
     assert!(matches!(model::text::beam(&model, &bpe, prompt, 0, 0.0), Err(ModelError::Sampling(_))));
     assert_eq!(model::text::beam(&model, &bpe, "", 4, 0.0), Err(ModelError::EmptyPrompt));
+    assert_eq!(
+        model::text::beam(&model, &bpe, prompt, MAX_TEXT_BEAM + 1, 0.0),
+        Err(ModelError::BeamTooWide { width: MAX_TEXT_BEAM + 1, most: MAX_TEXT_BEAM })
+    );
 }
 
+/// A sampled line is the plain generator's (same sampler, seed and stop), and its log-probability is the
+/// one the full forward pass gives its tokens under the model's own distribution.
 #[test]
-fn repeated_ngrams_count_the_stretches_seen_before() {
-    use model::text::repeated_ngrams;
-    assert_eq!(repeated_ngrams(&[1, 2, 3, 4, 1, 2, 3, 4, 1], 4), 2, "(1 2 3 4) and (2 3 4 1) again");
-    assert_eq!(repeated_ngrams(&[1, 2, 3], 4), 0);
-    assert_eq!(repeated_ngrams(&[7, 7, 7, 7, 7, 7], 4), 2);
+fn a_sampled_line_is_the_generators_and_is_scored_by_the_full_forward_pass() {
+    let model = load(&weights(), &device()).unwrap();
+    let bpe = Bpe::from_json(TOKENIZER).unwrap();
+    let end = model::text::line_break(&bpe).unwrap();
+    let sampler = protocol::text::loop_sampler();
+    for (prompt, seed) in [("Is this a dagger which I see before me,\n", 0), ("My lord,", 1), ("O", 2)] {
+        let line = model::text::sample_line(&model, &bpe, prompt, &sampler, seed).unwrap();
+        let ids = bpe.encode(prompt);
+        let strategy = sampling::Strategy::Sample(sampler);
+        let mut rng = sampling::seeded_rng(seed);
+        let plain = model::generate_with_cache(
+            &model,
+            &mut model.new_cache(),
+            &ids,
+            LINE_TOKENS,
+            Some(end),
+            &strategy,
+            &mut rng,
+        )
+        .unwrap();
+        let drawn: Vec<usize> = line.tokens.iter().map(|t| t.id).collect();
+        assert_eq!(drawn, plain, "{prompt:?}");
+        assert_eq!(line.finished, drawn.last() == Some(&end));
+        let full = [ids.as_slice(), &drawn].concat();
+        let expected: f64 = (ids.len()..full.len())
+            .map(|i| sampling::log_softmax(&model::next_logits(&model, &full[..i]).unwrap())[full[i]])
+            .sum();
+        assert!((line.log_prob - expected).abs() < 1e-3, "{prompt:?}: {} vs {expected}", line.log_prob);
+        assert_eq!(line, model::text::sample_line(&model, &bpe, prompt, &sampler, seed).unwrap(), "same seed");
+    }
+}
+
+/// What the beam widget on text says a learner will notice, from its first prompt: at α = 0 the search
+/// prefers a short line, at α = 1 with 16 beams it writes a line that says one phrase over and over, and
+/// every beam's line scores above every sampled one per token, and far above held-out text.
+#[test]
+fn beam_search_on_the_first_prompt_prefers_short_lines_at_alpha_0_and_repeats_itself_at_alpha_1() {
+    let mut worker = Worker::new();
+    assert_eq!(worker.load_text(&weights(), &tokens_file()), Status::Ready);
+    let ask =
+        |width, alpha| Request::TextBeam { prompt: "Is this a dagger which I see before me,\n".into(), width, alpha };
+    let Reply::TextBeams(short) = worker.handle(ask(16, 0.0), &clock) else { panic!() };
+    let Reply::TextBeams(long) = worker.handle(ask(16, 1.0), &clock) else { panic!() };
+    assert_eq!((long.width, long.alpha, long.beams.len(), long.sampled.len()), (16, 1.0, 16, 3));
+    let (best_short, best_long) = (&short.beams[0], &long.beams[0]);
+    assert!(best_short.finished && best_long.finished, "both end the line");
+    assert!(best_short.tokens.len() < best_long.tokens.len(), "{:?} / {:?}", best_short.text(), best_long.text());
+    assert!(best_long.repeated() >= 4, "{:?}", best_long.text());
+    assert!(long.sampled.iter().all(|s| s.repeated() < best_long.repeated()));
+    let validation_loss = card().unwrap().validation_loss;
+    for beams in [&short, &long] {
+        let lowest_beam = beams.beams.iter().map(|b| b.per_token()).fold(f64::INFINITY, f64::min);
+        let best_sampled = beams.sampled.iter().map(|s| s.per_token()).fold(f64::NEG_INFINITY, f64::max);
+        assert!(best_sampled < best_long.per_token(), "{best_sampled} vs {}", best_long.per_token());
+        assert!(lowest_beam > -validation_loss, "{lowest_beam}");
+    }
+    // Ranked by Σ log p ÷ lengthᵅ, best first.
+    for b in long.beams.windows(2) {
+        assert!(b[0].score(1.0) >= b[1].score(1.0));
+    }
+    let Reply::Failed(why) = worker.handle(ask(17, 0.0), &clock) else { panic!() };
+    assert_eq!(why, "17 beams is more than the 16 the model worker runs on text.");
 }

@@ -46,6 +46,14 @@ pub enum ModelError {
         /// The model's window.
         window: usize,
     },
+    /// A beam search wider than the worker runs.
+    #[error("{width} beams is more than the {most} the model worker runs on text.")]
+    BeamTooWide {
+        /// The width asked for.
+        width: usize,
+        /// The widest it runs.
+        most: usize,
+    },
     /// A message between the page and the model worker, or the page's opening data, that cannot be read.
     #[error("a message of the model worker cannot be read: {0}")]
     Message(String),

@@ -15,7 +15,7 @@ use crate::demos::beam::Scored;
 use crate::demos::greedy::GreedyDemo;
 use crate::demos::kv::{KvComparison, KvRecording};
 use crate::demos::speculative::{SpecMeasured, SpecView};
-use crate::text::{TextCard, TextNext, TextRun};
+use crate::text::{TextBeams, TextCard, TextNext, TextRun};
 use crate::{DecodingTable, GptConfig, ModelError};
 use sampling::TokenId;
 
@@ -122,6 +122,15 @@ pub enum Request {
         /// Token ids drawn after it, in order.
         appended: Vec<TokenId>,
     },
+    /// Beam search on text from a prompt to the end of the line, and sampled lines beside it.
+    TextBeam {
+        /// The text to continue, as typed (encoded by the worker).
+        prompt: String,
+        /// Beams kept, 1 to [`crate::text::MAX_TEXT_BEAM`].
+        width: usize,
+        /// The length penalty α.
+        alpha: f64,
+    },
 }
 
 impl Request {
@@ -129,7 +138,7 @@ impl Request {
     pub fn needs(&self) -> &'static [Which] {
         match self {
             Self::SpecReset | Self::SpecRound { .. } | Self::SpecMeasure { .. } => &Which::ALL,
-            Self::TextGreedy { .. } | Self::TextNext { .. } => &[Which::Shakespeare],
+            Self::TextGreedy { .. } | Self::TextNext { .. } | Self::TextBeam { .. } => &[Which::Shakespeare],
             Self::Generate(settings) if settings.model == crate::control::Model::Shakespeare => &[Which::Shakespeare],
             _ => &[Which::Transformer],
         }
@@ -162,6 +171,8 @@ pub enum Reply {
     TextRun(TextRun),
     /// The next-token logits on text.
     TextNext(TextNext),
+    /// Beam search on text, and sampled lines beside it.
+    TextBeams(TextBeams),
     /// Why the request could not be answered: a sentence for the page.
     Failed(String),
 }

@@ -210,6 +210,76 @@ impl TextNext {
     }
 }
 
+/// How many tokens beam search and the sampled lines beside it write at most on text: a line of verse is
+/// about ten.
+pub const LINE_TOKENS: usize = 32;
+
+/// The widest beam the worker runs on text.
+pub const MAX_TEXT_BEAM: usize = 16;
+
+/// How many sampled lines stand beside the beams.
+pub const SAMPLED_LINES: u64 = 3;
+
+/// The stretch length repetition is counted at on text: a phrase of four word pieces.
+pub const NGRAM: usize = 4;
+
+/// How many of the `n`-token stretches of `tokens` appeared earlier in it.
+pub fn repeated_ngrams(tokens: &[TokenId], n: usize) -> usize {
+    let mut seen = std::collections::HashSet::new();
+    tokens.windows(n.max(1)).filter(|w| !seen.insert(*w)).count()
+}
+
+/// A line written after a prompt, scored by the model: beam search's or a sampled one.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Continuation {
+    /// The tokens written, in order.
+    pub tokens: Vec<TextToken>,
+    /// Σ log P(token | everything before it) over them, under the model's own distribution (τ = 1, nothing
+    /// cut), nats.
+    pub log_prob: f64,
+    /// Whether it ended the line (its last token is the line break) rather than stopping at
+    /// [`LINE_TOKENS`].
+    pub finished: bool,
+}
+
+impl Continuation {
+    /// The mean log-probability per token (0 for an empty one).
+    pub fn per_token(&self) -> f64 {
+        if self.tokens.is_empty() { 0.0 } else { self.log_prob / self.tokens.len() as f64 }
+    }
+
+    /// The score beam search ranks by: Σ log p ÷ lengthᵅ.
+    pub fn score(&self, alpha: f64) -> f64 {
+        self.log_prob / (self.tokens.len().max(1) as f64).powf(alpha)
+    }
+
+    /// How many of its stretches of [`NGRAM`] tokens appeared earlier in it.
+    pub fn repeated(&self) -> usize {
+        repeated_ngrams(&self.tokens.iter().map(|t| t.id).collect::<Vec<_>>(), NGRAM)
+    }
+
+    /// Its text, the bytes of its tokens read together.
+    pub fn text(&self) -> String {
+        let bytes: Vec<u8> = self.tokens.iter().flat_map(|t| t.bytes.clone()).collect();
+        String::from_utf8_lossy(&bytes).into_owned()
+    }
+}
+
+/// Beam search on text from a prompt, and sampled lines beside it: what the beam widget on text shows.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TextBeams {
+    /// The prompt as typed.
+    pub prompt: String,
+    /// Beams kept.
+    pub width: usize,
+    /// The length penalty α.
+    pub alpha: f64,
+    /// The beams at the end, best first.
+    pub beams: Vec<Continuation>,
+    /// Lines drawn by [`loop_sampler`] from seeds 0, 1, … ([`SAMPLED_LINES`] of them).
+    pub sampled: Vec<Continuation>,
+}
+
 /// The sampler of the loop on text: every stage does something to a vocabulary of thousands.
 pub fn loop_sampler() -> sampling::Sampler {
     use sampling::{Sampler, Temperature, TopK, TopP};
@@ -239,6 +309,26 @@ mod tests {
         assert_eq!(repeating_end(&[1, 2, 3, 4, 5, 6, 7, 7], 0), None);
         assert_eq!(repeating_end(&[], 0), None);
         assert_eq!(repeating_end(&[1, 1], 5), None);
+    }
+
+    #[test]
+    fn a_continuation_is_scored_per_token_and_by_its_repeated_phrases() {
+        let token = |id: usize| TextToken { id, shown: format!("␣w{id}"), bytes: format!(" w{id}").into_bytes() };
+        let line = Continuation {
+            tokens: [1, 2, 3, 4, 1, 2, 3, 4, 1].into_iter().map(token).collect(),
+            log_prob: -9.0,
+            finished: false,
+        };
+        assert_eq!(line.per_token(), -1.0);
+        assert_eq!(line.score(0.0), -9.0);
+        assert!((line.score(1.0) + 1.0).abs() < 1e-12);
+        assert!((line.score(0.5) + 3.0).abs() < 1e-12);
+        assert_eq!(line.repeated(), 2, "(1 2 3 4) and (2 3 4 1) again");
+        assert_eq!(line.text(), " w1 w2 w3 w4 w1 w2 w3 w4 w1");
+        let empty = Continuation { tokens: vec![], log_prob: 0.0, finished: true };
+        assert_eq!((empty.per_token(), empty.repeated()), (0.0, 0));
+        assert_eq!(repeated_ngrams(&[1, 2, 3], 4), 0);
+        assert_eq!(repeated_ngrams(&[7, 7, 7, 7, 7, 7], 4), 2);
     }
 
     #[test]

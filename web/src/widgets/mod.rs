@@ -18,4 +18,5 @@ pub mod strip;
 pub mod temperature;
 pub mod text;
 pub mod text_bars;
+pub mod text_beam;
 pub mod text_loop;
