@@ -240,11 +240,18 @@ impl Page {
     /// # Panics
     /// If there is none, or more than one.
     pub async fn by_role(&self, role: &str, name: &str) -> Element {
-        let candidates = self
-            .client
-            .find_all(Locator::Css("input, button, select, textarea, output, a, [role], [tabindex]"))
-            .await
-            .expect("elements can be listed");
+        self.by_role_in("", role, name).await
+    }
+
+    /// The control with this ARIA role and accessible name inside the element `container` selects (the
+    /// whole page for ""), as a person finds it in one widget when another has a control of the same name.
+    ///
+    /// # Panics
+    /// If there is none, or more than one.
+    pub async fn by_role_in(&self, container: &str, role: &str, name: &str) -> Element {
+        let kinds = ["input", "button", "select", "textarea", "output", "a", "[role]", "[tabindex]"];
+        let css = kinds.map(|k| format!("{container} {k}").trim().to_string()).join(", ");
+        let candidates = self.client.find_all(Locator::Css(&css)).await.expect("elements can be listed");
         let mut found = Vec::new();
         let mut seen = Vec::new();
         for element in candidates {

@@ -42,6 +42,7 @@ async fn move_everything(page: &Page) {
     .await;
     let rest = page.by_role("slider", "P(the other 2,036)").await;
     page.press(&rest, Key::Up, 3).await;
+    page.by_role("button", "Record a run").await.click().await.unwrap();
     page.by_role("button", "Search").await.click().await.unwrap();
     page.wait_for("beam search on text", || async {
         !page
@@ -50,6 +51,7 @@ async fn move_everything(page: &Page) {
             .as_str()
             .unwrap_or_default()
             .is_empty()
+            && page.eval("return document.querySelectorAll('[data-testid=text-kv-chips] li').length").await == 1
     })
     .await;
     let quiz = page.by_role("textbox", "Greedy decoding is the same as top-k sampling with which k?").await;

@@ -116,8 +116,41 @@ async fn widget_speed_in_chromium() {
         let measured = page.text("[data-testid=kv-measured]").await;
         rows.push(summary("one token with the KV cache (in the model worker, 32-token runs)", &on));
         rows.push(summary("one token without the KV cache (in the model worker, 32-token runs)", &off));
+
+        // The same on the Shakespeare model, over a run of a full window (128 tokens) from the first prompt.
+        let card = model::text::card().expect("the Shakespeare model's card");
+        let kb = ((card.weights_bytes + card.tokenizer_bytes) as f64 / 1000.0).round();
+        page.by_role("button", &format!("Record a run (fetches the model once: {kb} KB)")).await.click().await.unwrap();
+        let measure = page.by_role("button", "Measure both paths on text").await;
+        let (mut on, mut off, mut speedups) = (Vec::new(), Vec::new(), Vec::new());
+        for _ in 0..5 {
+            let before = page.text("[data-testid=text-kv-measured]").await;
+            measure.click().await.unwrap();
+            page.wait_for("a measurement on text", || async {
+                let now = page.text("[data-testid=text-kv-measured]").await;
+                now.contains("speedup") && now != before
+            })
+            .await;
+            let text = page.text("[data-testid=text-kv-measured]").await;
+            let number = |after: &str| -> f64 {
+                let rest = &text[text.find(after).map_or(text.len(), |i| i + after.len())..];
+                rest.split([' ', '×']).next().and_then(|n| n.parse().ok()).unwrap_or(f64::NAN)
+            };
+            on.push(number("cache on "));
+            off.push(number("cache off "));
+            speedups.push(number("measured speedup "));
+        }
+        let on_text = page.text("[data-testid=text-kv-measured]").await;
+        rows.push(summary(
+            "one token with the KV cache on the Shakespeare model (in the model worker, 128-token runs)",
+            &on,
+        ));
+        rows.push(summary("one token without it on the Shakespeare model (128-token runs)", &off));
+        speedups.sort_by(f64::total_cmp);
         rows.push(format!(
-            "\nDraws per second (V = 27): {draws_per_second:.2e}. KV cache, last of five runs: {measured}\n"
+            "\nDraws per second (V = 27): {draws_per_second:.2e}. KV cache, last of five runs: {measured} On the \
+             Shakespeare model, median speedup of five runs {:.1}×; the last: {on_text}\n",
+            speedups[2]
         ));
         write_out(&rows.join("\n"));
     })
@@ -268,6 +301,15 @@ async fn main_thread_during_widget_actions() {
         page.press(&alpha, Key::End, 1).await;
         wait_for_part(&page, ".text-beam h3", "α = 1.0").await;
         row("beam search on text: B = 16 at α = 0, then at α = 1, with three sampled lines each", long_tasks(&page).await);
+
+        watch_long_tasks(&page).await;
+        click("button", "Record a run").await;
+        let t = page.by_role("slider", "Step t on text").await;
+        page.press(&t, Key::End, 1).await;
+        wait_for_part(&page, "[data-testid=text-kv-step]", "t = 128").await;
+        click("button", "Measure both paths on text").await;
+        wait_for_part(&page, "[data-testid=text-kv-measured]", "speedup").await;
+        row("the KV cache on text: a run recorded, stepped to t = 128, both paths measured", long_tasks(&page).await);
 
         write_out(&rows.join("\n"));
     })

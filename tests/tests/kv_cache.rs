@@ -94,7 +94,7 @@ async fn stepping_fills_the_caches_with_the_exact_work() {
 async fn both_paths_are_measured_and_agree() {
     with_page(|page| async move {
         page.open().await;
-        page.by_role("radio", "about the FLOP ratio (within 15 %)").await.click().await.unwrap();
+        page.by_role_in(".kv-widget", "radio", "about the FLOP ratio (within 15 %)").await.click().await.unwrap();
         assert_eq!(page.text("[data-testid=kv-reveal]").await, "", "nothing is revealed before the measurement");
         // Every notice the status line shows while the measurement runs, as it shows them.
         page.eval(

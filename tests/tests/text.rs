@@ -343,3 +343,88 @@ async fn beam_search_on_text_finds_by_keyboard_the_lines_the_native_search_finds
     })
     .await;
 }
+
+#[tokio::test]
+async fn the_decoding_table_on_text_is_the_committed_one_read_in_its_own_numbers() {
+    with_page(|page| async move {
+        page.open().await;
+        let table = model::text_decoding::shipped_text_table().unwrap();
+        let cells = page
+            .eval(
+                "return [...document.querySelectorAll('[data-testid=text-decoding-table] tbody tr')]\
+                   .map(r => [...r.children].map(c => c.textContent))",
+            )
+            .await;
+        assert_eq!(cells, serde_json::json!(web::state::beam::text_rows(&table)));
+        let said = web::state::beam::text_table_summary(&table, card().unwrap().parameters);
+        assert_eq!(page.text("[data-testid=text-decoding-summary]").await, said);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_kv_cache_on_text_steps_through_a_run_by_keyboard_and_measures_both_paths() {
+    use web::state::text_kv::TextKv;
+    with_page(|page| async move {
+        page.open().await;
+        let card = card().unwrap();
+        let kb = ((card.weights_bytes + card.tokenizer_bytes) as f64 / 1000.0).round();
+        let record = page.by_role("button", &format!("Record a run (fetches the model once: {kb} KB)")).await;
+        page.press(&record, Key::Enter, 1).await;
+        let chips = "return document.querySelectorAll('[data-testid=text-kv-chips] li').length";
+        page.wait_for("the run", || async { page.eval(chips).await == 1 }).await;
+
+        // The same run natively, and the state the page should be in after each move.
+        let (model, bpe) = native();
+        let run = model::text::kv_run(&model, &bpe, web::widgets::text::FIRST_PROMPT).unwrap();
+        let mut kv = TextKv::new(card.config.clone());
+        kv.take(run);
+        let check = |kv: TextKv| {
+            let page = &page;
+            async move {
+                let shown_chips = page
+                    .eval("return [...document.querySelectorAll('[data-testid=text-kv-chips] li')].map(e => [e.textContent, e.className])")
+                    .await;
+                let expected: Vec<[String; 2]> = kv.chips().iter().map(|c| [c.shown.clone(), c.class().to_string()]).collect();
+                assert_eq!(shown_chips, serde_json::json!(expected));
+                assert_eq!(shown(page, "[data-testid=text-kv-step]").await, kv.step_line());
+                assert_eq!(shown(page, "[data-testid=text-kv-memory]").await, kv.memory_line());
+                assert_eq!(shown(page, "[data-testid=text-kv-ratio]").await, format!("{:.1}×", kv.flop_ratio()));
+            }
+        };
+        check(kv.clone()).await;
+        // To t = 64 by keyboard: 63 steps right.
+        let t = page.by_role("slider", "Step t on text").await;
+        page.press(&t, Key::Right, 63).await;
+        kv.set_t(64);
+        page.wait_for_text("[data-testid=text-kv-t]", "64").await;
+        check(kv.clone()).await;
+        // The cache off: every row computed, nothing kept.
+        page.press(&page.by_role("button", "KV cache on text").await, Key::Enter, 1).await;
+        kv.set_cache(protocol::Cache::Off);
+        page.wait_for("the cache off", || async { shown(&page, "[data-testid=text-kv-memory]").await == kv.memory_line() }).await;
+        check(kv.clone()).await;
+        // The work table is the state's, from the model's shape.
+        let cells = page
+            .eval("return [...document.querySelectorAll('[data-testid=text-kv-work] tbody tr')].map(r => [...r.children].map(c => c.textContent))")
+            .await;
+        let expected: Vec<Vec<String>> = web::state::text_kv::work_table(&card.config)
+            .into_iter()
+            .map(|(part, cells)| std::iter::once(part).chain(cells).collect())
+            .collect();
+        assert_eq!(cells, serde_json::json!(expected));
+
+        // Measured in this browser: a prediction first, then the two paths timed over the same 128 tokens.
+        page.by_role_in(".kv-text", "radio", "about the FLOP ratio (within 15 %)").await.click().await.unwrap();
+        page.press(&page.by_role("button", "Measure both paths on text").await, Key::Enter, 1).await;
+        page.wait_for("the measurement", || async {
+            shown(&page, "[data-testid=text-kv-measured]").await.starts_with("128 tokens: cache on")
+        })
+        .await;
+        assert!(!shown(&page, "[data-testid=text-kv-reveal]").await.is_empty());
+        let said = shown(&page, "[data-testid=text-kv-measured]").await;
+        let difference: f64 = said.rsplit(": ").next().unwrap().trim_end_matches('.').parse().unwrap();
+        assert!(difference < 1e-3, "{said}");
+    })
+    .await;
+}

@@ -9,7 +9,7 @@ use crate::parts::{Parts, failed};
 use crate::widgets;
 
 /// Every island, in the order of the page.
-pub const NAMES: [&str; 28] = [
+pub const NAMES: [&str; 29] = [
     "progress",
     "loop",
     "loop-text",
@@ -34,6 +34,7 @@ pub const NAMES: [&str; 28] = [
     "beam",
     "beam-text",
     "kv",
+    "kv-text",
     "quiz-4",
     "quiz-6",
     "speculative",
@@ -87,6 +88,10 @@ pub fn render(name: &'static str, parts: &Parts) -> AnyView {
         "kv" => parts.opening().map(|o| {
             let demo = RwSignal::new(crate::state::kv::KvDemo::new(o.config.clone(), o.kv.clone()));
             view! { <widgets::kv::KvCacheWidget models demo /> }.into_any()
+        }),
+        "kv-text" => parts.opening().map(|o| {
+            let card = o.text.clone();
+            view! { <widgets::text_kv::TextKvView models card /> }.into_any()
         }),
         "speculative" => parts.opening().map(|o| {
             let view = o.speculative.clone();

@@ -337,6 +337,41 @@ fn BeyondSection(
     )
 }
 
+/// The decoding methods compared on the Shakespeare model (precomputed), and what the table shows.
+fn text_decoding(
+    table: &protocol::decoding::TextDecodingTable,
+    parameters: usize,
+    window: usize,
+) -> impl IntoView + use<> {
+    let said = crate::state::beam::text_table_summary(table, parameters);
+    let caption = format!(
+        "Decoding methods on the Shakespeare model, precomputed by a task (cargo xtask decoding-table) and \
+         checked by a test: {}-token continuations of {} lines of the held-out plays, the sampled methods from \
+         seed {}, beside the plays' own next {} tokens; past the window of {window} each step reads the last {window}",
+        table.length, table.prompts, table.seed, table.length
+    );
+    view! {
+        <div class="table-scroll" tabindex="0">
+            <table class="scores methods" data-testid="text-decoding-table">
+                <caption>{caption}</caption>
+                <thead><tr>
+                    <th scope="col">"method"</th>
+                    <th scope="col">"log-likelihood per token"</th>
+                    <th scope="col">"per character"</th>
+                    <th scope="col">"repeated 4-grams within one continuation"</th>
+                    <th scope="col">"distinct-2 across them"</th>
+                </tr></thead>
+                <tbody>
+                    {crate::state::beam::text_rows(table).into_iter().map(|[m, t, c, r, d]| view! {
+                        <tr><th scope="row">{m}</th><td>{t}</td><td>{c}</td><td>{r}</td><td>{d}</td></tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+        <p data-testid="text-decoding-summary">{said}</p>
+    }
+}
+
 /// Beam search: length bias, why not for open-ended text, and the comparison.
 #[component]
 fn BeamSection(
@@ -367,6 +402,7 @@ fn BeamSection(
             "repeat."
         </p>
         {island("beam-text", &parts)}
+        {parts.opening().ok().map(|o| text_decoding(&o.text_decoding, o.text.parameters, o.text.config.context))}
         },
     )
 }
@@ -396,9 +432,9 @@ fn KvSection(
             "the context. Attention compares the new query with every cached key and averages the cached "
             "values: work in proportion to t, the number of tokens in the context. In this model, "
             {shipped.sentence()}". In the shape of GPT-2 small (width 768, 12 layers, 50,257 tokens), "
-            "counted by the same code, "{gpt2.sentence()}". The crossover sits near 6 × width tokens "
-            "for shapes like these, so attention dominates a cached step only in contexts far longer "
-            "than either window."
+            "counted by the same code, "{gpt2.sentence()}". Counted exactly, the crossover is the first t at or "
+            "past 6 × width + vocabulary ÷ (2 × layers), so attention dominates a cached step only in contexts far "
+            "longer than either window."
         </p>
         {island("quiz-4", &parts)}
         <p>
@@ -408,6 +444,18 @@ fn KvSection(
             "part alone sums to about T²/2 rows' worth, and attention, which then relates every pair of "
             "rows at every step, grows as T³. Training needs no cache: it processes all positions at "
             "once in one pass, so there is no past to keep."
+        </p>
+        <p>
+            "The names model's window is short, so attention stays a sliver of its steps. The Shakespeare "
+            "model reads up to "{parts.opening().map(|o| o.text.config.context).unwrap_or_default()}" word "
+            "pieces: there, counted by the same code, "
+            {parts.opening().map(|o| crate::state::kv::CostModel::of(&o.text.config).sentence()).unwrap_or_default()}
+            ". Below, a run from your prompt to a full window, step by step, with what the cache holds in bytes."
+        </p>
+        {island("kv-text", &parts)}
+        {parts.opening().ok().map(|o| view! { <crate::widgets::text_kv::TextKvWork config=o.text.config.clone() /> })}
+        <p data-testid="kv-memory-sentence">
+            {parts.opening().map(|o| crate::state::kv::memory_sentence(&o.text.config)).unwrap_or_default()}
         </p>
         },
     )

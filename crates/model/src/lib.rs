@@ -18,6 +18,7 @@ mod opening;
 pub mod serve;
 mod speculative;
 pub mod text;
+pub mod text_decoding;
 mod weights;
 
 pub use backend::device;

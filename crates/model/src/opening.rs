@@ -42,5 +42,6 @@ pub fn opening() -> Result<Opening, ModelError> {
             greedy: crate::text::GreedyMeasured { prompts: Vec::new(), ..crate::text::card()?.greedy },
             ..crate::text::card()?
         },
+        text_decoding: crate::text_decoding::shipped_text_table()?,
     })
 }

@@ -204,6 +204,14 @@ impl Worker {
                 let (model, bpe) = self.text.get(Which::Shakespeare)?;
                 Reply::TextNext(crate::text::next(model, bpe, &prompt, &appended)?)
             }
+            Request::TextKvRun { prompt } => {
+                let (model, bpe) = self.text.get(Which::Shakespeare)?;
+                Reply::TextKvRun(crate::text::kv_run(model, bpe, &prompt)?)
+            }
+            Request::TextKvCompare { prompt } => {
+                let (model, bpe) = self.text.get(Which::Shakespeare)?;
+                Reply::KvCompared(crate::text::kv_compare(model, bpe, &prompt, now)?)
+            }
             Request::TextBeam { prompt, width, alpha } => {
                 let (model, bpe) = self.text.get(Which::Shakespeare)?;
                 Reply::TextBeams(crate::text::beam_lines(model, bpe, &prompt, width, alpha)?)

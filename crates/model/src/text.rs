@@ -13,8 +13,8 @@ const SHIPPED_CARD: &str = include_str!("../../../assets/models/shakespeare.json
 pub const TOKENIZER: &str = include_str!("../../../assets/models/shakespeare-tokenizer.json");
 
 pub use protocol::text::{
-    Continuation, GreedyMeasured, LINE_TOKENS, MAX_TEXT_BEAM, SAMPLED_LINES, Stretch, TextBeams, TextCard, TextRun,
-    TextToken, repeated_ngrams, repeating_end,
+    Continuation, GreedyMeasured, LINE_TOKENS, MAX_TEXT_BEAM, SAMPLED_LINES, Stretch, TextBeams, TextCard, TextKvRun,
+    TextRun, TextToken, repeated_ngrams, repeating_end,
 };
 
 /// The card of the shipped weights.
@@ -283,6 +283,47 @@ pub fn beam_lines(
 /// `ids` as the page shows them.
 fn text_tokens(bpe: &crate::bpe::Bpe, ids: &[TokenId]) -> Vec<TextToken> {
     ids.iter().map(|&id| TextToken { id, shown: bpe.shown(id), bytes: bpe.bytes(id) }).collect()
+}
+
+/// The KV cache demonstration on text: `prompt` (encoded by `bpe`), then tokens drawn by the loop's
+/// sampler from [`protocol::text::KV_SEED`] until the window is full.
+///
+/// # Errors
+/// As [`greedy_run`].
+pub fn kv_run(model: &crate::Gpt, bpe: &crate::bpe::Bpe, prompt: &str) -> Result<TextKvRun, ModelError> {
+    let ids = prompt_ids(model, bpe, prompt)?;
+    let strategy = sampling::Strategy::Sample(protocol::text::loop_sampler());
+    let mut rng = sampling::seeded_rng(protocol::text::KV_SEED);
+    let new = model.context() - ids.len();
+    let drawn = crate::generate_with_cache(model, &mut model.new_cache(), &ids, new, None, &strategy, &mut rng)?;
+    Ok(TextKvRun { tokens: text_tokens(bpe, &[ids.as_slice(), &drawn].concat()), prompt_len: ids.len() })
+}
+
+/// Both paths of the KV cache over [`kv_run`]'s tokens (a full window), each timed with `now`
+/// (milliseconds from any origin): the cached path feeds one token a step, the other reads every prefix
+/// whole.
+///
+/// # Errors
+/// As [`kv_run`].
+pub fn kv_compare(
+    model: &crate::Gpt,
+    bpe: &crate::bpe::Bpe,
+    prompt: &str,
+    now: &dyn Fn() -> f64,
+) -> Result<protocol::demos::kv::KvComparison, ModelError> {
+    let ids: Vec<TokenId> = kv_run(model, bpe, prompt)?.tokens.iter().map(|t| t.id).collect();
+    let t0 = now();
+    let on = crate::demos::kv::logits_along(model, &ids, crate::Cache::On)?;
+    let t1 = now();
+    let off = crate::demos::kv::logits_along(model, &ids, crate::Cache::Off)?;
+    let t2 = now();
+    let per_token = |ms: f64| ms / ids.len().max(1) as f64;
+    Ok(protocol::demos::kv::KvComparison {
+        tokens: ids.len(),
+        on_ms: per_token(t1 - t0),
+        off_ms: per_token(t2 - t1),
+        difference: protocol::demos::kv::largest_difference(&on, &off),
+    })
 }
 
 /// Greedy runs from each of `prompts`: where each began repeating, counted from its first written token.

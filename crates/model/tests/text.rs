@@ -270,3 +270,40 @@ fn beam_search_on_the_first_prompt_prefers_short_lines_at_alpha_0_and_repeats_it
     let Reply::Failed(why) = worker.handle(ask(17, 0.0), &clock) else { panic!() };
     assert_eq!(why, "17 beams is more than the 16 the model worker runs on text.");
 }
+
+/// The KV cache demonstration on text fills the window from the learner's prompt, and both paths over it
+/// give the same logits.
+#[test]
+fn the_kv_cache_on_text_fills_the_window_and_both_paths_agree() {
+    let mut worker = Worker::new();
+    assert_eq!(worker.load_text(&weights(), &tokens_file()), Status::Ready);
+    let prompt = "Is this a dagger which I see before me,\n";
+    let Reply::TextKvRun(run) = worker.handle(Request::TextKvRun { prompt: prompt.into() }, &clock) else { panic!() };
+    let bpe = Bpe::from_json(TOKENIZER).unwrap();
+    let ids = bpe.encode(prompt);
+    assert_eq!(run.tokens.len(), card().unwrap().config.context, "drawn until the window is full");
+    assert_eq!(run.prompt_len, ids.len());
+    let got: Vec<usize> = run.tokens.iter().map(|t| t.id).collect();
+    assert_eq!(got[..ids.len()], ids);
+    // The drawn tokens are the loop's sampler's, from the demonstration's seed.
+    let model = load(&weights(), &device()).unwrap();
+    let strategy = sampling::Strategy::Sample(protocol::text::loop_sampler());
+    let mut rng = sampling::seeded_rng(protocol::text::KV_SEED);
+    let drawn =
+        model::generate_with_cache(&model, &mut model.new_cache(), &ids, 128 - ids.len(), None, &strategy, &mut rng)
+            .unwrap();
+    assert_eq!(got[ids.len()..], drawn);
+    // A clock that advances 256 ms a reading: each path takes one reading's span, 2 ms a token.
+    let ticks = std::cell::Cell::new(0.0);
+    let now = || {
+        ticks.set(ticks.get() + 256.0);
+        ticks.get()
+    };
+    let Reply::KvCompared(m) = worker.handle(Request::TextKvCompare { prompt: prompt.into() }, &now) else { panic!() };
+    assert_eq!((m.tokens, m.on_ms, m.off_ms), (128, 2.0, 2.0));
+    assert!(m.difference < 1e-3, "{}", m.difference);
+    assert_eq!(
+        worker.handle(Request::TextKvRun { prompt: String::new() }, &clock),
+        Reply::Failed(ModelError::EmptyPrompt.to_string())
+    );
+}

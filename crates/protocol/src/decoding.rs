@@ -46,11 +46,7 @@ pub struct DecodingTable {
 
 /// Share of the trigrams of one sequence that repeat an earlier trigram of the same sequence.
 pub fn repeated_trigrams(tokens: &[TokenId]) -> f64 {
-    let mut seen = HashSet::new();
-    let windows = tokens.windows(3);
-    let total = windows.len();
-    let repeats = windows.filter(|w| !seen.insert(*w)).count();
-    if total == 0 { 0.0 } else { repeats as f64 / total as f64 }
+    repeated_share(tokens, 3)
 }
 
 /// Distinct n-grams over all n-grams, counted inside each output.
@@ -58,6 +54,73 @@ pub fn distinct_n(outputs: &[Vec<TokenId>], n: usize) -> f64 {
     let grams: Vec<&[TokenId]> = outputs.iter().flat_map(|o| o.windows(n.max(1))).collect();
     let unique: HashSet<&[TokenId]> = grams.iter().copied().collect();
     if grams.is_empty() { 0.0 } else { unique.len() as f64 / grams.len() as f64 }
+}
+
+/// One method's row of the table on text.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TextMethodRow {
+    /// The method as the table names it, with its setting ("top-k, k = 40").
+    pub method: String,
+    /// Mean log-probability per token of its continuations under the model (τ = 1, nothing cut), nats.
+    pub per_token: f64,
+    /// The same summed log-probability over the characters of the continuations, nats.
+    pub per_character: f64,
+    /// Repetition within one output: the share of a continuation's 4-grams (of tokens) that repeat an
+    /// earlier 4-gram of the same continuation, averaged over the continuations.
+    pub repeated_4grams: f64,
+    /// Diversity across outputs: distinct token bigrams over all bigrams of the continuations
+    /// (distinct-2).
+    pub distinct_2: f64,
+}
+
+/// Decoding methods on the Shakespeare model: `length`-token continuations of `prompts` lines of the
+/// held-out plays, and the plays' own next `length` tokens as the first row.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TextDecodingTable {
+    /// Prompts (each one line of the held-out plays).
+    pub prompts: usize,
+    /// Tokens written after each.
+    pub length: usize,
+    /// The seed of the sampled methods (one generator per method, run through the prompts in order).
+    pub seed: u64,
+    /// One row per method, the held-out text first.
+    pub rows: Vec<TextMethodRow>,
+}
+
+/// Share of the `n`-grams of one sequence that repeat an earlier `n`-gram of the same sequence.
+pub fn repeated_share(tokens: &[TokenId], n: usize) -> f64 {
+    let mut seen = HashSet::new();
+    let windows = tokens.windows(n.max(1));
+    let total = windows.len();
+    let repeats = windows.filter(|w| !seen.insert(*w)).count();
+    if total == 0 { 0.0 } else { repeats as f64 / total as f64 }
+}
+
+impl TextDecodingTable {
+    /// The table as Markdown, as the README shows it.
+    pub fn markdown(&self) -> String {
+        let mut out = format!(
+            "| method ({} prompts, {} tokens each) | log-likelihood per token | per character | repeated 4-grams \
+             within one continuation | distinct-2 across them |\n|---|---:|---:|---:|---:|\n",
+            self.prompts, self.length
+        );
+        for r in &self.rows {
+            out += &format!(
+                "| {} | {} | {} | {:.0} % | {:.2} |\n",
+                r.method,
+                format!("{:.2}", r.per_token).replace('-', "−"),
+                format!("{:.3}", r.per_character).replace('-', "−"),
+                r.repeated_4grams * 100.0,
+                r.distinct_2
+            );
+        }
+        out
+    }
+
+    /// The row of `method`.
+    pub fn row(&self, method: &str) -> Option<&TextMethodRow> {
+        self.rows.iter().find(|r| r.method == method)
+    }
 }
 
 impl DecodingTable {

@@ -129,10 +129,39 @@ impl GptConfig {
         if attention_wins(low) { low } else { high }
     }
 
+    /// The smallest number of tokens T at which attention's work, summed over a whole generation of T
+    /// tokens without the cache (and without a window), is at least the rest's: the T³ term of the
+    /// uncached total overtaking its T² term. Summing [`GptConfig::step_flops`] gives the exact form: T + 2
+    /// ≥ 18 × width + 1.5 × vocab / layers.
+    pub fn uncached_crossover(&self) -> usize {
+        let unbounded = self.clone().with_context(usize::MAX / 2);
+        let (mut attention, mut fixed, mut t) = (0u128, 0u128, 0usize);
+        while t == 0 || attention < fixed {
+            t += 1;
+            let step = unbounded.step_flops(t, Cache::Off);
+            attention += u128::from(step.attention());
+            fixed += u128::from(step.fixed());
+        }
+        t
+    }
+
     /// The shape of GPT-2 small (Radford et al. 2019): 50,257 tokens, a 1,024-token window, width 768,
     /// 12 heads, 12 layers. For comparing work counts with a model of a familiar size.
     pub fn gpt2_small() -> Self {
         Self::new().with_vocab(50_257).with_context(1024).with_width(768).with_heads(12).with_layers(12)
+    }
+
+    /// The shape of Llama 2 7B's attention (Touvron et al. 2023): 32 layers of width 4,096, 32 heads each
+    /// keeping its own keys and values, a 4,096-token window (its MLP differs from this crate's; the cache
+    /// does not depend on it).
+    pub fn llama2_7b() -> Self {
+        Self::new().with_vocab(32_000).with_context(4096).with_width(4096).with_heads(32).with_layers(32)
+    }
+
+    /// Numbers a KV cache holds for one sequence of `t` tokens (at most the window): a key and a value of
+    /// `width` numbers per token and layer.
+    pub fn cache_numbers(&self, t: usize) -> u64 {
+        2 * self.layers as u64 * t.min(self.context) as u64 * self.width as u64
     }
 
     /// The work of generating tokens until the context holds `t`, starting from one token.
@@ -231,5 +260,15 @@ mod tests {
             assert!(off(2 * t) / on(2 * t) > off(t) / on(t), "the saving grows with T");
         }
         assert!(off(1024) / on(1024) > 100.0);
+    }
+
+    #[test]
+    fn the_uncached_totals_cross_where_the_closed_form_says() {
+        // T + 2 ≥ 18c + 1.5 v / l: for the names model 864 + 20.25, so T = 883.
+        assert_eq!(GptConfig::new().uncached_crossover(), 883);
+        for config in [GptConfig::gpt2_small(), GptConfig::new().with_vocab(2048).with_width(128).with_layers(4)] {
+            let bound = 18.0 * config.width as f64 + 1.5 * config.vocab as f64 / config.layers as f64 - 2.0;
+            assert_eq!(config.uncached_crossover(), bound.ceil() as usize);
+        }
     }
 }

@@ -11,11 +11,12 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use crate::control::{Output, Settings};
+use crate::decoding::TextDecodingTable;
 use crate::demos::beam::Scored;
 use crate::demos::greedy::GreedyDemo;
 use crate::demos::kv::{KvComparison, KvRecording};
 use crate::demos::speculative::{SpecMeasured, SpecView};
-use crate::text::{TextBeams, TextCard, TextNext, TextRun};
+use crate::text::{TextBeams, TextCard, TextKvRun, TextNext, TextRun};
 use crate::{DecodingTable, GptConfig, ModelError};
 use sampling::TokenId;
 
@@ -122,6 +123,16 @@ pub enum Request {
         /// Token ids drawn after it, in order.
         appended: Vec<TokenId>,
     },
+    /// The KV cache demonstration on text: the prompt, then draws until the window is full.
+    TextKvRun {
+        /// The text typed (encoded by the worker).
+        prompt: String,
+    },
+    /// Both paths of the KV cache timed over [`Request::TextKvRun`]'s tokens.
+    TextKvCompare {
+        /// The text typed (encoded by the worker).
+        prompt: String,
+    },
     /// Beam search on text from a prompt to the end of the line, and sampled lines beside it.
     TextBeam {
         /// The text to continue, as typed (encoded by the worker).
@@ -138,7 +149,11 @@ impl Request {
     pub fn needs(&self) -> &'static [Which] {
         match self {
             Self::SpecReset | Self::SpecRound { .. } | Self::SpecMeasure { .. } => &Which::ALL,
-            Self::TextGreedy { .. } | Self::TextNext { .. } | Self::TextBeam { .. } => &[Which::Shakespeare],
+            Self::TextGreedy { .. }
+            | Self::TextNext { .. }
+            | Self::TextBeam { .. }
+            | Self::TextKvRun { .. }
+            | Self::TextKvCompare { .. } => &[Which::Shakespeare],
             Self::Generate(settings) if settings.model == crate::control::Model::Shakespeare => &[Which::Shakespeare],
             _ => &[Which::Transformer],
         }
@@ -173,6 +188,8 @@ pub enum Reply {
     TextNext(TextNext),
     /// Beam search on text, and sampled lines beside it.
     TextBeams(TextBeams),
+    /// The KV cache demonstration's run on text.
+    TextKvRun(TextKvRun),
     /// Why the request could not be answered: a sentence for the page.
     Failed(String),
 }
@@ -244,6 +261,8 @@ pub struct Opening {
     /// The Shakespeare model's card: its size, how well it does, and greedy decoding measured on it (without
     /// the prompts it was measured from, which the page does not show).
     pub text: TextCard,
+    /// The decoding methods compared on the Shakespeare model.
+    pub text_decoding: TextDecodingTable,
 }
 
 impl Opening {

@@ -280,6 +280,25 @@ pub struct TextBeams {
     pub sampled: Vec<Continuation>,
 }
 
+/// The seed of the KV cache demonstration's draws on text.
+pub const KV_SEED: u64 = 11;
+
+/// The KV cache demonstration on text: the learner's prompt and what the model drew after it (the loop's
+/// sampler, [`KV_SEED`]) until the window was full.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TextKvRun {
+    /// The prompt's tokens, then the drawn ones.
+    pub tokens: Vec<TextToken>,
+    /// How many of them are the prompt's.
+    pub prompt_len: usize,
+}
+
+/// Bytes a KV cache holds for one sequence of `t` tokens (at most the window): a key and a value of
+/// `width` numbers per token and layer, each a 4-byte float.
+pub fn cache_bytes(config: &GptConfig, t: usize) -> u64 {
+    config.cache_numbers(t) * 4
+}
+
 /// The sampler of the loop on text: every stage does something to a vocabulary of thousands.
 pub fn loop_sampler() -> sampling::Sampler {
     use sampling::{Sampler, Temperature, TopK, TopP};
@@ -329,6 +348,14 @@ mod tests {
         assert_eq!((empty.per_token(), empty.repeated()), (0.0, 0));
         assert_eq!(repeated_ngrams(&[1, 2, 3], 4), 0);
         assert_eq!(repeated_ngrams(&[7, 7, 7, 7, 7, 7], 4), 2);
+    }
+
+    #[test]
+    fn a_cache_holds_a_key_and_a_value_per_token_and_layer() {
+        let config = GptConfig { vocab: 2048, context: 128, width: 128, heads: 4, layers: 4 };
+        assert_eq!(cache_bytes(&config, 1), 2 * 4 * 128 * 4);
+        assert_eq!(cache_bytes(&config, 128), 128 * cache_bytes(&config, 1));
+        assert_eq!(cache_bytes(&config, 500), cache_bytes(&config, 128), "never more than the window");
     }
 
     #[test]

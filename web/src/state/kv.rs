@@ -206,6 +206,59 @@ pub fn work_plot(config: &GptConfig, (x, y): (Axis, Axis)) -> (String, String) {
     (line(Cache::On), line(Cache::Off))
 }
 
+/// Llama 2 7B's parameters (Touvron et al. 2023), for the memory its weights take.
+pub const LLAMA2_7B_PARAMETERS: u64 = 6_738_415_616;
+
+/// The memory of an accelerator of the kind large models are served from: 80 GB.
+pub const ACCELERATOR_BYTES: u64 = 80_000_000_000;
+
+/// Bytes as the page shows a size, in decimal units: "524.3 KB", "37.7 MB", "2.15 GB".
+pub fn format_bytes(bytes: u64) -> String {
+    let b = bytes as f64;
+    if b >= 1e9 {
+        format!("{:.2} GB", b / 1e9)
+    } else if b >= 1e6 {
+        format!("{:.1} MB", b / 1e6)
+    } else {
+        format!("{:.1} KB", b / 1e3)
+    }
+}
+
+/// What a KV cache costs in memory, for the Shakespeare model (`text`, 4-byte floats), GPT-2 small and a
+/// model of Llama 2 7B's shape (2-byte halves, as they are served), and how that bounds a server's batch.
+pub fn memory_sentence(text: &GptConfig) -> String {
+    let (gpt2, llama) = (GptConfig::gpt2_small(), GptConfig::llama2_7b());
+    let numbers = |c: &GptConfig| c.cache_numbers(c.context);
+    let one = numbers(&llama) * 2;
+    let weights = LLAMA2_7B_PARAMETERS * 2;
+    let fits = ACCELERATOR_BYTES.saturating_sub(weights) / one.max(1);
+    format!(
+        "What the cache costs is memory: a key and a value of width numbers per token and layer, 2 × layers \
+         × t × width numbers per sequence. The Shakespeare model at its window of {}: {} numbers, {} in \
+         4-byte floats. GPT-2 small at {} tokens: {} numbers, {} in 2-byte halves. A model of Llama 2 7B's \
+         shape ({} layers of width {}) at {} tokens: {} numbers, {} in halves, for one sequence. A server \
+         keeps a cache for every request it runs at once, so the memory left after the weights bounds the \
+         batch: with Llama 2 7B's {} parameters in halves ({}) on an accelerator of {}, the rest holds {} \
+         such sequences. This is why servers store the cache in pages and share the heads' keys and values \
+         (grouped-query attention), and why a cache in 8-bit numbers is worth its small loss.",
+        text.context,
+        group_thousands(numbers(text)),
+        format_bytes(numbers(text) * 4),
+        group_thousands(gpt2.context as u64),
+        group_thousands(numbers(&gpt2)),
+        format_bytes(numbers(&gpt2) * 2),
+        llama.layers,
+        group_thousands(llama.width as u64),
+        group_thousands(llama.context as u64),
+        group_thousands(numbers(&llama)),
+        format_bytes(one),
+        group_thousands(LLAMA2_7B_PARAMETERS),
+        format_bytes(weights),
+        format_bytes(ACCELERATOR_BYTES),
+        fits,
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -329,5 +382,18 @@ mod tests {
         let ticks = axes.1.ticks(5);
         assert_eq!(ticks[0].label, "0");
         assert!(ticks.len() >= 3 && ticks.last().unwrap().value <= axes.1.max, "{ticks:?}");
+    }
+
+    #[test]
+    fn the_memory_sentence_counts_two_rows_per_token_and_layer() {
+        let text = GptConfig::new().with_vocab(2048).with_context(128).with_width(128).with_heads(4).with_layers(4);
+        let said = memory_sentence(&text);
+        assert!(said.contains("window of 128: 131,072 numbers, 524.3 KB in"), "{said}");
+        // GPT-2 small: 2 × 12 × 1,024 × 768.
+        assert!(said.contains("1,024 tokens: 18,874,368 numbers, 37.7 MB in 2-byte halves"), "{said}");
+        // Llama 2 7B's shape: 2 × 32 × 4,096 × 4,096 numbers, 2 bytes each; (80 − 13.48) GB over 2.15 GB.
+        assert!(said.contains("4,096 tokens: 1,073,741,824 numbers, 2.15 GB in halves"), "{said}");
+        assert!(said.contains("(13.48 GB) on an accelerator of 80.00 GB, the rest holds 30 such sequences"), "{said}");
+        assert_eq!(format_bytes(999), "1.0 KB");
     }
 }

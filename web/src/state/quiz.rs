@@ -156,12 +156,12 @@ fn uncached_explanation(config: &GptConfig) -> String {
         "Step t redoes the per-token work (projections, MLP, head) for all t tokens, and 1 + 2 + … + T = \
          T(T + 1)/2 grows as T². By the exact counts, doubling T from {} to {} multiplies this model's \
          uncached total by {:.2}, close to 2² = 4. Attention adds a term in T³, but with a small coefficient: \
-         it would overtake the T² term only for contexts longer than about {} tokens, which this model's \
-         window of {} never reaches.",
+         summed over a whole generation, it would overtake the T² term only from about {} tokens, which \
+         this model's window of {} never reaches.",
         config.context / 2,
         config.context,
         uncached_growth(config),
-        config.attention_crossover(),
+        config.uncached_crossover(),
         config.context
     )
 }
@@ -405,7 +405,7 @@ mod tests {
     fn the_caching_explanation_counts_the_shipped_shape() {
         let text = uncached_explanation(&GptConfig::new().with_width(48));
         assert!(text.contains("from 8 to 16 multiplies this model's uncached total by 3."), "{text}");
-        assert!(text.contains("longer than about 295 tokens"), "{text}");
+        assert!(text.contains("it would overtake the T² term only from about 883 tokens"), "{text}");
     }
 
     #[test]

@@ -19,4 +19,5 @@ pub mod temperature;
 pub mod text;
 pub mod text_bars;
 pub mod text_beam;
+pub mod text_kv;
 pub mod text_loop;
