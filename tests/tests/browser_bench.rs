@@ -304,6 +304,7 @@ async fn main_thread_during_widget_actions() {
 
         watch_long_tasks(&page).await;
         click("button", "Record a run").await;
+        wait_for_part(&page, "[data-testid=text-kv-step]", "t = 1 ").await;
         let t = page.by_role("slider", "Step t on text").await;
         page.press(&t, Key::End, 1).await;
         wait_for_part(&page, "[data-testid=text-kv-step]", "t = 128").await;
