@@ -390,8 +390,8 @@ fn BeamSection(
             "Ranked by the sum of log-probabilities, it is biased toward short outputs: every extra "
             "symbol multiplies in one more probability below 1, so it can only lower the score. Among "
             "names of similar quality the shorter one wins. Translation systems correct for this by "
-            "dividing the score by the length raised to a power α (Wu et al. 2016); the widget below "
-            "has that knob."
+            "dividing the score by a power α of the length: Google's translation system (Wu et al. 2016) "
+            "by ((5 + length)/6)ᵅ, Hugging Face's beam search by lengthᵅ, the form the widgets below use."
         </p>
         {island("beam-argument", &parts)}
         {island("beam", &parts)}
@@ -475,9 +475,13 @@ fn SpeculativeSection(
             "The cache makes each step of the big model cheaper. Speculative sampling (Leviathan et al. and Chen "
             "et al., 2023) makes fewer of them. A small, fast draft model guesses the next γ tokens one at a time; "
             "the big model, the target, then reads all γ guesses in one pass, which gives its distribution p at "
-            "every guessed position at once, and one position more. On a GPU a pass over a few positions costs "
-            "about as much as a pass over one, because one step of a large model is limited by reading its "
-            "weights, not by arithmetic; so each guess the target keeps is a step saved."
+            "every guessed position at once, and one position more. On a GPU, at the small batches of serving a "
+            "few users, a pass over a few positions costs about as much as a pass over one, because such a "
+            "step is limited by reading the model's weights, not by arithmetic; so each guess the target keeps "
+            "saves one of its steps, at the price of the draft's own steps (Leviathan et al. give the expected "
+            "speedup with both costs in it). The drafts used today are a smaller model of the same family, a "
+            "light head reading the target's own features (EAGLE), extra heads on the target (Medusa), or "
+            "heads trained with the model to predict several tokens at once (multi-token prediction)."
         </p>
         <p>
             "Which guesses to keep? Write q for the draft's distribution. A guess x is kept with probability "
@@ -486,8 +490,10 @@ fn SpeculativeSection(
             "drawn from the residual max(0, p − q), normalized: the mass the draft gave too little. When every "
             "guess is kept, one more token comes from the target's p. Kept or replaced, each token is then "
             "distributed exactly as p: a guess comes out with probability q(x) · min(1, p(x)/q(x)) = min(p(x), "
-            "q(x)), and the residual supplies the rest, p(x) − min(p(x), q(x)). A poor draft only makes it "
-            "slower, never wrong."
+            "q(x)), and the residual supplies the rest: a guess is rejected with probability 1 − Σ min(p, q), "
+            "which equals Σ max(0, p − q), the very sum that normalizes the residual, so x comes from it with "
+            "probability max(0, p(x) − q(x)) = p(x) − min(p(x), q(x)). A poor draft only makes it slower, "
+            "never wrong."
         </p>
         {island("quiz-6", &parts)}
         <p>
